@@ -1,0 +1,108 @@
+use kernel::{FieldError, Text};
+use serde::{Deserialize, Serialize};
+
+/// The three levels of the org tree; each level's parent is the level above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Prefecture,
+    County,
+    School,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Prefecture => "prefecture",
+            OrgKind::County => "county",
+            OrgKind::School => "school",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [OrgKind::Prefecture, OrgKind::County, OrgKind::School].into_iter().find(|k| k.as_str() == value)
+    }
+
+    /// The kind a parent of this kind must have; `None` for the root.
+    pub fn parent_kind(self) -> Option<OrgKind> {
+        match self {
+            OrgKind::Prefecture => None,
+            OrgKind::County => Some(OrgKind::Prefecture),
+            OrgKind::School => Some(OrgKind::County),
+        }
+    }
+}
+
+/// School stage (学段), which decides which teachers a stage-specific event or course targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 小学
+    #[serde(alias = "小学")]
+    Primary,
+    /// 初中
+    #[serde(alias = "初中")]
+    Junior,
+    /// 高中
+    #[serde(alias = "高中")]
+    Senior,
+    /// 九年一贯制
+    #[serde(alias = "九年一贯制")]
+    NineYear,
+    /// 完全中学
+    #[serde(alias = "完全中学")]
+    Complete,
+}
+
+const STAGES: [(Stage, &str, &str); 5] = [
+    (Stage::Primary, "primary", "小学"),
+    (Stage::Junior, "junior", "初中"),
+    (Stage::Senior, "senior", "高中"),
+    (Stage::NineYear, "nine_year", "九年一贯制"),
+    (Stage::Complete, "complete", "完全中学"),
+];
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        STAGES.iter().find(|(s, ..)| *s == self).map_or("primary", |(_, code, _)| code)
+    }
+
+    /// Accepts the code or the Chinese name, since spreadsheets carry the latter.
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        STAGES.iter().find(|(_, code, zh)| *code == value || *zh == value).map(|(s, ..)| *s).ok_or_else(
+            || {
+                FieldError::new(
+                    "stage",
+                    "unknown_stage",
+                    Text::owned(
+                        format!("未知学段“{value}”，可选：小学、初中、高中、九年一贯制、完全中学"),
+                        format!(
+                            "unknown stage '{value}'; one of primary, junior, senior, nine_year, complete"
+                        ),
+                    ),
+                )
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_parses_code_and_chinese_name() {
+        assert_eq!(Stage::parse("nine_year").unwrap(), Stage::NineYear);
+        assert_eq!(Stage::parse("完全中学").unwrap(), Stage::Complete);
+        assert_eq!(Stage::parse("大学").unwrap_err().code, "unknown_stage");
+    }
+
+    #[test]
+    fn school_hangs_under_county_under_prefecture() {
+        assert_eq!(OrgKind::School.parent_kind(), Some(OrgKind::County));
+        assert_eq!(OrgKind::County.parent_kind(), Some(OrgKind::Prefecture));
+        assert_eq!(OrgKind::Prefecture.parent_kind(), None);
+    }
+}

@@ -1,0 +1,226 @@
+use kernel::{FieldError, Text};
+use serde::{Deserialize, Serialize};
+
+/// A trimmed, non-empty text of at most `max` characters; the error names `field`.
+pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "required", Text::fixed("不能为空", "must not be empty")));
+    }
+    if trimmed.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            Text::owned(format!("不能超过 {max} 个字符"), format!("must be at most {max} characters")),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Employee number (工号): letters, digits and `-`, 1 to 32 characters; unique across the
+/// prefecture, and a teacher's login name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeNo(String);
+
+impl EmployeeNo {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let value = required_text(value, "employee_no", 32)?;
+        if value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            Ok(Self(value))
+        } else {
+            Err(FieldError::new(
+                "employee_no",
+                "invalid_format",
+                Text::fixed(
+                    "工号只能包含字母、数字和连字符",
+                    "employee_no takes letters, digits and '-' only",
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A mainland China mobile number: 11 digits starting with 1[3-9]; also a login name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let value = value.trim();
+        let bytes = value.as_bytes();
+        let valid = bytes.len() == 11
+            && bytes[0] == b'1'
+            && (b'3'..=b'9').contains(&bytes[1])
+            && bytes.iter().all(u8::is_ascii_digit);
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(FieldError::new(
+                "phone",
+                "invalid_phone",
+                Text::fixed(
+                    "手机号须为 11 位数字，以 13–19 开头",
+                    "phone must be 11 digits starting with 13-19",
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address, checked for shape only (delivery proves the rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let value = value.trim();
+        let shaped = value.len() <= 254
+            && value.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            })
+            && !value.chars().any(char::is_whitespace);
+        if shaped {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(FieldError::new(
+                "email",
+                "invalid_email",
+                Text::fixed("邮箱格式不正确", "email is not a valid address"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Gender as recorded by HR; Chinese spellings are accepted from spreadsheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    #[serde(alias = "男")]
+    Male,
+    #[serde(alias = "女")]
+    Female,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        match value.trim() {
+            "male" | "男" => Ok(Gender::Male),
+            "female" | "女" => Ok(Gender::Female),
+            _ => Err(FieldError::new(
+                "gender",
+                "unknown_gender",
+                Text::fixed("性别须为 male/female（男/女）", "gender must be male or female"),
+            )),
+        }
+    }
+}
+
+/// The MH roles the plan's targets are counted over; a teacher holds any set of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MhRole {
+    /// 专职心理健康教师
+    MhFulltime,
+    /// 兼职心理健康教师
+    MhParttime,
+    /// 班主任
+    HeadTeacher,
+    /// 学校领导班子
+    SchoolLeader,
+    /// 中层干部
+    MiddleManager,
+    /// 骨干教师
+    KeyTeacher,
+}
+
+impl MhRole {
+    pub const ALL: [MhRole; 6] = [
+        MhRole::MhFulltime,
+        MhRole::MhParttime,
+        MhRole::HeadTeacher,
+        MhRole::SchoolLeader,
+        MhRole::MiddleManager,
+        MhRole::KeyTeacher,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MhRole::MhFulltime => "mh_fulltime",
+            MhRole::MhParttime => "mh_parttime",
+            MhRole::HeadTeacher => "head_teacher",
+            MhRole::SchoolLeader => "school_leader",
+            MhRole::MiddleManager => "middle_manager",
+            MhRole::KeyTeacher => "key_teacher",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, FieldError> {
+        let value = value.trim();
+        Self::ALL.into_iter().find(|role| role.as_str() == value).ok_or_else(|| {
+            FieldError::new(
+                "roles",
+                "unknown_role",
+                Text::owned(format!("未知角色“{value}”"), format!("unknown role '{value}'")),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_accepts_mainland_mobile_only() {
+        assert!(Phone::parse("13800138000").is_ok());
+        for bad in ["12800138000", "1380013800", "138001380000", "1380013800a", ""] {
+            assert_eq!(Phone::parse(bad).unwrap_err().code, "invalid_phone", "{bad}");
+        }
+    }
+
+    #[test]
+    fn employee_no_refuses_spaces_and_symbols() {
+        assert!(EmployeeNo::parse("ES-2024-001").is_ok());
+        assert_eq!(EmployeeNo::parse("ES 001").unwrap_err().code, "invalid_format");
+        assert_eq!(EmployeeNo::parse("  ").unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn email_needs_local_part_and_dotted_domain() {
+        assert!(Email::parse("li.ming@es.edu.cn").is_ok());
+        for bad in ["li.ming", "@es.cn", "a@cn", "a@.cn", "a b@es.cn"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roles_and_gender_parse_their_spellings() {
+        assert_eq!(MhRole::parse("head_teacher").unwrap(), MhRole::HeadTeacher);
+        assert_eq!(MhRole::parse("principal").unwrap_err().code, "unknown_role");
+        assert_eq!(Gender::parse("女").unwrap(), Gender::Female);
+    }
+}

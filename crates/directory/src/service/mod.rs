@@ -1,0 +1,23 @@
+//! The directory's use cases; each owns its transaction and returns domain values.
+
+mod accounts;
+mod auth;
+mod import;
+mod org_units;
+mod staffing;
+mod teachers;
+
+pub use accounts::{
+    Account, Me, MeScope, NewAccount, actor_for, create_account, me, rename_teacher_account, username_exists,
+};
+pub use auth::{Session, change_password, login, logout, refresh};
+pub use import::{ImportOptions, ImportSummary, import_teachers};
+pub use org_units::{
+    NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, create_org_unit, ensure_prefecture, get_org_unit,
+    list_org_units, org_unit_by_code, update_org_unit,
+};
+pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
+pub use teachers::{
+    NewTeacher, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
+    teacher_scope_path, update_teacher,
+};

@@ -1,0 +1,494 @@
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::Utc;
+use kernel::{Actor, Error, FieldError, Page, PageRequest, Permission, Result, Text, Violations, fetch_page};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Email, EmployeeNo, Gender, MhRole, Password, Phone, hash_password, required_text};
+use crate::entity::{account, org_unit, person, person_role};
+use crate::repo;
+
+/// A teacher as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Teacher {
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "ES0001"))]
+    pub employee_no: String,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "13800138000"))]
+    pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(example = "li.ming@es.edu.cn"))]
+    pub email: Option<String>,
+    pub gender: Option<Gender>,
+    #[cfg_attr(feature = "openapi", schema(example = "心理健康"))]
+    pub subject: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub school_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
+    pub school_name: String,
+    pub roles: Vec<MhRole>,
+}
+
+/// Body of `POST /teachers`: the teacher's fields, plus the password of the account created
+/// with it.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTeacher {
+    #[cfg_attr(feature = "openapi", schema(example = "ES0999", min_length = 1, max_length = 32))]
+    pub employee_no: String,
+    #[cfg_attr(feature = "openapi", schema(example = "王芳", min_length = 1, max_length = 50))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "13900139000", min_length = 11, max_length = 11))]
+    pub phone: String,
+    #[cfg_attr(feature = "openapi", schema(example = "wang.fang@es.edu.cn", max_length = 254))]
+    pub email: Option<String>,
+    pub gender: Option<Gender>,
+    #[cfg_attr(feature = "openapi", schema(example = "语文", max_length = 50))]
+    pub subject: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub school_id: i64,
+    #[serde(default)]
+    pub roles: Vec<MhRole>,
+    #[cfg_attr(feature = "openapi", schema(example = "Start2026!", min_length = 8, max_length = 128))]
+    pub initial_password: String,
+}
+
+/// Body of `PATCH /teachers/{id}`: only the fields to change. The employee number is the login
+/// name and HR's key, so it never changes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TeacherPatch {
+    #[cfg_attr(feature = "openapi", schema(example = "王芳", min_length = 1, max_length = 50))]
+    pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = "13900139001", min_length = 11, max_length = 11))]
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = "wang.fang@es.edu.cn", max_length = 254))]
+    pub email: Option<String>,
+    pub gender: Option<Gender>,
+    #[cfg_attr(feature = "openapi", schema(example = "心理健康", max_length = 50))]
+    pub subject: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = 13))]
+    pub school_id: Option<i64>,
+    pub roles: Option<Vec<MhRole>>,
+}
+
+/// Filters of the teacher list.
+#[derive(Debug, Clone, Default)]
+pub struct TeacherFilter {
+    /// Only teachers of this org unit's subtree (which must lie in the caller's).
+    pub org_unit: Option<i64>,
+    pub role: Option<MhRole>,
+    /// Part of the name, employee number or phone.
+    pub q: Option<String>,
+}
+
+/// The free-text fields of a teacher, validated.
+pub(crate) struct Identity {
+    pub employee_no: EmployeeNo,
+    pub name: String,
+    pub phone: Phone,
+    pub email: Option<Email>,
+    pub subject: Option<String>,
+}
+
+/// A teacher's validated fields, ready to be written; shared by single create and import.
+pub(crate) struct TeacherRecord {
+    pub identity: Identity,
+    pub gender: Option<Gender>,
+    pub roles: BTreeSet<MhRole>,
+}
+
+/// Parses the free-text fields of a teacher, recording every field at fault.
+pub(crate) fn parse_identity(
+    v: &mut Violations,
+    employee_no: &str,
+    name: &str,
+    phone: &str,
+    email: Option<&str>,
+    subject: Option<&str>,
+) -> Option<Identity> {
+    let employee_no = v.check(EmployeeNo::parse(employee_no));
+    let name = v.check(required_text(name, "name", 50));
+    let phone = v.check(Phone::parse(phone));
+    let email = email.map(str::trim).filter(|e| !e.is_empty()).map(|e| v.check(Email::parse(e)));
+    let subject =
+        subject.map(str::trim).filter(|s| !s.is_empty()).map(|s| v.check(required_text(s, "subject", 50)));
+    // An optional field that was given but invalid fails the whole record.
+    let email = match email {
+        Some(parsed) => Some(parsed?),
+        None => None,
+    };
+    let subject = match subject {
+        Some(parsed) => Some(parsed?),
+        None => None,
+    };
+    Some(Identity { employee_no: employee_no?, name: name?, phone: phone?, email, subject })
+}
+
+/// Which of these employee numbers and phones are already used by a person or an account.
+pub(crate) async fn taken_keys(
+    db: &impl ConnectionTrait,
+    employee_nos: &[String],
+    phones: &[String],
+) -> Result<(HashSet<String>, HashSet<String>)> {
+    let mut taken_numbers = HashSet::new();
+    let mut taken_phones = HashSet::new();
+    for chunk in employee_nos.chunks(500) {
+        let people = person::Entity::find()
+            .filter(person::Column::EmployeeNo.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        taken_numbers.extend(people.into_iter().map(|p| p.employee_no));
+        let accounts = account::Entity::find()
+            .filter(account::Column::Username.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        taken_numbers.extend(accounts.into_iter().map(|a| a.username));
+    }
+    for chunk in phones.chunks(500) {
+        let people =
+            person::Entity::find().filter(person::Column::Phone.is_in(chunk.iter().cloned())).all(db).await?;
+        taken_phones.extend(people.into_iter().map(|p| p.phone));
+    }
+    Ok((taken_numbers, taken_phones))
+}
+
+pub(crate) fn taken(field: &'static str) -> FieldError {
+    FieldError::new(
+        field,
+        "taken",
+        Text::fixed("已被其他教师或账号使用", "already used by another teacher or account"),
+    )
+}
+
+fn duplicate_teacher() -> Text {
+    Text::fixed("工号或手机号已被使用", "employee number or phone already in use")
+}
+
+/// Writes teachers with their roles and teacher accounts; all inside the caller's transaction.
+/// `password_hashes[i]` is the hash of teacher `i`'s initial password.
+pub(crate) async fn insert_teachers(
+    txn: &impl ConnectionTrait,
+    teachers: Vec<(TeacherRecord, &org_unit::Model)>,
+    password_hashes: &[String],
+) -> Result<Vec<i64>> {
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(teachers.len());
+    for chunk in teachers.chunks(400) {
+        let models = chunk.iter().map(|(t, school)| person::ActiveModel {
+            employee_no: Set(t.identity.employee_no.as_str().to_owned()),
+            name: Set(t.identity.name.clone()),
+            phone: Set(t.identity.phone.as_str().to_owned()),
+            email: Set(t.identity.email.as_ref().map(|e| e.as_str().to_owned())),
+            gender: Set(t.gender.map(|g| g.as_str().to_owned())),
+            subject: Set(t.identity.subject.clone()),
+            school_id: Set(school.id),
+            org_path: Set(school.path.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        let chunk_ids = person::Entity::insert_many(models)
+            .exec_with_returning_keys(txn)
+            .await
+            .map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
+        ids.extend(chunk_ids);
+    }
+    let roles: Vec<person_role::ActiveModel> = teachers
+        .iter()
+        .zip(&ids)
+        .flat_map(|((t, _), id)| {
+            t.roles.iter().map(|role| person_role::ActiveModel {
+                person_id: Set(*id),
+                role: Set(role.as_str().to_owned()),
+            })
+        })
+        .collect();
+    for chunk in roles.chunks(1000) {
+        person_role::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    let accounts: Vec<account::ActiveModel> = teachers
+        .iter()
+        .zip(&ids)
+        .zip(password_hashes)
+        .map(|(((t, _), id), hash)| account::ActiveModel {
+            username: Set(t.identity.employee_no.as_str().to_owned()),
+            password_hash: Set(hash.clone()),
+            role: Set(kernel::Role::Teacher.as_str().to_owned()),
+            org_unit_id: Set(None),
+            person_id: Set(Some(*id)),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            disabled: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in accounts.chunks(500) {
+        account::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await
+            .map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
+    }
+    Ok(ids)
+}
+
+/// Hashes each distinct password once, on the blocking pool: an import that gives one initial
+/// password to a whole school costs one hash, not one per teacher.
+pub(crate) async fn hash_passwords(passwords: &[String]) -> Result<Vec<String>> {
+    let distinct: BTreeSet<String> = passwords.iter().cloned().collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for password in distinct {
+        tasks.spawn_blocking(move || hash_password(&password).map(|hash| (password, hash)));
+    }
+    let mut hashes = HashMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (password, hash) = joined.map_err(|e| anyhow::anyhow!("password hashing task failed: {e}"))??;
+        hashes.insert(password, hash);
+    }
+    passwords
+        .iter()
+        .map(|p| {
+            hashes
+                .get(p)
+                .cloned()
+                .ok_or_else(|| Error::Unexpected(anyhow::anyhow!("a password was not hashed")))
+        })
+        .collect()
+}
+
+/// A school the caller may manage, or a field error that does not reveal others' schools.
+pub(crate) fn school_in_scope(
+    actor: &Actor,
+    school: Option<org_unit::Model>,
+    field: &'static str,
+) -> std::result::Result<org_unit::Model, FieldError> {
+    match school {
+        Some(s) if s.kind == "school" && actor.authorize(Permission::ManageDirectory, &s.path).is_ok() => {
+            Ok(s)
+        }
+        _ => Err(FieldError::new(
+            field,
+            "unknown_school",
+            Text::fixed("学校不存在或不在管辖范围内", "no such school in your scope"),
+        )),
+    }
+}
+
+/// Adds a teacher and the teacher's login account in one transaction.
+pub async fn create_teacher(db: &DatabaseConnection, actor: &Actor, input: NewTeacher) -> Result<Teacher> {
+    actor.require(Permission::ManageDirectory)?;
+    let mut v = Violations::default();
+    let identity = parse_identity(
+        &mut v,
+        &input.employee_no,
+        &input.name,
+        &input.phone,
+        input.email.as_deref(),
+        input.subject.as_deref(),
+    );
+    let password = v.check(Password::parse(&input.initial_password, "initial_password"));
+    let school = org_unit::Entity::find_by_id(input.school_id).one(db).await?;
+    let school = v.check(school_in_scope(actor, school, "school_id"));
+    if let Some(identity) = &identity {
+        let (numbers, phones) = taken_keys(
+            db,
+            &[identity.employee_no.as_str().to_owned()],
+            &[identity.phone.as_str().to_owned()],
+        )
+        .await?;
+        if !numbers.is_empty() {
+            v.push(taken("employee_no"));
+        }
+        if !phones.is_empty() {
+            v.push(taken("phone"));
+        }
+    }
+    v.finish()?;
+    let (Some(identity), Some(password), Some(school)) = (identity, password, school) else {
+        return Err(Error::Unexpected(anyhow::anyhow!("validated teacher lost a field")));
+    };
+    let record = TeacherRecord { identity, gender: input.gender, roles: input.roles.into_iter().collect() };
+    let hashes = hash_passwords(&[password.expose().to_owned()]).await?;
+    let txn = kernel::begin_write(db).await?;
+    let ids = insert_teachers(&txn, vec![(record, &school)], &hashes).await?;
+    txn.commit().await?;
+    let id = ids.first().copied().ok_or(Error::NotFound)?;
+    get_teacher(db, actor, id).await
+}
+
+/// The org path of a teacher, for other domains' scope checks (e.g. reading credits).
+pub async fn teacher_scope_path(db: &impl ConnectionTrait, person_id: i64) -> Result<String> {
+    Ok(person::Entity::find_by_id(person_id).one(db).await?.ok_or(Error::NotFound)?.org_path)
+}
+
+/// One teacher: staff in scope, or the teacher themself.
+pub async fn get_teacher(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Teacher> {
+    let found = person::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    if actor.person_id() != Some(id) {
+        actor.authorize(Permission::ReadDirectory, &found.org_path)?;
+    }
+    hydrate(db, vec![found]).await?.into_iter().next().ok_or(Error::NotFound)
+}
+
+/// Teachers of the caller's subtree, ordered by id.
+pub async fn list_teachers(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: TeacherFilter,
+    page: PageRequest,
+) -> Result<Page<Teacher>> {
+    actor.require(Permission::ReadDirectory)?;
+    let mut path = actor.subtree()?.to_owned();
+    if let Some(unit_id) = filter.org_unit {
+        let unit = repo::org_unit(db, unit_id).await.map_err(|_| not_in_scope("org_unit"))?;
+        actor.authorize(Permission::ReadDirectory, &unit.path).map_err(|_| not_in_scope("org_unit"))?;
+        path = unit.path;
+    }
+    let mut condition = Condition::all().add(person::Column::OrgPath.starts_with(&path));
+    if let Some(role) = filter.role {
+        condition = condition.add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(person_role::Column::PersonId)
+                    .from(person_role::Entity)
+                    .and_where(person_role::Column::Role.eq(role.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        condition = condition.add(
+            Condition::any()
+                .add(person::Column::Name.like(repo::contains_pattern(q)))
+                .add(person::Column::EmployeeNo.like(repo::contains_pattern(q)))
+                .add(person::Column::Phone.like(repo::contains_pattern(q))),
+        );
+    }
+    let select = person::Entity::find().filter(condition).order_by_asc(person::Column::Id);
+    let page = fetch_page(db, select, page).await?;
+    let items = hydrate(db, page.items).await?;
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
+}
+
+fn not_in_scope(field: &'static str) -> Error {
+    Error::invalid(
+        field,
+        "unknown_org_unit",
+        Text::fixed("机构不存在或不在管辖范围内", "no such org unit in your scope"),
+    )
+}
+
+/// Changes a teacher in the caller's subtree; moving to another school needs that school in
+/// scope too.
+pub async fn update_teacher(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    patch: TeacherPatch,
+) -> Result<Teacher> {
+    let found = person::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    actor.authorize(Permission::ManageDirectory, &found.org_path)?;
+    let mut v = Violations::default();
+    let name = patch.name.as_deref().and_then(|n| v.check(required_text(n, "name", 50)));
+    let phone = patch.phone.as_deref().and_then(|p| v.check(Phone::parse(p)));
+    let email = patch.email.as_deref().and_then(|e| v.check(Email::parse(e)));
+    let subject = patch.subject.as_deref().and_then(|s| v.check(required_text(s, "subject", 50)));
+    let school = match patch.school_id {
+        Some(school_id) => {
+            let school = org_unit::Entity::find_by_id(school_id).one(db).await?;
+            v.check(school_in_scope(actor, school, "school_id"))
+        }
+        None => None,
+    };
+    if let Some(phone) = phone.as_ref().filter(|p| p.as_str() != found.phone) {
+        let (_, phones) = taken_keys(db, &[], &[phone.as_str().to_owned()]).await?;
+        if !phones.is_empty() {
+            v.push(taken("phone"));
+        }
+    }
+    v.finish()?;
+
+    let txn = kernel::begin_write(db).await?;
+    let mut active: person::ActiveModel = found.into();
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    if let Some(phone) = phone {
+        active.phone = Set(phone.as_str().to_owned());
+    }
+    if let Some(email) = email {
+        active.email = Set(Some(email.as_str().to_owned()));
+    }
+    if let Some(gender) = patch.gender {
+        active.gender = Set(Some(gender.as_str().to_owned()));
+    }
+    if let Some(subject) = subject {
+        active.subject = Set(Some(subject));
+    }
+    if let Some(school) = school {
+        active.school_id = Set(school.id);
+        active.org_path = Set(school.path);
+    }
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await.map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
+    if let Some(roles) = patch.roles {
+        person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(id)).exec(&txn).await?;
+        let roles: BTreeSet<MhRole> = roles.into_iter().collect();
+        let rows = roles
+            .iter()
+            .map(|r| person_role::ActiveModel { person_id: Set(id), role: Set(r.as_str().to_owned()) });
+        if !roles.is_empty() {
+            person_role::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        }
+    }
+    txn.commit().await?;
+    get_teacher(db, actor, id).await
+}
+
+/// Turns person rows into teachers with their roles and school names (two queries per page).
+async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Result<Vec<Teacher>> {
+    let mut roles = repo::roles_of(db, people.iter().map(|p| p.id)).await?;
+    let school_ids: BTreeSet<i64> = people.iter().map(|p| p.school_id).collect();
+    let schools: HashMap<i64, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(school_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    Ok(people
+        .into_iter()
+        .map(|p| Teacher {
+            roles: {
+                let mut held: Vec<MhRole> = roles
+                    .remove(&p.id)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| MhRole::parse(r).ok())
+                    .collect();
+                held.sort();
+                held
+            },
+            school_name: schools.get(&p.school_id).cloned().unwrap_or_default(),
+            id: p.id,
+            employee_no: p.employee_no,
+            name: p.name,
+            phone: p.phone,
+            email: p.email,
+            gender: p.gender.as_deref().and_then(|g| Gender::parse(g).ok()),
+            subject: p.subject,
+            school_id: p.school_id,
+        })
+        .collect())
+}

@@ -1,0 +1,22 @@
+//! Shared vocabulary of every domain crate: the error every service returns, bilingual text for
+//! users, the acting account and its org scope, the clock, pagination and exact hours.
+//!
+//! Kept deliberately small: anything that only one domain needs lives in that domain.
+
+mod actor;
+mod clock;
+mod error;
+mod hours;
+mod page;
+mod text;
+mod txn;
+mod violations;
+
+pub use actor::{Actor, Permission, Role, Scope};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, FieldError, Result};
+pub use hours::Hours;
+pub use page::{Page, PageRequest, fetch_page};
+pub use text::Text;
+pub use txn::begin_write;
+pub use violations::Violations;

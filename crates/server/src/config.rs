@@ -1,0 +1,107 @@
+//! Typed settings, read once from the environment at start-up and passed explicitly.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+
+/// The shortest JWT signing secret `serve` accepts.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// Everything the server needs to know about its environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub jwt_secret: SecretString,
+    /// Where users reach the service; verification links and QR codes point here.
+    pub public_url: String,
+    /// Local state of a development install: the SQLite file and the generated secret.
+    pub data_dir: PathBuf,
+}
+
+/// A configuration problem, told in one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Reads `QUALIFY_*` variables, falling back to development defaults under `data/`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("QUALIFY_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let bind_text = var("QUALIFY_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            ConfigError(format!("QUALIFY_BIND={bind_text} is not an address such as 127.0.0.1:8080"))
+        })?;
+        let database_url = match var("QUALIFY_DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                ensure_dir(&data_dir)?;
+                format!("sqlite://{}?mode=rwc", data_dir.join("qualify.db").display())
+            }
+        };
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(format!(
+                "QUALIFY_DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got '{database_url}'"
+            )));
+        }
+        let jwt_secret = match var("QUALIFY_JWT_SECRET") {
+            Some(secret) => SecretString::from(secret),
+            None => development_secret(&data_dir)?,
+        };
+        let public_url = var("QUALIFY_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "QUALIFY_PUBLIC_URL must be an http(s) URL, got '{public_url}'"
+            )));
+        }
+        Ok(Self { database_url, bind, jwt_secret, public_url, data_dir })
+    }
+
+    /// Refuses settings that are fine for tooling but unsafe for serving.
+    pub fn check_for_serving(&self) -> Result<(), ConfigError> {
+        let length = self.jwt_secret.expose_secret().len();
+        if length < MIN_JWT_SECRET_BYTES {
+            return Err(ConfigError(format!(
+                "QUALIFY_JWT_SECRET is {length} bytes; serve needs at least {MIN_JWT_SECRET_BYTES}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {
+    std::fs::create_dir_all(dir).map_err(|e| ConfigError(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// A secret generated on first use and kept in `data/jwt-secret`, so development tokens
+/// survive restarts without anyone choosing a secret.
+fn development_secret(data_dir: &Path) -> Result<SecretString, ConfigError> {
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(SecretString::from(existing.trim().to_owned()));
+    }
+    ensure_dir(data_dir)?;
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write_private(&path, &secret)
+        .map_err(|e| ConfigError(format!("cannot write {}: {e}", path.display())))?;
+    Ok(SecretString::from(secret))
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(content.as_bytes())
+}

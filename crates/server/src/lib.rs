@@ -1,0 +1,14 @@
+//! The `qualify` server: HTTP routes, authentication, error mapping, OpenAPI, configuration and
+//! start-up. Every rule lives in the domain crates; this crate only translates HTTP to calls.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+mod extract;
+mod fallback;
+mod lang;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;

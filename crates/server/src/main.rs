@@ -1,0 +1,79 @@
+//! `qualify`: migrate, seed, serve, print the OpenAPI document.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use kernel::SystemClock;
+use server::config::Settings;
+use server::{db, openapi, startup::Application};
+
+#[derive(Parser)]
+#[command(name = "qualify", about = "心育 Qualify: teachers' mental-health-education qualification")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply all pending migrations (idempotent).
+    Migrate,
+    /// Load data; `--demo` loads the demo prefecture (idempotent).
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Serve the API (the database must be migrated).
+    Serve,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("QUALIFY_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("qualify: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::Openapi = command {
+        use std::io::Write;
+        let json = openapi::document().to_pretty_json()?;
+        return Ok(writeln!(std::io::stdout().lock(), "{json}")?);
+    }
+    let settings = Settings::from_env()?;
+    let connection = db::connect(&settings.database_url).await?;
+    match command {
+        Command::Migrate => {
+            db::migrate(&connection).await?;
+            println!("database is up to date");
+        }
+        Command::Seed { demo } => {
+            anyhow::ensure!(demo, "only `qualify seed --demo` exists so far");
+            let report = seed::load_demo(&connection).await?;
+            println!("{report}");
+        }
+        Command::Serve => {
+            settings.check_for_serving()?;
+            let public_url = settings.public_url.clone();
+            let app = Application::build(settings, connection, Arc::new(SystemClock)).await?;
+            tracing::info!("serving on {public_url} (API docs at {public_url}/docs/)");
+            app.run_until_stopped().await?;
+        }
+        Command::Openapi => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+use actix_web::{get, web};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiResult, Problem};
+use crate::state::AppState;
+
+/// Who am I
+///
+/// The caller's account, role, scope (an org subtree, or only their own records) and, for a
+/// teacher, the linked person.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = directory::Me),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<web::Json<directory::Me>> {
+    Ok(web::Json(directory::me(&state.db, &actor).await?))
+}

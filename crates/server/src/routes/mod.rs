@@ -1,0 +1,73 @@
+//! HTTP routes under `/api/v1`, one module per resource, each handler a thin call into a domain.
+
+pub mod accounts;
+pub mod auth;
+pub mod dto;
+pub mod health;
+pub mod me;
+pub mod org_units;
+pub mod reports;
+pub mod teachers;
+
+use actix_web::web;
+use kernel::{FieldError, Text};
+use utoipa_actix_web::service_config::ServiceConfig;
+use validator::{Validate, ValidationErrors};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Registers the health check and the versioned API; used by the server and by `qualify openapi`
+/// alike, so the spec and the routes cannot drift apart.
+pub fn all(cfg: &mut ServiceConfig) {
+    cfg.service(health::health).service(utoipa_actix_web::scope("/api/v1").configure(configure));
+}
+
+/// Registers every `/api/v1` route; `.service` (never `.route`) so each lands in the spec.
+fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::change_password)
+        .service(me::me)
+        .service(org_units::list)
+        .service(org_units::create)
+        .service(org_units::get)
+        .service(org_units::update)
+        .service(teachers::list)
+        .service(teachers::create)
+        .service(teachers::import)
+        .service(teachers::get)
+        .service(teachers::update)
+        .service(accounts::create)
+        .service(reports::staffing);
+}
+
+/// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.
+pub fn validated<T: Validate>(body: web::Json<T>) -> ApiResult<T> {
+    let body = body.into_inner();
+    body.validate().map_err(|errors| ApiError::invalid(field_errors(&errors)))?;
+    Ok(body)
+}
+
+fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut fields: Vec<FieldError> = errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, list)| {
+            list.iter().map(move |error| {
+                let param = |name: &str| error.params.get(name).map(ToString::to_string);
+                let message = match (error.code.as_ref(), param("min"), param("max")) {
+                    ("length", Some(min), Some(max)) => Text::owned(
+                        format!("长度须在 {min} 到 {max} 个字符之间"),
+                        format!("length must be between {min} and {max} characters"),
+                    ),
+                    _ => Text::fixed("取值不符合要求", "invalid value"),
+                };
+                let code = if error.code == "length" { "invalid_length" } else { "invalid_value" };
+                FieldError::new(field.to_string(), code, message)
+            })
+        })
+        .collect();
+    fields.sort_by(|a, b| a.field.cmp(&b.field));
+    fields
+}

@@ -1,0 +1,16 @@
+//! The schema, one migration per change, written with sea-query so the same migration runs on
+//! SQLite and PostgreSQL. Migrations never import entity code: entities change, history does not.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_directory;
+
+/// Applies every migration in order; `qualify migrate` and the tests run it.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_directory::Migration)]
+    }
+}

@@ -1,0 +1,138 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{assert_problem, error_fields, json_of, spawn_app, spawn_seeded_app};
+
+#[tokio::test]
+async fn health_reports_database_ok() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(json_of(response).await, json!({"status": "ok", "database": "ok"}));
+}
+
+#[tokio::test]
+async fn health_returns_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.db.clone().close().await.unwrap();
+    let response = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(json_of(response).await["database"], "unreachable");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = spawn_seeded_app().await;
+    let token = app.token("admin").await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/teachers"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::BAD_REQUEST, "malformed_json").await;
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_415_problem() {
+    let app = spawn_seeded_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "text/plain")
+        .body("username=admin")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn body_over_one_mebibyte_is_a_413_problem() {
+    let app = spawn_seeded_app().await;
+    let token = app.token("admin").await;
+    let huge = json!({"name": "x".repeat(1024 * 1024 + 10)});
+    let response = app.patch(&token, "/api/v1/org-units/1", huge).await;
+    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn unknown_field_is_a_422_naming_it() {
+    let app = spawn_seeded_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": "demo1234", "role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["role"]);
+}
+
+#[tokio::test]
+async fn missing_and_empty_fields_are_422s_naming_them() {
+    let app = spawn_seeded_app().await;
+    let missing = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(missing, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["password"]);
+
+    let empty = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": "", "password": ""}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(empty, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["password", "username"]);
+}
+
+#[tokio::test]
+async fn wrong_type_in_query_or_path_is_a_problem() {
+    let app = spawn_seeded_app().await;
+    let token = app.token("admin").await;
+    let query = app.get(&token, "/api/v1/teachers?page=abc").await;
+    assert_problem(query, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let path = app.get(&token, "/api/v1/teachers/abc").await;
+    assert_problem(path, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn unknown_route_is_a_404_problem() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn error_detail_is_chinese_by_default_and_english_on_request() {
+    let app = spawn_seeded_app().await;
+    let zh = assert_problem(
+        app.login("admin", "wrong-password").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    assert_eq!(zh["detail"], "用户名或密码错误");
+
+    let en = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("accept-language", "en-US,en;q=0.9")
+        .json(&json!({"username": "admin", "password": "wrong-password"}))
+        .send()
+        .await
+        .unwrap();
+    let en = assert_problem(en, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(en["detail"], "wrong username or password");
+}
