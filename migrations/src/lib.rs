@@ -4,6 +4,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_directory;
+mod m20261128_000002_credit;
+mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
 pub struct Migrator;
@@ -11,6 +13,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_directory::Migration)]
+        vec![Box::new(m20261128_000001_directory::Migration), Box::new(m20261128_000002_credit::Migration)]
     }
 }

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::util::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -91,8 +93,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, OrgUnit::Table, "idx_org_unit_path", OrgUnit::Path).await?;
-        index(manager, OrgUnit::Table, "idx_org_unit_parent", OrgUnit::ParentId).await?;
+        index(manager, OrgUnit::Table, "idx_org_unit_path", [OrgUnit::Path]).await?;
+        index(manager, OrgUnit::Table, "idx_org_unit_parent", [OrgUnit::ParentId]).await?;
 
         manager
             .create_table(
@@ -117,7 +119,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, Person::Table, "idx_person_org_path", Person::OrgPath).await?;
+        index(manager, Person::Table, "idx_person_org_path", [Person::OrgPath]).await?;
 
         manager
             .create_table(
@@ -135,7 +137,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, PersonRole::Table, "idx_person_role_role", PersonRole::Role).await?;
+        index(manager, PersonRole::Table, "idx_person_role_role", [PersonRole::Role]).await?;
 
         manager
             .create_table(
@@ -184,7 +186,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, RefreshToken::Table, "idx_refresh_token_family", RefreshToken::Family).await
+        index(manager, RefreshToken::Table, "idx_refresh_token_family", [RefreshToken::Family]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -199,13 +201,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-async fn index<T: IntoIden + 'static, C: IntoIden + 'static>(
-    manager: &SchemaManager<'_>,
-    table: T,
-    name: &str,
-    column: C,
-) -> Result<(), DbErr> {
-    manager.create_index(Index::create().name(name).table(table).col(column).to_owned()).await
 }

@@ -11,6 +11,11 @@ use serde_json::{Value, json};
 use server::config::Settings;
 use server::startup::Application;
 
+/// The credit policy the test server runs with: the national default.
+pub fn credit_policy() -> credit::CreditPolicy {
+    credit::CreditPolicy::default()
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -60,6 +65,7 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         jwt_secret: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4())),
         public_url: "http://qualify.test".to_owned(),
         data_dir: std::env::temp_dir(),
+        credit: credit_policy(),
     };
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");
@@ -84,7 +90,12 @@ impl TestApp {
 
     /// The access token of a demo account (password `demo1234`).
     pub async fn token(&self, username: &str) -> String {
-        let response = self.login(username, seed::DEMO_PASSWORD).await;
+        self.token_with(username, seed::DEMO_PASSWORD).await
+    }
+
+    /// The access token of any account.
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
+        let response = self.login(username, password).await;
         assert_eq!(response.status(), StatusCode::OK, "login as {username}");
         let body: Value = response.json().await.expect("json");
         body["access_token"].as_str().expect("access_token").to_owned()

@@ -3,8 +3,11 @@
 mod helpers;
 
 mod auth;
+mod claims;
+mod credits;
 mod directory;
 mod errors;
+mod hr;
 mod import;
 mod openapi;
 mod staffing;

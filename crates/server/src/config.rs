@@ -20,6 +20,8 @@ pub struct Settings {
     pub public_url: String,
     /// Local state of a development install: the SQLite file and the generated secret.
     pub data_dir: PathBuf,
+    /// The continuing-education cycle and the hours-to-credits rate.
+    pub credit: credit::CreditPolicy,
 }
 
 /// A configuration problem, told in one line.
@@ -62,7 +64,7 @@ impl Settings {
                 "QUALIFY_PUBLIC_URL must be an http(s) URL, got '{public_url}'"
             )));
         }
-        Ok(Self { database_url, bind, jwt_secret, public_url, data_dir })
+        Ok(Self { database_url, bind, jwt_secret, public_url, data_dir, credit: credit_policy(&var)? })
     }
 
     /// Refuses settings that are fine for tooling but unsafe for serving.
@@ -75,6 +77,36 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// `QUALIFY_CREDIT_*` variables over the national defaults (360 学时 per 5 years from 2021,
+/// 6 学时 = 1 学分).
+fn credit_policy(var: &dyn Fn(&str) -> Option<String>) -> Result<credit::CreditPolicy, ConfigError> {
+    fn parsed<T: std::str::FromStr>(
+        var: &dyn Fn(&str) -> Option<String>,
+        name: &str,
+        default: T,
+    ) -> Result<T, ConfigError> {
+        match var(name) {
+            None => Ok(default),
+            Some(text) => {
+                text.trim().parse().map_err(|_| ConfigError(format!("{name}={text} is not a valid number")))
+            }
+        }
+    }
+    let defaults = credit::CreditPolicy::default();
+    let policy = credit::CreditPolicy {
+        cycle_start_year: parsed(var, "QUALIFY_CREDIT_CYCLE_START_YEAR", defaults.cycle_start_year)?,
+        cycle_years: parsed(var, "QUALIFY_CREDIT_CYCLE_YEARS", defaults.cycle_years)?,
+        cycle_required_hours: parsed(var, "QUALIFY_CREDIT_CYCLE_HOURS", defaults.cycle_required_hours)?,
+        hours_per_credit: parsed(var, "QUALIFY_HOURS_PER_CREDIT", defaults.hours_per_credit)?,
+    };
+    if policy.cycle_years < 1 || policy.hours_per_credit <= rust_decimal::Decimal::ZERO {
+        return Err(ConfigError(
+            "QUALIFY_CREDIT_CYCLE_YEARS and QUALIFY_HOURS_PER_CREDIT must be positive".to_owned(),
+        ));
+    }
+    Ok(policy)
 }
 
 fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {

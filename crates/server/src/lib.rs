@@ -9,6 +9,7 @@ mod extract;
 mod fallback;
 mod lang;
 pub mod openapi;
+mod render;
 pub mod routes;
 pub mod startup;
 pub mod state;

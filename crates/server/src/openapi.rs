@@ -23,6 +23,8 @@ use crate::routes;
         (name = "me", description = "The caller's own account"),
         (name = "directory", description = "Org units, teachers, staff accounts"),
         (name = "reports", description = "Reports over an org subtree"),
+        (name = "credits", description = "The credit ledger: statements, adjustments, claims, HR search and export, transcripts, audit"),
+        (name = "verify", description = "Public verification, no login"),
     )
 )]
 struct ApiDoc;

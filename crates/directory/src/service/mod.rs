@@ -18,6 +18,6 @@ pub use org_units::{
 };
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{
-    NewTeacher, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
-    teacher_scope_path, update_teacher,
+    NewTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
+    scope_path, teacher_identity, teacher_scope_path, teacher_selection, update_teacher,
 };

@@ -341,6 +341,13 @@ pub async fn get_teacher(db: &DatabaseConnection, actor: &Actor, id: i64) -> Res
     hydrate(db, vec![found]).await?.into_iter().next().ok_or(Error::NotFound)
 }
 
+/// A teacher without a scope check, for public verification pages only (they mask what they
+/// show) — never for an authenticated view.
+pub async fn teacher_identity(db: &impl ConnectionTrait, id: i64) -> Result<Teacher> {
+    let found = person::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    hydrate(db, vec![found]).await?.into_iter().next().ok_or(Error::NotFound)
+}
+
 /// Teachers of the caller's subtree, ordered by id.
 pub async fn list_teachers(
     db: &DatabaseConnection,
@@ -348,15 +355,36 @@ pub async fn list_teachers(
     filter: TeacherFilter,
     page: PageRequest,
 ) -> Result<Page<Teacher>> {
-    actor.require(Permission::ReadDirectory)?;
-    let mut path = actor.subtree()?.to_owned();
-    if let Some(unit_id) = filter.org_unit {
-        let unit = repo::org_unit(db, unit_id).await.map_err(|_| not_in_scope("org_unit"))?;
-        actor.authorize(Permission::ReadDirectory, &unit.path).map_err(|_| not_in_scope("org_unit"))?;
-        path = unit.path;
-    }
-    let mut condition = Condition::all().add(person::Column::OrgPath.starts_with(&path));
-    if let Some(role) = filter.role {
+    let path = scope_path(db, actor, filter.org_unit, Permission::ReadDirectory).await?;
+    let condition = teacher_condition(&path, filter.role, filter.q.as_deref());
+    let select = person::Entity::find().filter(condition).order_by_asc(person::Column::Id);
+    let page = fetch_page(db, select, page).await?;
+    let items = hydrate(db, page.items).await?;
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
+}
+
+/// The subtree a staff query covers: the org unit asked for (which must lie in the caller's
+/// subtree, else a 422 naming `org_unit`), or the caller's whole subtree.
+pub async fn scope_path(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org_unit: Option<i64>,
+    permission: Permission,
+) -> Result<String> {
+    actor.require(permission)?;
+    let own = actor.subtree()?.to_owned();
+    let Some(unit_id) = org_unit else {
+        return Ok(own);
+    };
+    let unit = repo::org_unit(db, unit_id).await.map_err(|_| not_in_scope("org_unit"))?;
+    actor.authorize(permission, &unit.path).map_err(|_| not_in_scope("org_unit"))?;
+    Ok(unit.path)
+}
+
+/// Teachers under `path`, holding `role`, matching `q` in name, employee number or phone.
+fn teacher_condition(path: &str, role: Option<MhRole>, q: Option<&str>) -> Condition {
+    let mut condition = Condition::all().add(person::Column::OrgPath.starts_with(path));
+    if let Some(role) = role {
         condition = condition.add(
             person::Column::Id.in_subquery(
                 Query::select()
@@ -367,7 +395,7 @@ pub async fn list_teachers(
             ),
         );
     }
-    if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
         condition = condition.add(
             Condition::any()
                 .add(person::Column::Name.like(repo::contains_pattern(q)))
@@ -375,10 +403,32 @@ pub async fn list_teachers(
                 .add(person::Column::Phone.like(repo::contains_pattern(q))),
         );
     }
-    let select = person::Entity::find().filter(condition).order_by_asc(person::Column::Id);
-    let page = fetch_page(db, select, page).await?;
-    let items = hydrate(db, page.items).await?;
-    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
+    condition
+}
+
+/// Column names of [`teacher_selection`], for other domains' reports.
+pub const TEACHER_ID: &str = "teacher_id";
+
+/// A query other domains join their per-teacher figures onto (HR searches, exports): the
+/// teachers of an already-authorised subtree path with columns `teacher_id`, `employee_no`,
+/// `name`, `school_id`, `school_name`. Keeps the directory's tables the directory's business.
+pub fn teacher_selection(path: &str, filter: &TeacherFilter) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Alias, Expr};
+    Query::select()
+        .expr_as(Expr::col((person::Entity, person::Column::Id)), Alias::new(TEACHER_ID))
+        .column((person::Entity, person::Column::EmployeeNo))
+        .column((person::Entity, person::Column::Name))
+        .column((person::Entity, person::Column::SchoolId))
+        .expr_as(Expr::col((org_unit::Entity, org_unit::Column::Name)), Alias::new("school_name"))
+        .from(person::Entity)
+        .inner_join(
+            org_unit::Entity,
+            Expr::col((org_unit::Entity, org_unit::Column::Id))
+                .equals((person::Entity, person::Column::SchoolId)),
+        )
+        .cond_where(teacher_condition(path, filter.role, filter.q.as_deref()))
+        .to_owned()
 }
 
 fn not_in_scope(field: &'static str) -> Error {

@@ -2,12 +2,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod claims;
+pub mod credits;
 pub mod dto;
+pub mod export;
 pub mod health;
 pub mod me;
 pub mod org_units;
 pub mod reports;
 pub mod teachers;
+pub mod transcripts;
 
 use actix_web::web;
 use kernel::{FieldError, Text};
@@ -39,7 +43,21 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(teachers::get)
         .service(teachers::update)
         .service(accounts::create)
-        .service(reports::staffing);
+        .service(reports::staffing)
+        .service(credits::mine)
+        .service(credits::of_teacher)
+        .service(credits::adjust)
+        .service(credits::verify)
+        .service(credits::search)
+        .service(export::export_credits)
+        .service(credits::audit)
+        .service(transcripts::transcript)
+        .service(transcripts::verify)
+        .service(claims::submit)
+        .service(claims::mine)
+        .service(claims::queue)
+        .service(claims::approve)
+        .service(claims::reject);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

@@ -1,0 +1,246 @@
+//! The append-only ledger: posting entries into a teacher's hash chain exactly once, and
+//! checking the chain. Other domains call [`post`] inside their own transaction, so an
+//! achievement and its hours commit or roll back together.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kernel::{Error, FieldError, Result, Text};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use crate::domain::{Category, EntryContent, GENESIS_HASH, from_tenths, to_tenths};
+use crate::entity::{credit_chain, credit_entry};
+
+/// The most hours one entry may carry; more is a typing mistake, not a training.
+pub const MAX_ENTRY_HOURS: i64 = 1000;
+
+/// An entry to post. `(source_kind, source_id)` names the achievement: posting the same source
+/// again is a no-op, so retries and re-closing a session never double hours.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub teacher_id: i64,
+    pub category: Category,
+    /// Positive, at most one decimal place; negative only in a reversal.
+    pub hours: Decimal,
+    pub occurred_on: NaiveDate,
+    pub source_kind: String,
+    pub source_id: String,
+    pub description: String,
+    /// The account that recorded it; `None` for the system.
+    pub recorded_by: Option<i64>,
+    pub reverses_entry_id: Option<i64>,
+}
+
+/// A ledger entry as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Entry {
+    #[cfg_attr(feature = "openapi", schema(example = 381))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: i64,
+    pub category: Category,
+    /// 学时, a decimal with at most one place, as a string.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2.5"))]
+    pub hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = "2026-05-18"))]
+    pub occurred_on: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(example = "adjustment"))]
+    pub source_kind: String,
+    #[cfg_attr(feature = "openapi", schema(example = "7f3c2a"))]
+    pub source_id: String,
+    #[cfg_attr(feature = "openapi", schema(example = "湖北省中小学教师心理健康教育专题培训"))]
+    pub description: String,
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub recorded_by: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+    pub reverses_entry_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(example = "9c1e…"))]
+    pub hash: String,
+}
+
+impl From<credit_entry::Model> for Entry {
+    fn from(m: credit_entry::Model) -> Self {
+        Self {
+            id: m.id,
+            teacher_id: m.teacher_id,
+            category: Category::parse(&m.category).unwrap_or(Category::Adjustment),
+            hours: from_tenths(m.hours_tenths),
+            occurred_on: m.occurred_on,
+            source_kind: m.source_kind,
+            source_id: m.source_id,
+            description: m.description,
+            recorded_by: m.recorded_by,
+            recorded_at: m.recorded_at,
+            reverses_entry_id: m.reverses_entry_id,
+            hash: m.hash,
+        }
+    }
+}
+
+/// The outcome of a post: the entry, and whether this call created it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posted {
+    pub entry: Entry,
+    pub created: bool,
+}
+
+/// The result of recomputing a teacher's chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChainCheck {
+    pub ok: bool,
+    #[cfg_attr(feature = "openapi", schema(example = 42))]
+    pub checked_entries: u64,
+    /// The first entry whose stored hash, predecessor or position does not match.
+    pub first_broken_entry_id: Option<i64>,
+}
+
+fn check_hours(entry: &NewEntry) -> std::result::Result<i64, FieldError> {
+    let tenths = to_tenths(entry.hours);
+    let exact = Decimal::new(tenths, 1) == entry.hours;
+    let allowed_sign = if entry.reverses_entry_id.is_some() { tenths < 0 } else { tenths > 0 };
+    if !exact || !allowed_sign || tenths.abs() > MAX_ENTRY_HOURS * 10 {
+        return Err(FieldError::new(
+            "hours",
+            "out_of_range",
+            Text::owned(
+                format!("学时须大于 0、不超过 {MAX_ENTRY_HOURS}，最多一位小数"),
+                format!("hours must be above 0, at most {MAX_ENTRY_HOURS}, with at most one decimal place"),
+            ),
+        ));
+    }
+    Ok(tenths)
+}
+
+/// Appends an entry to the teacher's chain inside the caller's transaction, exactly once per
+/// source. Posts for one teacher are serialised by a row lock on the chain head, so concurrent
+/// retries of the same source see each other and the chain never forks.
+pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntry) -> Result<Posted> {
+    let tenths = check_hours(&entry)?;
+    credit_chain::Entity::insert(credit_chain::ActiveModel {
+        teacher_id: Set(entry.teacher_id),
+        length: Set(0),
+        head_hash: Set(GENESIS_HASH.to_owned()),
+    })
+    .on_conflict_do_nothing_on([credit_chain::Column::TeacherId])
+    .exec(txn)
+    .await?;
+    // A no-op update takes the head's row lock until the transaction ends.
+    credit_chain::Entity::update_many()
+        .col_expr(credit_chain::Column::Length, Expr::col(credit_chain::Column::Length))
+        .filter(credit_chain::Column::TeacherId.eq(entry.teacher_id))
+        .exec(txn)
+        .await?;
+
+    if let Some(existing) = credit_entry::Entity::find()
+        .filter(credit_entry::Column::SourceKind.eq(&entry.source_kind))
+        .filter(credit_entry::Column::SourceId.eq(&entry.source_id))
+        .one(txn)
+        .await?
+    {
+        return Ok(Posted { entry: existing.into(), created: false });
+    }
+    let head = credit_chain::Entity::find_by_id(entry.teacher_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Unexpected(anyhow::anyhow!("credit chain head vanished")))?;
+
+    let seq = head.length + 1;
+    let recorded_at = truncate_to_micros(now);
+    let hash = EntryContent {
+        teacher_id: entry.teacher_id,
+        seq,
+        category: entry.category.as_str(),
+        hours_tenths: tenths,
+        occurred_on: entry.occurred_on,
+        source_kind: &entry.source_kind,
+        source_id: &entry.source_id,
+        description: &entry.description,
+        recorded_by: entry.recorded_by,
+        recorded_at,
+        reverses_entry_id: entry.reverses_entry_id,
+        prev_hash: &head.head_hash,
+    }
+    .hash();
+    let saved = credit_entry::ActiveModel {
+        teacher_id: Set(entry.teacher_id),
+        seq: Set(seq),
+        category: Set(entry.category.as_str().to_owned()),
+        hours_tenths: Set(tenths),
+        occurred_on: Set(entry.occurred_on),
+        year: Set(entry.occurred_on.year()),
+        source_kind: Set(entry.source_kind),
+        source_id: Set(entry.source_id),
+        description: Set(entry.description),
+        recorded_by: Set(entry.recorded_by),
+        recorded_at: Set(recorded_at),
+        reverses_entry_id: Set(entry.reverses_entry_id),
+        prev_hash: Set(head.head_hash),
+        hash: Set(hash.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(Error::on_unique(
+        "ledger_conflict",
+        Text::fixed(
+            "该记录与已有学时记录冲突，请刷新后重试",
+            "the entry collides with an existing one; reload and retry",
+        ),
+    ))?;
+    credit_chain::Entity::update_many()
+        .col_expr(credit_chain::Column::Length, Expr::value(seq))
+        .col_expr(credit_chain::Column::HeadHash, Expr::value(hash))
+        .filter(credit_chain::Column::TeacherId.eq(entry.teacher_id))
+        .exec(txn)
+        .await?;
+    Ok(Posted { entry: saved.into(), created: true })
+}
+
+/// Databases keep microseconds at most; hash what will be read back.
+fn truncate_to_micros(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// Recomputes a teacher's chain from the first entry, and checks its head.
+pub async fn verify_chain(db: &impl ConnectionTrait, teacher_id: i64) -> Result<ChainCheck> {
+    let entries = credit_entry::Entity::find()
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .order_by_asc(credit_entry::Column::Seq)
+        .all(db)
+        .await?;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    for (index, e) in entries.iter().enumerate() {
+        let recomputed = EntryContent {
+            teacher_id: e.teacher_id,
+            seq: e.seq,
+            category: &e.category,
+            hours_tenths: e.hours_tenths,
+            occurred_on: e.occurred_on,
+            source_kind: &e.source_kind,
+            source_id: &e.source_id,
+            description: &e.description,
+            recorded_by: e.recorded_by,
+            recorded_at: e.recorded_at,
+            reverses_entry_id: e.reverses_entry_id,
+            prev_hash: &prev_hash,
+        }
+        .hash();
+        if e.seq != index as i64 + 1 || e.prev_hash != prev_hash || e.hash != recomputed {
+            return Ok(ChainCheck {
+                ok: false,
+                checked_entries: index as u64 + 1,
+                first_broken_entry_id: Some(e.id),
+            });
+        }
+        prev_hash = recomputed;
+    }
+    let head = credit_chain::Entity::find_by_id(teacher_id).one(db).await?;
+    let head_matches = match head {
+        Some(head) => head.length == entries.len() as i64 && head.head_hash == prev_hash,
+        None => entries.is_empty(),
+    };
+    Ok(ChainCheck { ok: head_matches, checked_entries: entries.len() as u64, first_broken_entry_id: None })
+}

@@ -1,0 +1,14 @@
+//! The credit ledger: one append-only, hash-chained record of every training hour (学时) a
+//! teacher earns. Activities post into it through [`post`] inside their own transaction;
+//! certification and HR read from it. Also: admin adjustments and reversals, claims for
+//! training done elsewhere, statements and totals against the continuing-education cycle,
+//! HR search, verifiable transcripts and the audit log of who read whose credits.
+
+mod domain;
+mod entity;
+mod ledger;
+mod service;
+
+pub use domain::{Category, ClaimStatus, CreditPolicy, Cycle, TrainingForm};
+pub use ledger::{ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, post, verify_chain};
+pub use service::*;

@@ -1,0 +1,199 @@
+use chrono::{DateTime, Utc};
+use kernel::{Actor, Error, FieldError, Hours, Result, Text, Violations};
+use rust_decimal::Decimal;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::Deserialize;
+
+use super::access::authorize_manage;
+use crate::domain::{Category, from_tenths};
+use crate::entity::credit_entry;
+use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post};
+
+/// Body of `POST /teachers/{id}/credits/adjustments`: external training recognised, a manual
+/// adjustment, or (with `reverses_entry_id`) the reversal of a wrong entry.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    /// `external` or `adjustment`; for a reversal, omit it or give the reversed entry's.
+    pub category: Option<Category>,
+    /// Positive hours; for a reversal, omit them or give the reversed entry's.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "12"))]
+    pub hours: Option<Decimal>,
+    #[cfg_attr(feature = "openapi", schema(example = "2026-05-18"))]
+    pub occurred_on: chrono::NaiveDate,
+    /// Why: mandatory, it is what an auditor reads.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "国培计划（2026）心理健康教育骨干教师研修，证书号 GP2026-118",
+            min_length = 2,
+            max_length = 500
+        )
+    )]
+    pub reason: String,
+    /// The entry this one cancels, for corrections.
+    #[cfg_attr(feature = "openapi", schema(example = 381))]
+    pub reverses_entry_id: Option<i64>,
+}
+
+fn not_in_future(occurred_on: chrono::NaiveDate, now: DateTime<Utc>) -> std::result::Result<(), FieldError> {
+    if occurred_on > now.date_naive() {
+        Err(FieldError::new(
+            "occurred_on",
+            "in_future",
+            Text::fixed("日期不能晚于今天", "the date cannot be in the future"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Reason text: 2 to 500 characters.
+pub(crate) fn reason(value: &str, field: &str) -> std::result::Result<String, FieldError> {
+    let trimmed = value.trim();
+    let length = trimmed.chars().count();
+    if (2..=500).contains(&length) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "required",
+            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
+        ))
+    }
+}
+
+/// Posts an admin's adjustment or reversal. `idempotency_key` makes a retried request a no-op.
+pub async fn adjust(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    teacher_id: i64,
+    input: Adjustment,
+    idempotency_key: Option<&str>,
+) -> Result<Entry> {
+    authorize_manage(db, actor, teacher_id).await?;
+    let mut v = Violations::default();
+    let reason = v.check(reason(&input.reason, "reason"));
+    v.check(not_in_future(input.occurred_on, now));
+    let (category, hours, source_kind, source_id) = match input.reverses_entry_id {
+        Some(reversed_id) => {
+            let target = reversal_target(db, teacher_id, reversed_id).await;
+            let target = v.check(target?);
+            if let Some(target) = &target {
+                let category = Category::parse(&target.category).unwrap_or(Category::Adjustment);
+                let hours = from_tenths(target.hours_tenths);
+                if input.category.is_some_and(|c| c != category) || input.hours.is_some_and(|h| h != hours) {
+                    v.push(FieldError::new(
+                        "hours",
+                        "mismatch",
+                        Text::fixed(
+                            "冲销须与原条目的类别和学时一致",
+                            "a reversal must match the entry's category and hours",
+                        ),
+                    ));
+                }
+            }
+            let (category, hours) = target
+                .map(|t| {
+                    (
+                        Category::parse(&t.category).unwrap_or(Category::Adjustment),
+                        -from_tenths(t.hours_tenths),
+                    )
+                })
+                .unwrap_or((Category::Adjustment, Decimal::ZERO));
+            (category, hours, "reversal".to_owned(), reversed_id.to_string())
+        }
+        None => {
+            let category = match input.category {
+                Some(c) if c.is_manual() => c,
+                _ => {
+                    v.push(FieldError::new(
+                        "category",
+                        "not_manual",
+                        Text::fixed(
+                            "手工录入只能是 external 或 adjustment",
+                            "manual entries are external or adjustment",
+                        ),
+                    ));
+                    Category::Adjustment
+                }
+            };
+            let hours = match input.hours {
+                Some(h) if h > Decimal::ZERO => {
+                    v.check(Hours::parse(h, Decimal::from(MAX_ENTRY_HOURS), "hours")).map(Hours::value)
+                }
+                _ => {
+                    v.push(FieldError::new(
+                        "hours",
+                        "out_of_range",
+                        Text::fixed("学时须大于 0", "hours must be above 0"),
+                    ));
+                    None
+                }
+            };
+            let key = idempotency_key.map(str::to_owned).unwrap_or_else(|| uuid_like(now));
+            (
+                category,
+                hours.unwrap_or_default(),
+                "adjustment".to_owned(),
+                format!("{}:{key}", actor.account_id),
+            )
+        }
+    };
+    v.finish()?;
+    let txn = kernel::begin_write(db).await?;
+    let posted = post(
+        &txn,
+        now,
+        NewEntry {
+            teacher_id,
+            category,
+            hours,
+            occurred_on: input.occurred_on,
+            source_kind,
+            source_id,
+            description: reason.unwrap_or_default(),
+            recorded_by: Some(actor.account_id),
+            reverses_entry_id: input.reverses_entry_id,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    if input.reverses_entry_id.is_some() && !posted.created {
+        return Err(Error::conflict(
+            "already_reversed",
+            Text::fixed("该条目已被冲销过", "this entry has already been reversed"),
+        ));
+    }
+    Ok(posted.entry)
+}
+
+/// The entry a reversal may cancel: the same teacher's, and not itself a reversal.
+async fn reversal_target(
+    db: &DatabaseConnection,
+    teacher_id: i64,
+    entry_id: i64,
+) -> Result<std::result::Result<credit_entry::Model, FieldError>> {
+    let found = credit_entry::Entity::find_by_id(entry_id).one(db).await?;
+    Ok(match found {
+        Some(e) if e.teacher_id == teacher_id && e.reverses_entry_id.is_none() => Ok(e),
+        Some(e) if e.teacher_id == teacher_id => Err(FieldError::new(
+            "reverses_entry_id",
+            "is_reversal",
+            Text::fixed("不能冲销一条冲销记录", "a reversal cannot itself be reversed"),
+        )),
+        _ => Err(FieldError::new(
+            "reverses_entry_id",
+            "unknown_entry",
+            Text::fixed("该教师没有这条学时记录", "this teacher has no such entry"),
+        )),
+    })
+}
+
+/// A unique source id for an adjustment without an idempotency key.
+fn uuid_like(now: DateTime<Utc>) -> String {
+    use rand::RngCore;
+    format!("{}-{:016x}", now.timestamp_micros(), rand::rng().next_u64())
+}

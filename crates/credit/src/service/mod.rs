@@ -1,0 +1,19 @@
+//! The ledger's use cases beyond posting.
+
+mod access;
+mod adjustments;
+mod audit;
+mod claims;
+mod search;
+mod statement;
+mod transcript;
+
+pub use adjustments::{Adjustment, adjust};
+pub use audit::{AuditEntry, audit_log, verify_teacher_chain};
+pub use claims::{
+    ClaimDecision, CreditClaim, NewClaim, approve_claim, claims_in_scope, my_claims, reject_claim,
+    submit_claim,
+};
+pub use search::{CreditExport, CreditSearch, SearchSort, TeacherCredits, search_credits};
+pub use statement::{CreditStatement, EntryFilter, Totals, teacher_credits};
+pub use transcript::{Transcript, TranscriptTeacher, TranscriptVerification, transcript, verify_transcript};

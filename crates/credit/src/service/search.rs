@@ -1,0 +1,206 @@
+use chrono::{DateTime, Utc};
+use directory::{MhRole, TEACHER_ID, TeacherFilter};
+use kernel::{Actor, Page, PageRequest, Permission, Result};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, ExprTrait};
+use serde::Serialize;
+
+use super::access::record;
+use crate::domain::{Category, CreditPolicy, from_tenths, to_tenths};
+use crate::entity::credit_entry;
+
+/// The order of HR search results; ties always break on the teacher's id, so pages are stable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchSort {
+    #[default]
+    EmployeeNo,
+    Name,
+    TotalHoursDesc,
+    TotalHoursAsc,
+}
+
+impl SearchSort {
+    /// Parses `employee_no`, `name`, `total_hours` or `-total_hours` (descending).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "employee_no" => Some(Self::EmployeeNo),
+            "name" => Some(Self::Name),
+            "total_hours" => Some(Self::TotalHoursAsc),
+            "-total_hours" => Some(Self::TotalHoursDesc),
+            _ => None,
+        }
+    }
+}
+
+/// Filters of the HR search and its export.
+#[derive(Debug, Clone, Default)]
+pub struct CreditSearch {
+    pub org_unit: Option<i64>,
+    pub year: Option<i32>,
+    pub category: Option<Category>,
+    pub min_hours: Option<Decimal>,
+    pub role: Option<MhRole>,
+    /// Part of the name or employee number.
+    pub q: Option<String>,
+    pub sort: SearchSort,
+}
+
+/// One teacher's hours under the search's filters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeacherCredits {
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "ES00101"))]
+    pub employee_no: String,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub school_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
+    pub school_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "96.5"))]
+    pub total_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16.1"))]
+    pub total_credits: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = 14))]
+    pub entries: i64,
+}
+
+/// An authorised, audited search whose rows are read chunk by chunk, so an export of a whole
+/// prefecture streams instead of being built in memory.
+pub struct CreditExport {
+    path: String,
+    search: CreditSearch,
+    policy: CreditPolicy,
+    offset: u64,
+}
+
+impl CreditExport {
+    /// Checks the caller may search this subtree and writes the audit line once.
+    pub async fn start(
+        db: &impl ConnectionTrait,
+        now: DateTime<Utc>,
+        policy: CreditPolicy,
+        actor: &Actor,
+        search: CreditSearch,
+        action: &str,
+    ) -> Result<Self> {
+        let path = directory::scope_path(db, actor, search.org_unit, Permission::ReadCredits).await?;
+        record(db, actor, None, action, &describe(&search), now).await?;
+        Ok(Self { path, search, policy, offset: 0 })
+    }
+
+    /// The next `limit` rows; empty when done.
+    pub async fn next_chunk(&mut self, db: &impl ConnectionTrait, limit: u64) -> Result<Vec<TeacherCredits>> {
+        let rows = fetch(db, &self.policy, &self.path, &self.search, self.offset, limit).await?;
+        self.offset += rows.len() as u64;
+        Ok(rows)
+    }
+}
+
+/// HR search: per-teacher totals over the caller's subtree, one page.
+pub async fn search_credits(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    policy: CreditPolicy,
+    actor: &Actor,
+    search: CreditSearch,
+    page: PageRequest,
+) -> Result<Page<TeacherCredits>> {
+    let export = CreditExport::start(db, now, policy, actor, search, "search_credits").await?;
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(grouped(&export.path, &export.search), Alias::new("g"))
+        .to_owned();
+    let total: i64 = match db.query_one(&count).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    let items = fetch(db, &policy, &export.path, &export.search, page.offset(), page.per_page()).await?;
+    Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+}
+
+fn describe(search: &CreditSearch) -> String {
+    format!(
+        "org_unit={:?} year={:?} category={:?} min_hours={:?} role={:?} q={:?}",
+        search.org_unit,
+        search.year,
+        search.category.map(Category::as_str),
+        search.min_hours,
+        search.role,
+        search.q
+    )
+}
+
+fn sum_tenths() -> Expr {
+    Func::coalesce([
+        Expr::col((credit_entry::Entity, credit_entry::Column::HoursTenths)).sum(),
+        Expr::val(0i64),
+    ])
+    .cast_as(Alias::new("BIGINT"))
+}
+
+/// Teachers of the subtree left-joined to their entries under the filters, one row each.
+fn grouped(path: &str, search: &CreditSearch) -> SelectStatement {
+    let t = Alias::new("t");
+    let filter = TeacherFilter { org_unit: None, role: search.role, q: search.q.clone() };
+    let mut on = Expr::col((credit_entry::Entity, credit_entry::Column::TeacherId))
+        .equals((t.clone(), Alias::new(TEACHER_ID)));
+    if let Some(year) = search.year {
+        on = on.and(Expr::col((credit_entry::Entity, credit_entry::Column::Year)).eq(year));
+    }
+    if let Some(category) = search.category {
+        on = on.and(Expr::col((credit_entry::Entity, credit_entry::Column::Category)).eq(category.as_str()));
+    }
+    let columns = [TEACHER_ID, "employee_no", "name", "school_id", "school_name"];
+    let mut query = Query::select();
+    for column in columns {
+        query.column((t.clone(), Alias::new(column)));
+    }
+    query
+        .expr_as(sum_tenths(), Alias::new("total_tenths"))
+        .expr_as(Expr::col((credit_entry::Entity, credit_entry::Column::Id)).count(), Alias::new("entries"))
+        .from_subquery(directory::teacher_selection(path, &filter), t.clone())
+        .join(JoinType::LeftJoin, credit_entry::Entity, on)
+        .group_by_columns(columns.map(|c| (t.clone(), Alias::new(c))));
+    if let Some(min) = search.min_hours {
+        query.and_having(sum_tenths().gte(to_tenths(min)));
+    }
+    query.to_owned()
+}
+
+async fn fetch(
+    db: &impl ConnectionTrait,
+    policy: &CreditPolicy,
+    path: &str,
+    search: &CreditSearch,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<TeacherCredits>> {
+    let mut query = grouped(path, search);
+    let t = Alias::new("t");
+    match search.sort {
+        SearchSort::EmployeeNo => query.order_by((t.clone(), Alias::new("employee_no")), Order::Asc),
+        SearchSort::Name => query.order_by((t.clone(), Alias::new("name")), Order::Asc),
+        SearchSort::TotalHoursDesc => query.order_by(Alias::new("total_tenths"), Order::Desc),
+        SearchSort::TotalHoursAsc => query.order_by(Alias::new("total_tenths"), Order::Asc),
+    };
+    query.order_by((t, Alias::new(TEACHER_ID)), Order::Asc).offset(offset).limit(limit);
+    let mut rows = Vec::new();
+    for row in db.query_all(&query).await? {
+        let total = from_tenths(row.try_get("", "total_tenths")?);
+        rows.push(TeacherCredits {
+            teacher_id: row.try_get("", TEACHER_ID)?,
+            employee_no: row.try_get("", "employee_no")?,
+            name: row.try_get("", "name")?,
+            school_id: row.try_get("", "school_id")?,
+            school_name: row.try_get("", "school_name")?,
+            total_hours: total,
+            total_credits: policy.credits(total),
+            entries: row.try_get("", "entries")?,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,137 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kernel::{Actor, Page, PageRequest, Result, fetch_page};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+
+use super::access::authorize_read;
+use crate::domain::{Category, CreditPolicy, from_tenths};
+use crate::entity::credit_entry;
+use crate::ledger::Entry;
+
+/// Filters of a teacher's entry list.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub year: Option<i32>,
+    pub category: Option<Category>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// A teacher's totals: overall, per category, per year, and the current cycle against the
+/// requirement, with credits (学分) beside hours.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Totals {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "96.5"))]
+    pub total_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16.1"))]
+    pub total_credits: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"online_course": "40", "external": "56.5"})))]
+    pub by_category: BTreeMap<String, Decimal>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"2025": "60", "2026": "36.5"})))]
+    pub by_year: BTreeMap<String, Decimal>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "36.5"))]
+    pub cycle_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "360"))]
+    pub cycle_required_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "6.1"))]
+    pub cycle_credits: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = 2026))]
+    pub cycle_start_year: i32,
+    #[cfg_attr(feature = "openapi", schema(example = 2030))]
+    pub cycle_end_year: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "6"))]
+    pub hours_per_credit: Decimal,
+}
+
+/// `GET /teachers/{id}/credits`: one page of entries plus the teacher's totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditStatement {
+    pub items: Vec<Entry>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub totals: Totals,
+}
+
+/// A teacher's entries and totals, for the teacher or for staff in scope (audited).
+pub async fn teacher_credits(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    policy: &CreditPolicy,
+    actor: &Actor,
+    teacher_id: i64,
+    filter: EntryFilter,
+    page: PageRequest,
+) -> Result<CreditStatement> {
+    authorize_read(db, actor, teacher_id, "read_credits", now).await?;
+    let mut condition = Condition::all().add(credit_entry::Column::TeacherId.eq(teacher_id));
+    if let Some(year) = filter.year {
+        condition = condition.add(credit_entry::Column::Year.eq(year));
+    }
+    if let Some(category) = filter.category {
+        condition = condition.add(credit_entry::Column::Category.eq(category.as_str()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(credit_entry::Column::OccurredOn.gte(from));
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(credit_entry::Column::OccurredOn.lte(to));
+    }
+    let select = credit_entry::Entity::find().filter(condition).order_by_asc(credit_entry::Column::Seq);
+    let Page { items, total, page, per_page } = fetch_page(db, select, page).await?;
+    let totals = totals(db, now, policy, teacher_id).await?;
+    Ok(CreditStatement { items: items.into_iter().map(Entry::from).collect(), total, page, per_page, totals })
+}
+
+/// Sums a teacher's ledger by category and year in one grouped query.
+pub(crate) async fn totals(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    policy: &CreditPolicy,
+    teacher_id: i64,
+) -> Result<Totals> {
+    let rows: Vec<(String, i32, i64)> = credit_entry::Entity::find()
+        .select_only()
+        .column(credit_entry::Column::Category)
+        .column(credit_entry::Column::Year)
+        .column_as(Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")), "tenths")
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .group_by(credit_entry::Column::Category)
+        .group_by(credit_entry::Column::Year)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let cycle = policy.cycle_of(now.year());
+    let (mut total, mut in_cycle) = (0i64, 0i64);
+    let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
+    let mut by_year: BTreeMap<String, i64> = BTreeMap::new();
+    for (category, year, tenths) in rows {
+        total += tenths;
+        if (cycle.first_year..=cycle.last_year).contains(&year) {
+            in_cycle += tenths;
+        }
+        *by_category.entry(category).or_default() += tenths;
+        *by_year.entry(year.to_string()).or_default() += tenths;
+    }
+    let hours = |map: BTreeMap<String, i64>| map.into_iter().map(|(k, v)| (k, from_tenths(v))).collect();
+    Ok(Totals {
+        total_hours: from_tenths(total),
+        total_credits: policy.credits(from_tenths(total)),
+        by_category: hours(by_category),
+        by_year: hours(by_year),
+        cycle_hours: from_tenths(in_cycle),
+        cycle_required_hours: policy.cycle_required_hours,
+        cycle_credits: policy.credits(from_tenths(in_cycle)),
+        cycle_start_year: cycle.first_year,
+        cycle_end_year: cycle.last_year,
+        hours_per_credit: policy.hours_per_credit,
+    })
+}
