@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_directory;
 mod m20261128_000002_credit;
+mod m20261128_000003_training;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -13,6 +14,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_directory::Migration), Box::new(m20261128_000002_credit::Migration)]
+        vec![
+            Box::new(m20261128_000001_directory::Migration),
+            Box::new(m20261128_000002_credit::Migration),
+            Box::new(m20261128_000003_training::Migration),
+        ]
     }
 }

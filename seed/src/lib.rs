@@ -1,5 +1,6 @@
-//! Demo data: the 恩施州 prefecture, its 8 counties and cities, 48 schools, about 500 teachers and
-//! one account per staff role. The data are the CSV files in `seed/data/` (regenerate them with
+//! Demo data: the 恩施州 prefecture, its 8 counties and cities, 48 schools, about 500 teachers,
+//! one account per staff role and a few published courses (one of sub-minute videos to try the
+//! learning flow by hand). The data are the CSV and JSON files in `seed/data/` (regenerate them with
 //! `seed/generate.py`); loading goes through the directory's services, so every rule the API
 //! enforces holds for the demo too. Loading twice changes nothing.
 
@@ -14,6 +15,7 @@ use serde::Deserialize;
 const ORG_UNITS: &str = include_str!("../data/org_units.csv");
 const TEACHERS: &str = include_str!("../data/teachers.csv");
 const ACCOUNTS: &str = include_str!("../data/accounts.csv");
+const COURSES: &str = include_str!("../data/courses.json");
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo1234";
@@ -30,6 +32,14 @@ struct OrgRow {
     student_count: Option<u32>,
 }
 
+/// A course of `courses.json`: the API's create body, with the owner named by org code.
+#[derive(Deserialize)]
+struct CourseRow {
+    org_code: String,
+    #[serde(flatten)]
+    body: serde_json::Map<String, serde_json::Value>,
+}
+
 #[derive(Deserialize)]
 struct AccountRow {
     username: String,
@@ -43,14 +53,15 @@ pub struct SeedReport {
     pub org_units: u64,
     pub teachers: u64,
     pub accounts: u64,
+    pub courses: u64,
 }
 
 impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "demo data loaded: {} org units, {} teachers, {} staff accounts added (existing ones kept)",
-            self.org_units, self.teachers, self.accounts
+            "demo data loaded: {} org units, {} teachers, {} staff accounts, {} courses added (existing ones kept)",
+            self.org_units, self.teachers, self.accounts, self.courses
         )
     }
 }
@@ -122,6 +133,28 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
         };
         directory::create_account(db, &system, account).await.map_err(describe)?;
         report.accounts += 1;
+    }
+
+    let existing = courses::list_courses(
+        db,
+        &system,
+        courses::CourseFilter::default(),
+        kernel::PageRequest::parse(None, Some(200))?,
+    )
+    .await
+    .map_err(describe)?;
+    for row in serde_json::from_str::<Vec<CourseRow>>(COURSES)? {
+        let (unit, _) = directory::org_unit_by_code(db, &row.org_code)
+            .await?
+            .with_context(|| format!("no unit {}", row.org_code))?;
+        let mut body = row.body;
+        body.insert("org_unit_id".to_owned(), unit.id.into());
+        let course: courses::NewCourse = serde_json::from_value(serde_json::Value::Object(body))?;
+        if existing.items.iter().any(|c| c.title == course.title) {
+            continue;
+        }
+        courses::create_course(db, chrono::Utc::now(), &system, course).await.map_err(describe)?;
+        report.courses += 1;
     }
     Ok(report)
 }

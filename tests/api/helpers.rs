@@ -66,6 +66,7 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         public_url: "http://qualify.test".to_owned(),
         data_dir: std::env::temp_dir(),
         credit: credit_policy(),
+        progress: courses::ProgressRules::default(),
     };
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");

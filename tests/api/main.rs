@@ -9,5 +9,7 @@ mod directory;
 mod errors;
 mod hr;
 mod import;
+mod learning;
 mod openapi;
+mod sessions;
 mod staffing;

@@ -33,7 +33,7 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Hr => matches!(permission, ReadDirectory | ReadCredits),
-            Role::Trainer => matches!(permission, ReadDirectory),
+            Role::Trainer => matches!(permission, ReadDirectory | ManageTraining),
             Role::Teacher => false,
         }
     }
@@ -53,6 +53,8 @@ pub enum Permission {
     ManageCredits,
     /// Read the audit log.
     ReadAudit,
+    /// Create and run courses, offline sessions and attendance in scope.
+    ManageTraining,
 }
 
 /// Where an account may look: a staff account sees an org subtree (a materialised path such

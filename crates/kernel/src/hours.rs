@@ -42,6 +42,18 @@ impl Hours {
     }
 }
 
+/// Hours as stored: whole tenths, so sums are exact integers on every database. Values with
+/// more than one decimal place are rounded (callers validate with [`Hours::parse`] first).
+pub fn to_tenths(hours: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (hours * Decimal::TEN).round().to_i64().unwrap_or(0)
+}
+
+/// Stored tenths back to hours, normalised (`25` → `2.5`, `30` → `3`).
+pub fn from_tenths(tenths: i64) -> Decimal {
+    Decimal::new(tenths, 1).normalize()
+}
+
 impl std::ops::Add for Hours {
     type Output = Hours;
     fn add(self, other: Hours) -> Hours {
@@ -79,6 +91,14 @@ mod tests {
         assert!(Hours::parse(dec("-1"), dec("100"), "hours").is_err());
         assert!(Hours::parse(dec("100.1"), dec("100"), "hours").is_err());
         assert!(Hours::parse(dec("1.25"), dec("100"), "hours").is_err());
+    }
+
+    #[test]
+    fn tenths_round_trip_one_decimal_place() {
+        for text in ["0", "0.5", "2.5", "360", "-1.5"] {
+            assert_eq!(from_tenths(to_tenths(dec(text))), dec(text));
+        }
+        assert_eq!(from_tenths(30).to_string(), "3");
     }
 
     #[test]

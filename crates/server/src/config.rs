@@ -22,6 +22,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// The continuing-education cycle and the hours-to-credits rate.
     pub credit: credit::CreditPolicy,
+    /// Thresholds of verified learning time (idle gap, completion share).
+    pub progress: courses::ProgressRules,
 }
 
 /// A configuration problem, told in one line.
@@ -64,7 +66,15 @@ impl Settings {
                 "QUALIFY_PUBLIC_URL must be an http(s) URL, got '{public_url}'"
             )));
         }
-        Ok(Self { database_url, bind, jwt_secret, public_url, data_dir, credit: credit_policy(&var)? })
+        Ok(Self {
+            database_url,
+            bind,
+            jwt_secret,
+            public_url,
+            data_dir,
+            credit: credit_policy(&var)?,
+            progress: progress_rules(&var)?,
+        })
     }
 
     /// Refuses settings that are fine for tooling but unsafe for serving.
@@ -82,18 +92,6 @@ impl Settings {
 /// `QUALIFY_CREDIT_*` variables over the national defaults (360 学时 per 5 years from 2021,
 /// 6 学时 = 1 学分).
 fn credit_policy(var: &dyn Fn(&str) -> Option<String>) -> Result<credit::CreditPolicy, ConfigError> {
-    fn parsed<T: std::str::FromStr>(
-        var: &dyn Fn(&str) -> Option<String>,
-        name: &str,
-        default: T,
-    ) -> Result<T, ConfigError> {
-        match var(name) {
-            None => Ok(default),
-            Some(text) => {
-                text.trim().parse().map_err(|_| ConfigError(format!("{name}={text} is not a valid number")))
-            }
-        }
-    }
     let defaults = credit::CreditPolicy::default();
     let policy = credit::CreditPolicy {
         cycle_start_year: parsed(var, "QUALIFY_CREDIT_CYCLE_START_YEAR", defaults.cycle_start_year)?,
@@ -107,6 +105,39 @@ fn credit_policy(var: &dyn Fn(&str) -> Option<String>) -> Result<credit::CreditP
         ));
     }
     Ok(policy)
+}
+
+/// `QUALIFY_HEARTBEAT_MAX_GAP_SECONDS` (default 60) and `QUALIFY_LESSON_COMPLETE_PERCENT`
+/// (default 90).
+fn progress_rules(var: &dyn Fn(&str) -> Option<String>) -> Result<courses::ProgressRules, ConfigError> {
+    let defaults = courses::ProgressRules::default();
+    let gap: i64 = parsed(var, "QUALIFY_HEARTBEAT_MAX_GAP_SECONDS", defaults.max_gap.num_seconds())?;
+    let percent: i64 = parsed(var, "QUALIFY_LESSON_COMPLETE_PERCENT", defaults.complete_per_mille / 10)?;
+    if !(5..=3600).contains(&gap) || !(1..=100).contains(&percent) {
+        return Err(ConfigError(
+            "QUALIFY_HEARTBEAT_MAX_GAP_SECONDS must be 5-3600 and QUALIFY_LESSON_COMPLETE_PERCENT 1-100"
+                .to_owned(),
+        ));
+    }
+    Ok(courses::ProgressRules {
+        max_gap: chrono::Duration::seconds(gap),
+        complete_per_mille: percent * 10,
+        ..defaults
+    })
+}
+
+/// A variable parsed as a number, or its default when unset.
+fn parsed<T: std::str::FromStr>(
+    var: &dyn Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => {
+            text.trim().parse().map_err(|_| ConfigError(format!("{name}={text} is not a valid number")))
+        }
+    }
 }
 
 fn ensure_dir(dir: &Path) -> Result<(), ConfigError> {

@@ -13,3 +13,4 @@ mod render;
 pub mod routes;
 pub mod startup;
 pub mod state;
+mod table;

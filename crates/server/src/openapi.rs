@@ -25,6 +25,7 @@ use crate::routes;
         (name = "reports", description = "Reports over an org subtree"),
         (name = "credits", description = "The credit ledger: statements, adjustments, claims, HR search and export, transcripts, audit"),
         (name = "verify", description = "Public verification, no login"),
+        (name = "training", description = "Courses, verified learning time, offline sessions and attendance"),
     )
 )]
 struct ApiDoc;

@@ -4,10 +4,9 @@ mod category;
 mod chain;
 mod claim;
 mod policy;
-mod tenths;
 
 pub use category::Category;
 pub(crate) use chain::{EntryContent, GENESIS_HASH};
 pub use claim::{ClaimStatus, TrainingForm};
+pub(crate) use kernel::{from_tenths, to_tenths};
 pub use policy::{CreditPolicy, Cycle};
-pub(crate) use tenths::{from_tenths, to_tenths};

@@ -15,5 +15,5 @@ pub use claims::{
     submit_claim,
 };
 pub use search::{CreditExport, CreditSearch, SearchSort, TeacherCredits, search_credits};
-pub use statement::{CreditStatement, EntryFilter, Totals, teacher_credits};
+pub use statement::{CreditStatement, EntryFilter, Totals, hours_in_year, teacher_credits};
 pub use transcript::{Transcript, TranscriptTeacher, TranscriptVerification, transcript, verify_transcript};

@@ -135,3 +135,23 @@ pub(crate) async fn totals(
         hours_per_credit: policy.hours_per_credit,
     })
 }
+
+/// A teacher's hours of one year per category, for dashboards (no audit: callers show a
+/// teacher their own figures).
+pub async fn hours_in_year(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    year: i32,
+) -> Result<BTreeMap<Category, Decimal>> {
+    let rows: Vec<(String, i64)> = credit_entry::Entity::find()
+        .select_only()
+        .column(credit_entry::Column::Category)
+        .column_as(Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")), "tenths")
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .filter(credit_entry::Column::Year.eq(year))
+        .group_by(credit_entry::Column::Category)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(c, t)| Category::parse(&c).map(|c| (c, from_tenths(t)))).collect())
+}

@@ -19,5 +19,5 @@ pub use org_units::{
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{
     NewTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
-    scope_path, teacher_identity, teacher_scope_path, teacher_selection, update_teacher,
+    scope_path, teacher_identity, teacher_scope_path, teacher_selection, teachers_by_ids, update_teacher,
 };

@@ -3,13 +3,16 @@
 pub mod accounts;
 pub mod auth;
 pub mod claims;
+pub mod courses;
 pub mod credits;
 pub mod dto;
 pub mod export;
 pub mod health;
+pub mod learning;
 pub mod me;
 pub mod org_units;
 pub mod reports;
+pub mod sessions;
 pub mod teachers;
 pub mod transcripts;
 
@@ -57,7 +60,27 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(claims::mine)
         .service(claims::queue)
         .service(claims::approve)
-        .service(claims::reject);
+        .service(claims::reject)
+        .service(courses::list)
+        .service(courses::create)
+        .service(courses::get)
+        .service(courses::update)
+        .service(courses::enroll)
+        .service(courses::my_enrollments)
+        .service(courses::dashboard)
+        .service(learning::progress)
+        .service(learning::answer)
+        .service(sessions::list)
+        .service(sessions::create)
+        .service(sessions::get)
+        .service(sessions::register)
+        .service(sessions::sign_in_code)
+        .service(sessions::check_in)
+        .service(sessions::check_out)
+        .service(sessions::mark)
+        .service(sessions::close)
+        .service(sessions::reopen)
+        .service(sessions::sheet);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

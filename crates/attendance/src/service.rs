@@ -1,0 +1,329 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use kernel::{Error, FieldError, Result, Text};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde::Serialize;
+
+use crate::domain::{AttendanceStatus, SignInCode, code_for, code_matches};
+use crate::entity::{attendance_mark_log, attendance_record, attendance_registration};
+
+/// Something people attend, as the owning domain describes it.
+#[derive(Debug, Clone)]
+pub struct Occasion {
+    /// `session` or `event`: keeps the two kinds' ids apart.
+    pub kind: &'static str,
+    pub id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// How long before the start and after the end scans are still accepted.
+    pub grace: Duration,
+    pub secret: String,
+    pub capacity: Option<u32>,
+}
+
+/// One teacher's attendance at an occasion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attendance {
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: i64,
+    pub registered: bool,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    /// The trainer's manual mark, if any; it overrides the scans.
+    pub status: Option<AttendanceStatus>,
+    pub reason: Option<String>,
+    /// Whether the teacher earns the occasion's hours: signed in and out, or marked
+    /// present/late.
+    pub attended: bool,
+    #[cfg_attr(feature = "openapi", schema(example = 175))]
+    pub attended_minutes: i64,
+}
+
+impl Occasion {
+    /// The sign-in code to show now.
+    pub fn code(&self, now: DateTime<Utc>) -> SignInCode {
+        code_for(&self.secret, self.kind, self.id, now)
+    }
+
+    fn within_window(&self, now: DateTime<Utc>) -> bool {
+        now >= self.starts_at - self.grace && now <= self.ends_at + self.grace
+    }
+
+    fn attendance(
+        &self,
+        teacher_id: i64,
+        registered: bool,
+        record: Option<&attendance_record::Model>,
+    ) -> Attendance {
+        let status = record.and_then(|r| r.status.as_deref()).and_then(AttendanceStatus::parse);
+        let checked_in_at = record.and_then(|r| r.checked_in_at);
+        let checked_out_at = record.and_then(|r| r.checked_out_at);
+        let (attended, attended_minutes) = match (status, checked_in_at, checked_out_at) {
+            (Some(status), ..) if status.attended() => (true, (self.ends_at - self.starts_at).num_minutes()),
+            (Some(_), ..) => (false, 0),
+            (None, Some(inn), Some(out)) => {
+                let from = inn.max(self.starts_at);
+                let to = out.min(self.ends_at);
+                (true, (to - from).num_minutes().max(0))
+            }
+            _ => (false, 0),
+        };
+        Attendance {
+            teacher_id,
+            registered,
+            checked_in_at,
+            checked_out_at,
+            status,
+            reason: record.and_then(|r| r.reason.clone()),
+            attended,
+            attended_minutes,
+        }
+    }
+}
+
+fn refused(code: &'static str, zh: &'static str, en: &'static str) -> Error {
+    Error::from(FieldError::new("code", code, Text::fixed(zh, en)))
+}
+
+async fn registration(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+) -> Result<Option<attendance_registration::Model>> {
+    Ok(attendance_registration::Entity::find_by_id((occasion.kind.to_owned(), occasion.id, teacher_id))
+        .one(db)
+        .await?)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+) -> Result<Option<attendance_record::Model>> {
+    Ok(attendance_record::Entity::find()
+        .filter(attendance_record::Column::OccasionKind.eq(occasion.kind))
+        .filter(attendance_record::Column::OccasionId.eq(occasion.id))
+        .filter(attendance_record::Column::TeacherId.eq(teacher_id))
+        .one(db)
+        .await?)
+}
+
+/// Puts a teacher on the roster; registering twice is a no-op, a full occasion is a 409.
+pub async fn register(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if registration(db, occasion, teacher_id).await?.is_some() {
+        return Ok(());
+    }
+    if let Some(capacity) = occasion.capacity
+        && registered_count(db, occasion).await? >= u64::from(capacity)
+    {
+        return Err(Error::conflict("full", Text::fixed("名额已满", "no places left")));
+    }
+    add_to_roster(db, occasion, teacher_id, now).await
+}
+
+async fn add_to_roster(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    attendance_registration::ActiveModel {
+        occasion_kind: Set(occasion.kind.to_owned()),
+        occasion_id: Set(occasion.id),
+        teacher_id: Set(teacher_id),
+        registered_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(Error::on_unique("already_registered", Text::fixed("已报名", "already registered")))?;
+    Ok(())
+}
+
+/// Which scan a teacher makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    In,
+    Out,
+}
+
+/// Signs a registered teacher in or out with the code on the trainer's screen, within the
+/// occasion's window. Repeating a scan is harmless: sign-in keeps the first time, sign-out the
+/// last.
+pub async fn scan(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+    code: &str,
+    scan: Scan,
+    now: DateTime<Utc>,
+) -> Result<Attendance> {
+    if registration(db, occasion, teacher_id).await?.is_none() {
+        return Err(Error::conflict(
+            "not_registered",
+            Text::fixed("未报名该活动，无法签到", "you are not on the roster"),
+        ));
+    }
+    if !occasion.within_window(now) {
+        return Err(refused("outside_window", "不在签到时间范围内", "sign-in is closed at this time"));
+    }
+    if !code_matches(&occasion.secret, occasion.kind, occasion.id, code, now) {
+        return Err(refused(
+            "invalid_code",
+            "签到码错误或已过期，请扫描屏幕上的最新签到码",
+            "wrong or expired code; use the one on the screen now",
+        ));
+    }
+    let existing = record(db, occasion, teacher_id).await?;
+    let saved = match (existing, scan) {
+        (None, Scan::Out) | (Some(attendance_record::Model { checked_in_at: None, .. }), Scan::Out) => {
+            return Err(Error::conflict(
+                "not_checked_in",
+                Text::fixed("请先签到再签退", "sign in before signing out"),
+            ));
+        }
+        (None, Scan::In) => attendance_record::ActiveModel {
+            occasion_kind: Set(occasion.kind.to_owned()),
+            occasion_id: Set(occasion.id),
+            teacher_id: Set(teacher_id),
+            checked_in_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(Error::on_unique("scan_conflict", Text::fixed("请勿重复提交", "duplicate submission")))?,
+        (Some(found), Scan::In) if found.checked_in_at.is_some() => found,
+        (Some(found), Scan::In) => {
+            let mut active: attendance_record::ActiveModel = found.into();
+            active.checked_in_at = Set(Some(now));
+            active.update(db).await?
+        }
+        (Some(found), Scan::Out) => {
+            let mut active: attendance_record::ActiveModel = found.into();
+            active.checked_out_at = Set(Some(now));
+            active.update(db).await?
+        }
+    };
+    Ok(occasion.attendance(teacher_id, true, Some(&saved)))
+}
+
+/// A trainer's manual mark with a reason, also after the occasion (paper sign-in sheets are
+/// entered later). The teacher is put on the roster if missing; every mark is logged.
+pub async fn mark(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    teacher_id: i64,
+    status: AttendanceStatus,
+    reason: &str,
+    marked_by: i64,
+    now: DateTime<Utc>,
+) -> Result<Attendance> {
+    let reason = reason.trim();
+    if !(2..=500).contains(&reason.chars().count()) {
+        return Err(Error::from(FieldError::new(
+            "reason",
+            "required",
+            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
+        )));
+    }
+    if registration(db, occasion, teacher_id).await?.is_none() {
+        add_to_roster(db, occasion, teacher_id, now).await?;
+    }
+    let saved = match record(db, occasion, teacher_id).await? {
+        Some(found) => {
+            let mut active: attendance_record::ActiveModel = found.into();
+            active.status = Set(Some(status.as_str().to_owned()));
+            active.reason = Set(Some(reason.to_owned()));
+            active.marked_by = Set(Some(marked_by));
+            active.marked_at = Set(Some(now));
+            active.update(db).await?
+        }
+        None => {
+            attendance_record::ActiveModel {
+                occasion_kind: Set(occasion.kind.to_owned()),
+                occasion_id: Set(occasion.id),
+                teacher_id: Set(teacher_id),
+                status: Set(Some(status.as_str().to_owned())),
+                reason: Set(Some(reason.to_owned())),
+                marked_by: Set(Some(marked_by)),
+                marked_at: Set(Some(now)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    attendance_mark_log::ActiveModel {
+        occasion_kind: Set(occasion.kind.to_owned()),
+        occasion_id: Set(occasion.id),
+        teacher_id: Set(teacher_id),
+        status: Set(status.as_str().to_owned()),
+        reason: Set(reason.to_owned()),
+        marked_by: Set(marked_by),
+        marked_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(occasion.attendance(teacher_id, true, Some(&saved)))
+}
+
+/// Everyone registered or with a record, ordered by teacher id.
+pub async fn roster(db: &impl ConnectionTrait, occasion: &Occasion) -> Result<Vec<Attendance>> {
+    let registered: Vec<i64> = attendance_registration::Entity::find()
+        .filter(attendance_registration::Column::OccasionKind.eq(occasion.kind))
+        .filter(attendance_registration::Column::OccasionId.eq(occasion.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.teacher_id)
+        .collect();
+    let records = attendance_record::Entity::find()
+        .filter(attendance_record::Column::OccasionKind.eq(occasion.kind))
+        .filter(attendance_record::Column::OccasionId.eq(occasion.id))
+        .all(db)
+        .await?;
+    let mut lines: BTreeMap<i64, (bool, Option<attendance_record::Model>)> =
+        registered.into_iter().map(|id| (id, (true, None))).collect();
+    for r in records {
+        let teacher_id = r.teacher_id;
+        lines.entry(teacher_id).or_insert((false, None)).1 = Some(r);
+    }
+    Ok(lines
+        .into_iter()
+        .map(|(id, (registered, r))| occasion.attendance(id, registered, r.as_ref()))
+        .collect())
+}
+
+/// Occasions of a kind a teacher is registered for, for dashboards and "my events".
+pub async fn registered_occasions(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    teacher_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(attendance_registration::Entity::find()
+        .filter(attendance_registration::Column::OccasionKind.eq(kind))
+        .filter(attendance_registration::Column::TeacherId.eq(teacher_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.occasion_id)
+        .collect())
+}
+
+/// Number of registrations of an occasion.
+pub async fn registered_count(db: &impl ConnectionTrait, occasion: &Occasion) -> Result<u64> {
+    Ok(attendance_registration::Entity::find()
+        .filter(attendance_registration::Column::OccasionKind.eq(occasion.kind))
+        .filter(attendance_registration::Column::OccasionId.eq(occasion.id))
+        .count(db)
+        .await?)
+}

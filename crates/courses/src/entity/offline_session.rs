@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "offline_session")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub title: String,
+    pub course_id: Option<i64>,
+    pub place: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub hours_tenths: i64,
+    pub capacity: i32,
+    pub org_unit_id: i64,
+    pub org_path: String,
+    pub trainer: String,
+    pub status: String,
+    pub sign_in_secret: String,
+    pub sign_in_grace_minutes: i32,
+    pub created_by: i64,
+    pub closed_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

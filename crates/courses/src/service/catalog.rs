@@ -1,0 +1,511 @@
+use chrono::{DateTime, Utc};
+use kernel::{
+    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Scope, Text, Violations,
+    from_tenths, to_tenths,
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::access::{ancestors, open_to, teacher_of};
+use crate::domain::{CourseStatus, LessonKind, Track};
+use crate::entity::{course, course_module, enrollment, lesson};
+
+/// The longest lesson accepted (10 hours); longer is a typing mistake.
+const MAX_LESSON_SECONDS: u32 = 36_000;
+
+/// A lesson as clients see it; `hours` is its own or its share of the course's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonView {
+    #[cfg_attr(feature = "openapi", schema(example = 31))]
+    pub id: i64,
+    pub kind: LessonKind,
+    #[cfg_attr(feature = "openapi", schema(example = "情绪的识别与表达"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = 900))]
+    pub duration_seconds: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.5"))]
+    pub hours: Decimal,
+    pub required: bool,
+}
+
+/// An ordered module of lessons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleView {
+    #[cfg_attr(feature = "openapi", schema(example = 8))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "第一单元 学生心理发展"))]
+    pub title: String,
+    pub lessons: Vec<LessonView>,
+}
+
+/// A course as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Course {
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "中小学心理健康教育 C 级资格培训"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = "面向全体教师的心理健康教育基础课程"))]
+    pub summary: String,
+    pub track: Track,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12"))]
+    pub hours: Decimal,
+    pub status: CourseStatus,
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub org_unit_id: i64,
+    /// Minutes of credited learning between presence checks (防挂机); none when off.
+    #[cfg_attr(feature = "openapi", schema(example = 10))]
+    pub presence_check_minutes: Option<u32>,
+    pub modules: Vec<ModuleView>,
+}
+
+/// A lesson in a create or update body.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewLesson {
+    pub kind: LessonKind,
+    #[cfg_attr(feature = "openapi", schema(example = "情绪的识别与表达", min_length = 1, max_length = 200))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = 900, minimum = 1, maximum = 36000))]
+    pub duration_seconds: u32,
+    /// Own hours; omit to take a share of the course's by duration.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "0.5"))]
+    pub hours: Option<Decimal>,
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+}
+
+fn required_by_default() -> bool {
+    true
+}
+
+/// A module in a create or update body.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewModule {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "第一单元 学生心理发展", min_length = 1, max_length = 200)
+    )]
+    pub title: String,
+    pub lessons: Vec<NewLesson>,
+}
+
+/// Body of `POST /courses`.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCourse {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "中小学心理健康教育 C 级资格培训", min_length = 2, max_length = 200)
+    )]
+    pub title: String,
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "面向全体教师的心理健康教育基础课程", max_length = 2000)
+    )]
+    pub summary: String,
+    pub track: Track,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12"))]
+    pub hours: Decimal,
+    /// Defaults to `draft`.
+    pub status: Option<CourseStatus>,
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub org_unit_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 10, minimum = 1, maximum = 120))]
+    pub presence_check_minutes: Option<u32>,
+    pub modules: Vec<NewModule>,
+}
+
+/// Body of `PATCH /courses/{id}`; `modules` replaces the outline and is refused once teachers
+/// have enrolled.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CoursePatch {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "中小学心理健康教育 C 级资格培训（2026 版）", min_length = 2, max_length = 200)
+    )]
+    pub title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub summary: Option<String>,
+    pub track: Option<Track>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "12"))]
+    pub hours: Option<Decimal>,
+    pub status: Option<CourseStatus>,
+    #[cfg_attr(feature = "openapi", schema(example = 10, minimum = 1, maximum = 120))]
+    pub presence_check_minutes: Option<u32>,
+    pub modules: Option<Vec<NewModule>>,
+}
+
+/// Filters of the course list.
+#[derive(Debug, Clone, Default)]
+pub struct CourseFilter {
+    pub track: Option<Track>,
+    pub status: Option<CourseStatus>,
+    pub q: Option<String>,
+}
+
+fn text(value: &str, field: &str, min: usize, max: usize) -> std::result::Result<String, FieldError> {
+    let trimmed = value.trim();
+    if (min..=max).contains(&trimmed.chars().count()) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid_length",
+            Text::owned(
+                format!("长度须在 {min} 到 {max} 个字符之间"),
+                format!("must be {min} to {max} characters"),
+            ),
+        ))
+    }
+}
+
+fn course_hours(value: Decimal) -> std::result::Result<i64, FieldError> {
+    if value <= Decimal::ZERO {
+        return Err(FieldError::new(
+            "hours",
+            "out_of_range",
+            Text::fixed("学时须大于 0", "hours must be above 0"),
+        ));
+    }
+    Hours::parse(value, Decimal::from(200), "hours").map(|h| to_tenths(h.value()))
+}
+
+fn check_presence(v: &mut Violations, minutes: Option<u32>) {
+    if minutes.is_some_and(|m| !(1..=120).contains(&m)) {
+        v.push(FieldError::new(
+            "presence_check_minutes",
+            "out_of_range",
+            Text::fixed("在线确认间隔须在 1 到 120 分钟之间", "presence_check_minutes must be 1 to 120"),
+        ));
+    }
+}
+
+fn check_outline(v: &mut Violations, modules: &[NewModule], publishing: bool) {
+    if publishing && !modules.iter().any(|m| !m.lessons.is_empty()) {
+        v.push(FieldError::new(
+            "modules",
+            "empty",
+            Text::fixed("发布的课程至少要有一节课", "a published course needs at least one lesson"),
+        ));
+    }
+    for (m, module) in modules.iter().enumerate() {
+        if let Err(e) = text(&module.title, &format!("modules[{m}].title"), 1, 200) {
+            v.push(e);
+        }
+        for (l, lesson) in module.lessons.iter().enumerate() {
+            let at = format!("modules[{m}].lessons[{l}]");
+            if let Err(e) = text(&lesson.title, &format!("{at}.title"), 1, 200) {
+                v.push(e);
+            }
+            if !(1..=MAX_LESSON_SECONDS).contains(&lesson.duration_seconds) {
+                v.push(FieldError::new(
+                    format!("{at}.duration_seconds"),
+                    "out_of_range",
+                    Text::fixed("时长须在 1 到 36000 秒之间", "duration_seconds must be 1 to 36000"),
+                ));
+            }
+            if let Some(Err(e)) =
+                lesson.hours.map(|h| Hours::parse(h, Decimal::from(200), &format!("{at}.hours")))
+            {
+                v.push(e);
+            }
+        }
+    }
+}
+
+/// Creates a course owned by an org unit of the caller's subtree.
+pub async fn create_course(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    input: NewCourse,
+) -> Result<Course> {
+    actor.require(Permission::ManageTraining)?;
+    let mut v = Violations::default();
+    let title = v.check(text(&input.title, "title", 2, 200));
+    let summary = v.check(text(&input.summary, "summary", 0, 2000));
+    let hours = v.check(course_hours(input.hours));
+    check_presence(&mut v, input.presence_check_minutes);
+    let status = input.status.unwrap_or(CourseStatus::Draft);
+    check_outline(&mut v, &input.modules, status == CourseStatus::Published);
+    let owner = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await;
+    let owner = match owner {
+        Ok(path) => Some(path),
+        Err(Error::Invalid(errors)) => {
+            errors.into_iter().for_each(|e| v.push(FieldError { field: "org_unit_id".to_owned(), ..e }));
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    v.finish()?;
+    let txn = kernel::begin_write(db).await?;
+    let saved = course::ActiveModel {
+        title: Set(title.unwrap_or_default()),
+        summary: Set(summary.unwrap_or_default()),
+        track: Set(input.track.as_str().to_owned()),
+        hours_tenths: Set(hours.unwrap_or_default()),
+        status: Set(status.as_str().to_owned()),
+        org_unit_id: Set(input.org_unit_id),
+        org_path: Set(owner.unwrap_or_default()),
+        presence_check_minutes: Set(input.presence_check_minutes.map(|m| m as i32)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    write_outline(&txn, saved.id, &input.modules).await?;
+    txn.commit().await?;
+    view(db, saved).await
+}
+
+async fn write_outline(txn: &impl ConnectionTrait, course_id: i64, modules: &[NewModule]) -> Result<()> {
+    for (m, module) in modules.iter().enumerate() {
+        let saved = course_module::ActiveModel {
+            course_id: Set(course_id),
+            position: Set(m as i32),
+            title: Set(module.title.trim().to_owned()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        for (l, new) in module.lessons.iter().enumerate() {
+            lesson::ActiveModel {
+                course_id: Set(course_id),
+                module_id: Set(saved.id),
+                position: Set(l as i32),
+                kind: Set(new.kind.as_str().to_owned()),
+                title: Set(new.title.trim().to_owned()),
+                duration_seconds: Set(new.duration_seconds as i32),
+                hours_tenths: Set(new.hours.map(to_tenths)),
+                required: Set(new.required),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The course row, visible to the caller: staff in whose subtree it lies, or a teacher it is
+/// published and open to.
+pub(crate) async fn visible_course(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<course::Model> {
+    let found = course::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    match &actor.scope {
+        Scope::Person { .. } => {
+            let (_, path) = teacher_of(db, actor).await?;
+            if found.status == CourseStatus::Published.as_str() && open_to(&found.org_path, &path) {
+                Ok(found)
+            } else {
+                Err(Error::NotFound)
+            }
+        }
+        Scope::Subtree { .. } => {
+            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
+            Ok(found)
+        }
+    }
+}
+
+/// One course with its outline.
+pub async fn get_course(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Course> {
+    let found = visible_course(db, actor, id).await?;
+    view(db, found).await
+}
+
+/// Courses the caller may see: staff their subtree's, teachers the published ones open to them.
+pub async fn list_courses(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: CourseFilter,
+    page: PageRequest,
+) -> Result<Page<Course>> {
+    let mut condition = match &actor.scope {
+        Scope::Person { .. } => {
+            let (_, path) = teacher_of(db, actor).await?;
+            Condition::all()
+                .add(course::Column::Status.eq(CourseStatus::Published.as_str()))
+                .add(course::Column::OrgPath.is_in(ancestors(&path)))
+        }
+        Scope::Subtree { path, .. } => {
+            actor.require(Permission::ReadDirectory)?;
+            Condition::all().add(course::Column::OrgPath.starts_with(path.as_str()))
+        }
+    };
+    if let Some(track) = filter.track {
+        condition = condition.add(course::Column::Track.eq(track.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(course::Column::Status.eq(status.as_str()));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        condition = condition.add(course::Column::Title.contains(q));
+    }
+    let select = course::Entity::find().filter(condition).order_by_asc(course::Column::Id);
+    let page = kernel::fetch_page(db, select, page).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for found in page.items {
+        items.push(view(db, found).await?);
+    }
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
+}
+
+/// Changes a course in the caller's subtree.
+pub async fn update_course(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    patch: CoursePatch,
+) -> Result<Course> {
+    let found = course::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    actor.authorize(Permission::ManageTraining, &found.org_path)?;
+    let mut v = Violations::default();
+    let title = patch.title.as_deref().and_then(|t| v.check(text(t, "title", 2, 200)));
+    let summary = patch.summary.as_deref().and_then(|s| v.check(text(s, "summary", 0, 2000)));
+    let hours = patch.hours.and_then(|h| v.check(course_hours(h)));
+    check_presence(&mut v, patch.presence_check_minutes);
+    let publishing = patch.status == Some(CourseStatus::Published);
+    if let Some(modules) = &patch.modules {
+        check_outline(&mut v, modules, publishing || found.status == CourseStatus::Published.as_str());
+    } else if publishing
+        && lesson::Entity::find().filter(lesson::Column::CourseId.eq(id)).count(db).await? == 0
+    {
+        v.push(FieldError::new(
+            "modules",
+            "empty",
+            Text::fixed("发布的课程至少要有一节课", "a published course needs at least one lesson"),
+        ));
+    }
+    v.finish()?;
+    if patch.modules.is_some()
+        && enrollment::Entity::find().filter(enrollment::Column::CourseId.eq(id)).count(db).await? > 0
+    {
+        return Err(Error::conflict(
+            "course_in_use",
+            Text::fixed(
+                "已有教师选课，不能再修改课程结构",
+                "teachers have enrolled; the outline can no longer change",
+            ),
+        ));
+    }
+    let txn = kernel::begin_write(db).await?;
+    let mut active: course::ActiveModel = found.into();
+    if let Some(title) = title {
+        active.title = Set(title);
+    }
+    if let Some(summary) = summary {
+        active.summary = Set(summary);
+    }
+    if let Some(track) = patch.track {
+        active.track = Set(track.as_str().to_owned());
+    }
+    if let Some(hours) = hours {
+        active.hours_tenths = Set(hours);
+    }
+    if let Some(status) = patch.status {
+        active.status = Set(status.as_str().to_owned());
+    }
+    if let Some(minutes) = patch.presence_check_minutes {
+        active.presence_check_minutes = Set(Some(minutes as i32));
+    }
+    active.updated_at = Set(now);
+    let saved = active.update(&txn).await?;
+    if let Some(modules) = &patch.modules {
+        lesson::Entity::delete_many().filter(lesson::Column::CourseId.eq(id)).exec(&txn).await?;
+        course_module::Entity::delete_many()
+            .filter(course_module::Column::CourseId.eq(id))
+            .exec(&txn)
+            .await?;
+        write_outline(&txn, id, modules).await?;
+    }
+    txn.commit().await?;
+    view(db, saved).await
+}
+
+/// The course's lessons in order, with the hours each is worth.
+pub(crate) async fn lessons_of(
+    db: &impl ConnectionTrait,
+    found: &course::Model,
+) -> Result<Vec<(lesson::Model, Decimal)>> {
+    let lessons = lesson::Entity::find()
+        .filter(lesson::Column::CourseId.eq(found.id))
+        .order_by_asc(lesson::Column::ModuleId)
+        .order_by_asc(lesson::Column::Position)
+        .all(db)
+        .await?;
+    let required_seconds: i64 =
+        lessons.iter().filter(|l| l.required).map(|l| i64::from(l.duration_seconds)).sum();
+    Ok(lessons
+        .into_iter()
+        .map(|l| {
+            let hours = match l.hours_tenths {
+                Some(tenths) => from_tenths(tenths),
+                None if l.required && required_seconds > 0 => {
+                    from_tenths(found.hours_tenths * i64::from(l.duration_seconds) / required_seconds)
+                }
+                None => Decimal::ZERO,
+            };
+            (l, hours)
+        })
+        .collect())
+}
+
+async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course> {
+    let modules = course_module::Entity::find()
+        .filter(course_module::Column::CourseId.eq(found.id))
+        .order_by_asc(course_module::Column::Position)
+        .all(db)
+        .await?;
+    let lessons = lessons_of(db, &found).await?;
+    let modules = modules
+        .into_iter()
+        .map(|m| ModuleView {
+            lessons: lessons
+                .iter()
+                .filter(|(l, _)| l.module_id == m.id)
+                .map(|(l, hours)| LessonView {
+                    id: l.id,
+                    kind: LessonKind::parse(&l.kind).unwrap_or(LessonKind::Video),
+                    title: l.title.clone(),
+                    duration_seconds: u32::try_from(l.duration_seconds).unwrap_or(0),
+                    hours: *hours,
+                    required: l.required,
+                })
+                .collect(),
+            id: m.id,
+            title: m.title,
+        })
+        .collect();
+    Ok(Course {
+        id: found.id,
+        title: found.title,
+        summary: found.summary,
+        track: Track::parse(&found.track).unwrap_or(Track::General),
+        hours: from_tenths(found.hours_tenths),
+        status: CourseStatus::parse(&found.status).unwrap_or(CourseStatus::Draft),
+        org_unit_id: found.org_unit_id,
+        presence_check_minutes: found.presence_check_minutes.and_then(|m| u32::try_from(m).ok()),
+        modules,
+    })
+}

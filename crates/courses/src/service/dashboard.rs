@@ -1,0 +1,97 @@
+use chrono::{DateTime, Datelike, Utc};
+use kernel::{Actor, Result};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use super::access::teacher_of;
+use super::enrollment::view;
+use crate::entity::{course, enrollment, offline_session};
+
+/// A course in progress on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DashboardCourse {
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub course_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "中小学心理健康教育 C 级资格培训"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = 45))]
+    pub percent: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 32))]
+    pub resume_lesson_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(example = 418))]
+    pub resume_position: Option<i64>,
+}
+
+/// An upcoming offline session the teacher registered for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DashboardSession {
+    #[cfg_attr(feature = "openapi", schema(example = 7))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "班主任心理辅导技能面授"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市教育局三楼报告厅"))]
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+}
+
+/// The mobile home screen in one small response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    #[cfg_attr(feature = "openapi", schema(example = 2026))]
+    pub year: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "24"))]
+    pub online_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "6"))]
+    pub offline_hours: Decimal,
+    pub courses_in_progress: Vec<DashboardCourse>,
+    pub upcoming_sessions: Vec<DashboardSession>,
+}
+
+/// This year's hours, courses in progress and upcoming sessions of the calling teacher.
+pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Dashboard> {
+    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let year = now.year();
+    let hours = credit::hours_in_year(db, teacher_id, year).await?;
+    let of = |category| hours.get(&category).copied().unwrap_or_default();
+    let open = enrollment::Entity::find()
+        .filter(enrollment::Column::TeacherId.eq(teacher_id))
+        .filter(enrollment::Column::CompletedAt.is_null())
+        .order_by_desc(enrollment::Column::Id)
+        .limit(10)
+        .all(db)
+        .await?;
+    let mut courses_in_progress = Vec::with_capacity(open.len());
+    for e in open {
+        let Some(found) = course::Entity::find_by_id(e.course_id).one(db).await? else { continue };
+        let progress = view(db, &found, e).await?;
+        courses_in_progress.push(DashboardCourse {
+            course_id: progress.course_id,
+            title: progress.course_title,
+            percent: progress.percent,
+            resume_lesson_id: progress.resume_lesson_id,
+            resume_position: progress.resume_position,
+        });
+    }
+    let registered = attendance::registered_occasions(db, "session", teacher_id).await?;
+    let upcoming_sessions = offline_session::Entity::find()
+        .filter(offline_session::Column::Id.is_in(registered))
+        .filter(offline_session::Column::EndsAt.gt(now))
+        .order_by_asc(offline_session::Column::StartsAt)
+        .limit(10)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| DashboardSession { id: s.id, title: s.title, place: s.place, starts_at: s.starts_at })
+        .collect();
+    Ok(Dashboard {
+        year,
+        online_hours: of(credit::Category::OnlineCourse),
+        offline_hours: of(credit::Category::OfflineTraining),
+        courses_in_progress,
+        upcoming_sessions,
+    })
+}

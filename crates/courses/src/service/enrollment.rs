@@ -1,0 +1,142 @@
+use chrono::{DateTime, Utc};
+use kernel::{Actor, Error, Page, PageRequest, Result, from_tenths};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+use serde::Serialize;
+
+use super::access::teacher_of;
+use super::catalog::{lessons_of, visible_course};
+use crate::entity::{course, enrollment, lesson_progress};
+
+/// A teacher's enrolment with progress, for the course list and the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrollmentView {
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub course_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "中小学心理健康教育 C 级资格培训"))]
+    pub course_title: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12"))]
+    pub hours: Decimal,
+    pub enrolled_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Share of the required content watched, 0–100.
+    #[cfg_attr(feature = "openapi", schema(example = 45))]
+    pub percent: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub lessons_completed: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 5))]
+    pub lessons_required: u32,
+    /// Where to resume: the lesson last played and its position in seconds.
+    #[cfg_attr(feature = "openapi", schema(example = 32))]
+    pub resume_lesson_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(example = 418))]
+    pub resume_position: Option<i64>,
+}
+
+/// Enrols the calling teacher in a published course open to them; enrolling twice is a no-op.
+pub async fn enroll(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    course_id: i64,
+) -> Result<EnrollmentView> {
+    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let found = visible_course(db, actor, course_id).await?;
+    let existing = enrollment(db, teacher_id, course_id).await?;
+    let saved = match existing {
+        Some(e) => e,
+        None => enrollment::ActiveModel {
+            course_id: Set(course_id),
+            teacher_id: Set(teacher_id),
+            enrolled_at: Set(now),
+            completed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(Error::on_unique(
+            "already_enrolled",
+            kernel::Text::fixed("已选该课程", "already enrolled"),
+        ))?,
+    };
+    view(db, &found, saved).await
+}
+
+pub(crate) async fn enrollment(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    course_id: i64,
+) -> Result<Option<enrollment::Model>> {
+    Ok(enrollment::Entity::find()
+        .filter(enrollment::Column::TeacherId.eq(teacher_id))
+        .filter(enrollment::Column::CourseId.eq(course_id))
+        .one(db)
+        .await?)
+}
+
+/// The calling teacher's enrolments, newest first.
+pub async fn my_enrollments(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<EnrollmentView>> {
+    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let select = enrollment::Entity::find()
+        .filter(enrollment::Column::TeacherId.eq(teacher_id))
+        .order_by_desc(enrollment::Column::Id);
+    let page = kernel::fetch_page(db, select, page).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for e in page.items {
+        let found = course::Entity::find_by_id(e.course_id).one(db).await?.ok_or(Error::NotFound)?;
+        items.push(view(db, &found, e).await?);
+    }
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
+}
+
+pub(crate) async fn view(
+    db: &impl ConnectionTrait,
+    found: &course::Model,
+    e: enrollment::Model,
+) -> Result<EnrollmentView> {
+    let lessons = lessons_of(db, found).await?;
+    let progress = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::TeacherId.eq(e.teacher_id))
+        .filter(lesson_progress::Column::LessonId.is_in(lessons.iter().map(|(l, _)| l.id)))
+        .all(db)
+        .await?;
+    let required: Vec<_> = lessons.iter().filter(|(l, _)| l.required).map(|(l, _)| l).collect();
+    let total_ms: i64 = required.iter().map(|l| i64::from(l.duration_seconds) * 1000).sum();
+    let watched_ms: i64 = required
+        .iter()
+        .filter_map(|l| progress.iter().find(|p| p.lesson_id == l.id))
+        .map(|p| p.watched_ms)
+        .sum();
+    let completed = required
+        .iter()
+        .filter(|l| progress.iter().any(|p| p.lesson_id == l.id && p.completed_at.is_some()))
+        .count();
+    let latest = progress.iter().max_by_key(|p| p.updated_at);
+    let percent = if e.completed_at.is_some() {
+        100
+    } else if total_ms > 0 {
+        (watched_ms * 100 / total_ms).min(100) as u32
+    } else {
+        0
+    };
+    Ok(EnrollmentView {
+        course_id: found.id,
+        course_title: found.title.clone(),
+        hours: from_tenths(found.hours_tenths),
+        enrolled_at: e.enrolled_at,
+        completed_at: e.completed_at,
+        percent,
+        lessons_completed: completed as u32,
+        lessons_required: required.len() as u32,
+        resume_lesson_id: latest.map(|p| p.lesson_id),
+        resume_position: latest.map(|p| p.last_position_ms / 1000),
+    })
+}

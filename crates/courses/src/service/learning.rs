@@ -1,0 +1,338 @@
+use chrono::{DateTime, Duration, Utc};
+use kernel::{Actor, Error, FieldError, Result, Text};
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::access::teacher_of;
+use super::catalog::lessons_of;
+use super::enrollment::enrollment;
+use crate::domain::progress::{Heartbeat, Rules, State, apply};
+use crate::entity::{
+    course, enrollment as enrollment_entity, learning_interval, lesson, lesson_progress, presence_challenge,
+};
+
+/// The most heartbeats one request may carry (about two hours of a queue at 15 s).
+pub const MAX_BATCH: usize = 500;
+/// How long a presence check may wait for its answer before crediting pauses.
+const CHALLENGE_GRACE: Duration = Duration::seconds(60);
+
+/// One player report, as the client sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatInput {
+    /// Increases by one per heartbeat of this lesson on this device.
+    #[cfg_attr(feature = "openapi", schema(example = 42, minimum = 1))]
+    pub seq: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 615.5, minimum = 0))]
+    pub position_seconds: f64,
+    pub playing: bool,
+    pub client_time: DateTime<Utc>,
+}
+
+/// A presence check (防挂机) the client must answer within a minute, or crediting pauses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Challenge {
+    #[cfg_attr(feature = "openapi", schema(example = 77))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "7 + 5 = ?"))]
+    pub question: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the player needs after a batch: credited time, distinct content watched, where to
+/// resume on any device, whether the lesson (and course) completed, and a pending check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressReport {
+    #[cfg_attr(feature = "openapi", schema(example = 540))]
+    pub credited_seconds: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 525))]
+    pub watched_seconds: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 615))]
+    pub resume_position: i64,
+    pub completed: bool,
+    pub course_completed: bool,
+    pub challenge: Option<Challenge>,
+}
+
+fn batch_error(field: String, code: &'static str, zh: &'static str, en: &'static str) -> FieldError {
+    FieldError::new(field, code, Text::fixed(zh, en))
+}
+
+/// Checks a batch's shape before anything is read or written.
+fn validate(batch: &[HeartbeatInput], duration_seconds: i32) -> Result<Vec<Heartbeat>> {
+    if batch.len() > MAX_BATCH {
+        return Err(Error::from(batch_error(
+            "heartbeats".to_owned(),
+            "batch_too_large",
+            "一次最多提交 500 条心跳",
+            "at most 500 heartbeats per request",
+        )));
+    }
+    let mut errors = Vec::new();
+    let mut beats = Vec::with_capacity(batch.len());
+    for (i, h) in batch.iter().enumerate() {
+        if h.seq < 1 || beats.last().is_some_and(|prev: &Heartbeat| h.seq <= prev.seq) {
+            errors.push(batch_error(
+                format!("heartbeats[{i}].seq"),
+                "seq_not_increasing",
+                "心跳序号须从 1 起严格递增",
+                "seq must start at 1 and strictly increase",
+            ));
+        }
+        if !(0.0..=f64::from(duration_seconds) + 1.0).contains(&h.position_seconds) {
+            errors.push(batch_error(
+                format!("heartbeats[{i}].position_seconds"),
+                "out_of_range",
+                "播放位置超出课时长度",
+                "position is outside the lesson",
+            ));
+        }
+        beats.push(Heartbeat {
+            seq: h.seq,
+            position_ms: (h.position_seconds * 1000.0).round() as i64,
+            playing: h.playing,
+            client_time: h.client_time,
+        });
+    }
+    if errors.is_empty() { Ok(beats) } else { Err(Error::Invalid(errors)) }
+}
+
+fn to_state(p: &lesson_progress::Model) -> State {
+    State {
+        last_seq: p.last_seq,
+        last_position_ms: p.last_position_ms,
+        last_time: p.last_time,
+        last_client_time: p.last_client_time,
+        last_playing: p.last_playing,
+        watched: serde_json::from_str(&p.watched).unwrap_or_default(),
+        credited_ms: p.credited_ms,
+    }
+}
+
+/// Credits a batch of heartbeats from the calling teacher's player. Only real, unseen,
+/// non-overlapping viewing time counts; completing the last required lesson completes the
+/// course and posts its hours to the ledger in the same transaction, exactly once.
+pub async fn record_progress(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    rules: &Rules,
+    actor: &Actor,
+    lesson_id: i64,
+    batch: Vec<HeartbeatInput>,
+) -> Result<ProgressReport> {
+    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let found = lesson::Entity::find_by_id(lesson_id).one(db).await?.ok_or(Error::NotFound)?;
+    let owner = course::Entity::find_by_id(found.course_id).one(db).await?.ok_or(Error::NotFound)?;
+    if enrollment(db, teacher_id, owner.id).await?.is_none() {
+        return Err(Error::conflict(
+            "not_enrolled",
+            Text::fixed("请先选课再学习", "enrol in the course first"),
+        ));
+    }
+    let beats = validate(&batch, found.duration_seconds)?;
+
+    let txn = kernel::begin_write(db).await?;
+    kernel::lock_key(&txn, "learner", teacher_id).await?;
+    let stored = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::TeacherId.eq(teacher_id))
+        .filter(lesson_progress::Column::LessonId.eq(lesson_id))
+        .one(&txn)
+        .await?;
+    let mut state = stored.as_ref().map(to_state).unwrap_or_default();
+    let before_ms = state.credited_ms;
+    let floor = state.last_time.unwrap_or(now);
+    let busy: Vec<_> = learning_interval::Entity::find()
+        .filter(learning_interval::Column::TeacherId.eq(teacher_id))
+        .filter(learning_interval::Column::EndsAt.gt(floor))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|i| (i.starts_at, i.ends_at))
+        .collect();
+    let pending = pending_challenge(&txn, teacher_id, owner.id).await?;
+    let paused = pending.as_ref().is_some_and(|c| c.issued_at + CHALLENGE_GRACE < now);
+    let outcome = apply(&mut state, &beats, now, &busy, paused, rules);
+    for (starts_at, ends_at) in &outcome.intervals {
+        learning_interval::ActiveModel {
+            teacher_id: Set(teacher_id),
+            lesson_id: Set(lesson_id),
+            starts_at: Set(*starts_at),
+            ends_at: Set(*ends_at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let lesson_done = state.complete(i64::from(found.duration_seconds) * 1000, rules);
+    let completed_at = stored.as_ref().and_then(|p| p.completed_at).or(lesson_done.then_some(now));
+    let watched = serde_json::to_string(&state.watched).map_err(|e| Error::Unexpected(e.into()))?;
+    let mut active = match stored {
+        Some(p) => p.into(),
+        None => lesson_progress::ActiveModel {
+            teacher_id: Set(teacher_id),
+            lesson_id: Set(lesson_id),
+            ..Default::default()
+        },
+    };
+    active.last_seq = Set(state.last_seq);
+    active.last_position_ms = Set(state.last_position_ms);
+    active.last_time = Set(state.last_time);
+    active.last_client_time = Set(state.last_client_time);
+    active.last_playing = Set(state.last_playing);
+    active.watched = Set(watched);
+    active.watched_ms = Set(state.watched_ms());
+    active.credited_ms = Set(state.credited_ms);
+    active.completed_at = Set(completed_at);
+    active.updated_at = Set(now);
+    active.save(&txn).await?;
+
+    let course_completed = match completed_at {
+        Some(_) => complete_course(&txn, now, &owner, teacher_id).await?,
+        None => false,
+    };
+    let challenge = match (pending, owner.presence_check_minutes) {
+        (Some(c), _) => Some(c),
+        (None, Some(minutes)) if crossed(before_ms, state.credited_ms, i64::from(minutes) * 60_000) => {
+            Some(issue_challenge(&txn, now, teacher_id, owner.id).await?)
+        }
+        _ => None,
+    };
+    txn.commit().await?;
+    Ok(ProgressReport {
+        credited_seconds: state.credited_ms / 1000,
+        watched_seconds: state.watched_ms() / 1000,
+        resume_position: state.last_position_ms / 1000,
+        completed: completed_at.is_some(),
+        course_completed,
+        challenge: challenge.map(|c| Challenge {
+            id: c.id,
+            question: c.question,
+            expires_at: c.issued_at + CHALLENGE_GRACE,
+        }),
+    })
+}
+
+/// Whether credited time passed a multiple of `every` in this batch.
+fn crossed(before: i64, after: i64, every: i64) -> bool {
+    every > 0 && after / every > before / every
+}
+
+/// Marks the enrolment complete and posts the course's hours once all required lessons are
+/// complete; true when the course is (now or already) complete.
+async fn complete_course(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    owner: &course::Model,
+    teacher_id: i64,
+) -> Result<bool> {
+    let Some(enrolled) = enrollment(txn, teacher_id, owner.id).await? else {
+        return Ok(false);
+    };
+    if enrolled.completed_at.is_some() {
+        return Ok(true);
+    }
+    let required: Vec<i64> =
+        lessons_of(txn, owner).await?.into_iter().filter(|(l, _)| l.required).map(|(l, _)| l.id).collect();
+    let done = lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::TeacherId.eq(teacher_id))
+        .filter(lesson_progress::Column::LessonId.is_in(required.clone()))
+        .filter(lesson_progress::Column::CompletedAt.is_not_null())
+        .all(txn)
+        .await?
+        .len();
+    if done < required.len() {
+        return Ok(false);
+    }
+    let mut active: enrollment_entity::ActiveModel = enrolled.into();
+    active.completed_at = Set(Some(now));
+    active.update(txn).await?;
+    credit::post(
+        txn,
+        now,
+        credit::NewEntry {
+            teacher_id,
+            category: credit::Category::OnlineCourse,
+            hours: kernel::from_tenths(owner.hours_tenths),
+            occurred_on: now.date_naive(),
+            source_kind: "course".to_owned(),
+            source_id: format!("{}:{teacher_id}", owner.id),
+            description: owner.title.clone(),
+            recorded_by: None,
+            reverses_entry_id: None,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+async fn pending_challenge(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    course_id: i64,
+) -> Result<Option<presence_challenge::Model>> {
+    Ok(presence_challenge::Entity::find()
+        .filter(presence_challenge::Column::TeacherId.eq(teacher_id))
+        .filter(presence_challenge::Column::CourseId.eq(course_id))
+        .filter(presence_challenge::Column::AnsweredAt.is_null())
+        .one(db)
+        .await?)
+}
+
+async fn issue_challenge(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    teacher_id: i64,
+    course_id: i64,
+) -> Result<presence_challenge::Model> {
+    let (a, b) = {
+        let mut rng = rand::rng();
+        (rng.random_range(2..10), rng.random_range(2..10))
+    };
+    Ok(presence_challenge::ActiveModel {
+        teacher_id: Set(teacher_id),
+        course_id: Set(course_id),
+        question: Set(format!("{a} + {b} = ?")),
+        answer: Set((a + b).to_string()),
+        issued_at: Set(now),
+        answered_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}
+
+/// Answers the calling teacher's presence check; a right answer resumes crediting.
+pub async fn answer_challenge(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    challenge_id: i64,
+    answer: &str,
+) -> Result<()> {
+    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let found = presence_challenge::Entity::find_by_id(challenge_id)
+        .one(db)
+        .await?
+        .filter(|c| c.teacher_id == teacher_id)
+        .ok_or(Error::NotFound)?;
+    if found.answered_at.is_some() {
+        return Ok(());
+    }
+    if found.answer != answer.trim() {
+        return Err(Error::from(FieldError::new(
+            "answer",
+            "wrong_answer",
+            Text::fixed("答案不正确", "wrong answer"),
+        )));
+    }
+    let mut active: presence_challenge::ActiveModel = found.into();
+    active.answered_at = Set(Some(now));
+    active.update(db).await?;
+    Ok(())
+}

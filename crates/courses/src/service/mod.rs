@@ -1,0 +1,21 @@
+//! The training use cases.
+
+mod access;
+mod catalog;
+mod dashboard;
+mod enrollment;
+mod learning;
+mod sessions;
+
+pub use catalog::{
+    Course, CourseFilter, CoursePatch, LessonView, ModuleView, NewCourse, NewLesson, NewModule,
+    create_course, get_course, list_courses, update_course,
+};
+pub use dashboard::{Dashboard, DashboardCourse, DashboardSession, dashboard};
+pub use enrollment::{EnrollmentView, enroll, my_enrollments};
+pub use learning::{Challenge, HeartbeatInput, ProgressReport, answer_challenge, record_progress};
+pub use sessions::{
+    NewSession, Session, SessionAttendance, SessionFilter, SessionLine, close_session, create_session,
+    get_session, list_sessions, mark_attendance, register_for_session, reopen_session, scan_session,
+    session_attendance, sign_in_code,
+};

@@ -1,0 +1,486 @@
+use attendance::{Attendance, AttendanceStatus, Occasion, Scan, SignInCode};
+use chrono::{DateTime, Duration, Utc};
+use kernel::{
+    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Scope, Text, Violations,
+    from_tenths, to_tenths,
+};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::access::{ancestors, open_to, teacher_of};
+use crate::domain::SessionStatus;
+use crate::entity::{course, offline_session};
+
+/// The attendance component's name for offline sessions.
+const KIND: &str = "session";
+
+/// An offline training session (面授) as clients see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    #[cfg_attr(feature = "openapi", schema(example = 7))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "班主任心理辅导技能面授"))]
+    pub title: String,
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub course_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市教育局三楼报告厅"))]
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3"))]
+    pub hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = 120))]
+    pub capacity: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub org_unit_id: i64,
+    pub status: SessionStatus,
+    #[cfg_attr(feature = "openapi", schema(example = "张老师"))]
+    pub trainer: String,
+    /// Minutes before the start and after the end that sign-in stays open.
+    #[cfg_attr(feature = "openapi", schema(example = 30))]
+    pub sign_in_grace_minutes: u32,
+}
+
+/// Body of `POST /sessions`.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "班主任心理辅导技能面授", min_length = 2, max_length = 200)
+    )]
+    pub title: String,
+    pub course_id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "恩施市教育局三楼报告厅", min_length = 2, max_length = 200)
+    )]
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3"))]
+    pub hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = 120, minimum = 1, maximum = 5000))]
+    pub capacity: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub org_unit_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "张老师", min_length = 1, max_length = 100))]
+    pub trainer: String,
+    #[cfg_attr(feature = "openapi", schema(example = 30, maximum = 240))]
+    pub sign_in_grace_minutes: Option<u32>,
+}
+
+/// Filters of the session list.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    pub status: Option<SessionStatus>,
+    /// Only sessions starting at or after this time.
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// One line of a session's attendance sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionLine {
+    #[serde(flatten)]
+    pub attendance: Attendance,
+    #[cfg_attr(feature = "openapi", schema(example = "ES00101"))]
+    pub employee_no: String,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
+    pub school_name: String,
+    /// Hours posted to the ledger for this session (after closing).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3"))]
+    pub hours_credited: Decimal,
+}
+
+/// `GET /sessions/{id}/attendance`: the session and its roster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionAttendance {
+    pub session: Session,
+    pub lines: Vec<SessionLine>,
+}
+
+fn view(m: &offline_session::Model) -> Session {
+    Session {
+        id: m.id,
+        title: m.title.clone(),
+        course_id: m.course_id,
+        place: m.place.clone(),
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        hours: from_tenths(m.hours_tenths),
+        capacity: u32::try_from(m.capacity).unwrap_or(0),
+        org_unit_id: m.org_unit_id,
+        status: SessionStatus::parse(&m.status).unwrap_or(SessionStatus::Scheduled),
+        trainer: m.trainer.clone(),
+        sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
+    }
+}
+
+fn occasion(m: &offline_session::Model) -> Occasion {
+    Occasion {
+        kind: KIND,
+        id: m.id,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        grace: Duration::minutes(i64::from(m.sign_in_grace_minutes)),
+        secret: m.sign_in_secret.clone(),
+        capacity: u32::try_from(m.capacity).ok(),
+    }
+}
+
+fn text(value: &str, field: &str, max: usize) -> std::result::Result<String, FieldError> {
+    let trimmed = value.trim();
+    if (1..=max).contains(&trimmed.chars().count()) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "invalid_length",
+            Text::owned(format!("长度须在 1 到 {max} 个字符之间"), format!("must be 1 to {max} characters")),
+        ))
+    }
+}
+
+/// Schedules a session owned by an org unit of the caller's subtree.
+pub async fn create_session(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    input: NewSession,
+) -> Result<Session> {
+    actor.require(Permission::ManageTraining)?;
+    let mut v = Violations::default();
+    let title = v.check(text(&input.title, "title", 200));
+    let place = v.check(text(&input.place, "place", 200));
+    let trainer = v.check(text(&input.trainer, "trainer", 100));
+    let hours = if input.hours > Decimal::ZERO {
+        v.check(Hours::parse(input.hours, Decimal::from(24), "hours"))
+    } else {
+        v.push(FieldError::new(
+            "hours",
+            "out_of_range",
+            Text::fixed("学时须大于 0", "hours must be above 0"),
+        ));
+        None
+    };
+    if input.ends_at <= input.starts_at || input.ends_at - input.starts_at > Duration::days(7) {
+        v.push(FieldError::new(
+            "ends_at",
+            "invalid_window",
+            Text::fixed(
+                "结束时间须晚于开始时间，且一场不超过 7 天",
+                "ends_at must follow starts_at, within 7 days",
+            ),
+        ));
+    }
+    if !(1..=5000).contains(&input.capacity) {
+        v.push(FieldError::new(
+            "capacity",
+            "out_of_range",
+            Text::fixed("人数上限须在 1 到 5000 之间", "capacity must be 1 to 5000"),
+        ));
+    }
+    let grace = input.sign_in_grace_minutes.unwrap_or(30);
+    if grace > 240 {
+        v.push(FieldError::new(
+            "sign_in_grace_minutes",
+            "out_of_range",
+            Text::fixed("签到宽限不超过 240 分钟", "sign_in_grace_minutes is at most 240"),
+        ));
+    }
+    if let Some(course_id) = input.course_id
+        && course::Entity::find_by_id(course_id).one(db).await?.is_none()
+    {
+        v.push(FieldError::new("course_id", "unknown_course", Text::fixed("课程不存在", "no such course")));
+    }
+    let owner =
+        match directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await {
+            Ok(path) => Some(path),
+            Err(Error::Invalid(errors)) => {
+                errors.into_iter().for_each(|e| v.push(FieldError { field: "org_unit_id".to_owned(), ..e }));
+                None
+            }
+            Err(other) => return Err(other),
+        };
+    v.finish()?;
+    let saved = offline_session::ActiveModel {
+        title: Set(title.unwrap_or_default()),
+        course_id: Set(input.course_id),
+        place: Set(place.unwrap_or_default()),
+        starts_at: Set(input.starts_at),
+        ends_at: Set(input.ends_at),
+        hours_tenths: Set(hours.map(|h| to_tenths(h.value())).unwrap_or_default()),
+        capacity: Set(input.capacity as i32),
+        org_unit_id: Set(input.org_unit_id),
+        org_path: Set(owner.unwrap_or_default()),
+        trainer: Set(trainer.unwrap_or_default()),
+        status: Set(SessionStatus::Scheduled.as_str().to_owned()),
+        sign_in_secret: Set(attendance::new_secret()),
+        sign_in_grace_minutes: Set(grace as i32),
+        created_by: Set(actor.account_id),
+        closed_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(view(&saved))
+}
+
+/// The session row if the caller may see it: staff of its subtree, or a teacher it is open to.
+async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<offline_session::Model> {
+    let found = offline_session::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    match &actor.scope {
+        Scope::Person { .. } => {
+            let (_, path) = teacher_of(db, actor).await?;
+            if open_to(&found.org_path, &path) { Ok(found) } else { Err(Error::NotFound) }
+        }
+        Scope::Subtree { .. } => {
+            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
+            Ok(found)
+        }
+    }
+}
+
+/// The session row if the caller runs sessions in its subtree.
+async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<offline_session::Model> {
+    let found = offline_session::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    actor.authorize(Permission::ManageTraining, &found.org_path)?;
+    Ok(found)
+}
+
+fn refuse_closed(found: &offline_session::Model) -> Result<()> {
+    if found.status == SessionStatus::Closed.as_str() {
+        return Err(Error::conflict(
+            "session_closed",
+            Text::fixed("培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first"),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn get_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
+    Ok(view(&visible(db, actor, id).await?))
+}
+
+/// Sessions the caller may see, soonest first.
+pub async fn list_sessions(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: SessionFilter,
+    page: PageRequest,
+) -> Result<Page<Session>> {
+    let mut condition = match &actor.scope {
+        Scope::Person { .. } => {
+            let (_, path) = teacher_of(db, actor).await?;
+            Condition::all().add(offline_session::Column::OrgPath.is_in(ancestors(&path)))
+        }
+        Scope::Subtree { path, .. } => {
+            actor.require(Permission::ReadDirectory)?;
+            Condition::all().add(offline_session::Column::OrgPath.starts_with(path.as_str()))
+        }
+    };
+    if let Some(status) = filter.status {
+        condition = condition.add(offline_session::Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(offline_session::Column::StartsAt.gte(from));
+    }
+    let select = offline_session::Entity::find()
+        .filter(condition)
+        .order_by_asc(offline_session::Column::StartsAt)
+        .order_by_asc(offline_session::Column::Id);
+    Ok(kernel::fetch_page(db, select, page).await?.map(|m| view(&m)))
+}
+
+/// Registers the calling teacher, or (for staff) the given teacher of their subtree.
+pub async fn register_for_session(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    teacher_id: Option<i64>,
+) -> Result<Attendance> {
+    let found = visible(db, actor, id).await?;
+    refuse_closed(&found)?;
+    let teacher_id = match (actor.person_id(), teacher_id) {
+        (Some(own), None) => own,
+        (Some(own), Some(given)) if own == given => own,
+        (Some(_), Some(_)) => return Err(Error::Forbidden),
+        (None, Some(given)) => {
+            managed(db, actor, id).await?;
+            let path = directory::teacher_scope_path(db, given).await?;
+            actor.authorize(Permission::ManageTraining, &path)?;
+            given
+        }
+        (None, None) => {
+            return Err(Error::from(FieldError::new(
+                "teacher_id",
+                "required",
+                Text::fixed("须指定教师", "teacher_id is required"),
+            )));
+        }
+    };
+    let occasion = occasion(&found);
+    let txn = kernel::begin_write(db).await?;
+    attendance::register(&txn, &occasion, teacher_id, now).await?;
+    let line = line_of(&txn, &occasion, teacher_id).await?;
+    txn.commit().await?;
+    Ok(line)
+}
+
+async fn line_of(db: &impl ConnectionTrait, occasion: &Occasion, teacher_id: i64) -> Result<Attendance> {
+    attendance::roster(db, occasion)
+        .await?
+        .into_iter()
+        .find(|a| a.teacher_id == teacher_id)
+        .ok_or(Error::NotFound)
+}
+
+/// The rotating code for the trainer's screen.
+pub async fn sign_in_code(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+) -> Result<SignInCode> {
+    let found = managed(db, actor, id).await?;
+    refuse_closed(&found)?;
+    Ok(occasion(&found).code(now))
+}
+
+/// The calling teacher signs in or out with the code on the screen.
+pub async fn scan_session(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    code: &str,
+    scan: Scan,
+) -> Result<Attendance> {
+    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let found = visible(db, actor, id).await?;
+    refuse_closed(&found)?;
+    let txn = kernel::begin_write(db).await?;
+    let line = attendance::scan(&txn, &occasion(&found), teacher_id, code, scan, now).await?;
+    txn.commit().await?;
+    Ok(line)
+}
+
+/// A trainer sets a teacher's attendance by hand, with a reason (audited).
+pub async fn mark_attendance(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    teacher_id: i64,
+    status: AttendanceStatus,
+    reason: &str,
+) -> Result<Attendance> {
+    let found = managed(db, actor, id).await?;
+    refuse_closed(&found)?;
+    let path = directory::teacher_scope_path(db, teacher_id).await.map_err(|_| unknown_teacher())?;
+    if !path.starts_with(actor.subtree()?) {
+        return Err(unknown_teacher());
+    }
+    let txn = kernel::begin_write(db).await?;
+    let line =
+        attendance::mark(&txn, &occasion(&found), teacher_id, status, reason, actor.account_id, now).await?;
+    txn.commit().await?;
+    Ok(line)
+}
+
+fn unknown_teacher() -> Error {
+    Error::from(FieldError::new(
+        "teacher_id",
+        "unknown_teacher",
+        Text::fixed("教师不存在或不在管辖范围内", "no such teacher in your scope"),
+    ))
+}
+
+/// Closes a session: every attendee who qualifies gets its hours in the ledger, exactly once
+/// (closing again after a reopen posts nothing twice). Returns the session.
+pub async fn close_session(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+) -> Result<Session> {
+    let found = managed(db, actor, id).await?;
+    let occasion = occasion(&found);
+    let txn = kernel::begin_write(db).await?;
+    for line in attendance::roster(&txn, &occasion).await?.into_iter().filter(|l| l.attended) {
+        credit::post(
+            &txn,
+            now,
+            credit::NewEntry {
+                teacher_id: line.teacher_id,
+                category: credit::Category::OfflineTraining,
+                hours: from_tenths(found.hours_tenths),
+                occurred_on: found.starts_at.date_naive(),
+                source_kind: "offline_session".to_owned(),
+                source_id: format!("{}:{}", found.id, line.teacher_id),
+                description: format!("{}（{}）", found.title, found.place),
+                recorded_by: Some(actor.account_id),
+                reverses_entry_id: None,
+            },
+        )
+        .await?;
+    }
+    let mut active: offline_session::ActiveModel = found.into();
+    active.status = Set(SessionStatus::Closed.as_str().to_owned());
+    active.closed_at = Set(Some(now));
+    let saved = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(view(&saved))
+}
+
+/// Reopens a closed session, e.g. to enter a forgotten paper sign-in sheet.
+pub async fn reopen_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
+    let found = managed(db, actor, id).await?;
+    let mut active: offline_session::ActiveModel = found.into();
+    active.status = Set(SessionStatus::Scheduled.as_str().to_owned());
+    active.closed_at = Set(None);
+    Ok(view(&active.update(db).await?))
+}
+
+/// The attendance sheet: every registered teacher with scans, marks, minutes and hours.
+pub async fn session_attendance(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<SessionAttendance> {
+    let found = managed(db, actor, id).await?;
+    let roster = attendance::roster(db, &occasion(&found)).await?;
+    let ids: Vec<i64> = roster.iter().map(|a| a.teacher_id).collect();
+    let teachers = directory::teachers_by_ids(db, &ids).await?;
+    let closed = found.status == SessionStatus::Closed.as_str();
+    let lines = roster
+        .into_iter()
+        .map(|attendance| {
+            let teacher = teachers.iter().find(|t| t.id == attendance.teacher_id);
+            SessionLine {
+                employee_no: teacher.map(|t| t.employee_no.clone()).unwrap_or_default(),
+                name: teacher.map(|t| t.name.clone()).unwrap_or_default(),
+                school_name: teacher.map(|t| t.school_name.clone()).unwrap_or_default(),
+                hours_credited: if closed && attendance.attended {
+                    from_tenths(found.hours_tenths)
+                } else {
+                    Decimal::ZERO
+                },
+                attendance,
+            }
+        })
+        .collect();
+    Ok(SessionAttendance { session: view(&found), lines })
+}
