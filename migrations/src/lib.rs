@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_directory;
 mod m20261128_000002_credit;
 mod m20261128_000003_training;
+mod m20261128_000004_exams;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_directory::Migration),
             Box::new(m20261128_000002_credit::Migration),
             Box::new(m20261128_000003_training::Migration),
+            Box::new(m20261128_000004_exams::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod claims;
 mod credits;
 mod directory;
 mod errors;
+mod exams;
 mod hr;
 mod import;
 mod learning;

@@ -244,3 +244,33 @@ pub async fn verify_chain(db: &impl ConnectionTrait, teacher_id: i64) -> Result<
     };
     Ok(ChainCheck { ok: head_matches, checked_entries: entries.len() as u64, first_broken_entry_id: None })
 }
+
+/// The newest entry of a source (or of its re-posts, `ID:n`) that no reversal cancels: what a
+/// correction must reverse when the achievement behind it is withdrawn.
+pub async fn live_entry_of_source_prefix(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    source_kind: &str,
+    source_id: &str,
+) -> Result<Option<Entry>> {
+    let candidates = credit_entry::Entity::find()
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .filter(credit_entry::Column::SourceKind.eq(source_kind))
+        .filter(
+            sea_orm::Condition::any()
+                .add(credit_entry::Column::SourceId.eq(source_id))
+                .add(credit_entry::Column::SourceId.starts_with(format!("{source_id}:"))),
+        )
+        .order_by_desc(credit_entry::Column::Seq)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = candidates.iter().map(|e| e.id).collect();
+    let reversed: Vec<i64> = credit_entry::Entity::find()
+        .filter(credit_entry::Column::ReversesEntryId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.reverses_entry_id)
+        .collect();
+    Ok(candidates.into_iter().find(|e| !reversed.contains(&e.id)).map(Entry::from))
+}

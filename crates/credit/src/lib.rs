@@ -10,5 +10,7 @@ mod ledger;
 mod service;
 
 pub use domain::{Category, ClaimStatus, CreditPolicy, Cycle, TrainingForm};
-pub use ledger::{ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, post, verify_chain};
+pub use ledger::{
+    ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, live_entry_of_source_prefix, post, verify_chain,
+};
 pub use service::*;

@@ -26,6 +26,7 @@ use crate::routes;
         (name = "credits", description = "The credit ledger: statements, adjustments, claims, HR search and export, transcripts, audit"),
         (name = "verify", description = "Public verification, no login"),
         (name = "training", description = "Courses, verified learning time, offline sessions and attendance"),
+        (name = "exams", description = "Question banks, papers, attempts, grading queue, regrades"),
     )
 )]
 struct ApiDoc;

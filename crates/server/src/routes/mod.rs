@@ -2,10 +2,12 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod banks;
 pub mod claims;
 pub mod courses;
 pub mod credits;
 pub mod dto;
+pub mod exams;
 pub mod export;
 pub mod health;
 pub mod learning;
@@ -80,7 +82,27 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(sessions::mark)
         .service(sessions::close)
         .service(sessions::reopen)
-        .service(sessions::sheet);
+        .service(sessions::sheet)
+        .service(banks::list)
+        .service(banks::create)
+        .service(banks::questions)
+        .service(banks::add_question)
+        .service(banks::update_question)
+        .service(banks::import)
+        .service(exams::list)
+        .service(exams::create)
+        .service(exams::get)
+        .service(exams::update)
+        .service(exams::release)
+        .service(exams::start)
+        .service(exams::get_attempt)
+        .service(exams::answer)
+        .service(exams::submit)
+        .service(exams::regrade)
+        .service(exams::audit)
+        .service(exams::tasks)
+        .service(exams::claim)
+        .service(exams::score);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

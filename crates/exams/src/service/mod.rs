@@ -1,0 +1,23 @@
+//! The exam use cases.
+
+mod attempts;
+mod bank;
+mod grading;
+mod import;
+mod papers;
+mod results;
+
+pub use attempts::{
+    AttemptStatus, AttemptView, Feedback, PaperQuestion, get_attempt, save_answer, start_attempt,
+    submit_attempt,
+};
+pub use bank::{
+    Bank, NewBank, NewQuestion, OptionItem, Question, QuestionFilter, QuestionPatch, RubricItem, create_bank,
+    create_question, list_banks, list_questions, update_question,
+};
+pub use grading::{CLAIM_TIME, GradingTask, TaskFilter, TaskScore, claim_task, list_tasks, score_task};
+pub use import::{ImportFormat, QuestionImport, import_questions};
+pub use papers::{
+    Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
+};
+pub use results::{Regrade, ScoreChange, attempt_audit, regrade, release_exam, submit_overdue};

@@ -1,0 +1,398 @@
+use actix_web::{HttpResponse, get, patch, post, put, web};
+use exams::{
+    AttemptView, Exam, ExamPatch, GradingTask, NewExam, Regrade, ScoreChange, TaskFilter, TaskScore,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiResult, Problem};
+use crate::routes::dto::{PageOf, PageParams};
+use crate::state::AppState;
+
+/// Body of `PUT /attempts/{id}/answers/{question_id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    /// A key, a list of keys, a boolean or text.
+    #[schema(value_type = Object, example = json!("A"))]
+    pub answer: Value,
+}
+
+/// How many attempts a release published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Released {
+    #[schema(example = 36)]
+    pub released: u64,
+}
+
+/// Filters of the grading queue.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    #[param(example = 2)]
+    pub exam_id: Option<i64>,
+    /// `open` (including expired claims), `claimed` or `done`.
+    #[param(example = "open")]
+    pub status: Option<String>,
+}
+
+/// List exams
+///
+/// Staff see their subtree's; teachers the exams open to their school.
+#[utoipa::path(
+    tag = "exams",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of exams", body = PageOf<Exam>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exams")]
+pub async fn list(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<PageOf<Exam>>> {
+    Ok(web::Json(exams::list_exams(&state.db, &actor, page.request()?).await?.into()))
+}
+
+/// Create an exam
+///
+/// A paper that cannot be drawn (a section asks for more questions than the banks hold) is a
+/// 422 naming the section.
+#[utoipa::path(
+    tag = "exams",
+    request_body = NewExam,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Exam),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or undrawable paper", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/exams")]
+pub async fn create(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    body: web::Json<NewExam>,
+) -> ApiResult<HttpResponse> {
+    let exam = exams::create_exam(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(exam))
+}
+
+/// Get an exam
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Exam id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The exam", body = Exam),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such exam visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exams/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Exam>> {
+    Ok(web::Json(exams::get_exam(&state.db, &actor, id.into_inner()).await?))
+}
+
+/// Update an exam
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Exam id")),
+    request_body = ExamPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Exam),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such exam in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or undrawable paper", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/exams/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<ExamPatch>,
+) -> ApiResult<web::Json<Exam>> {
+    Ok(web::Json(exams::update_exam(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Release results
+///
+/// Publishes every graded attempt of an exam whose results wait for a trainer; passes post to
+/// the ledger.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Exam id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Released", body = Released),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such exam in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/exams/{id}/release")]
+pub async fn release(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Released>> {
+    let released = exams::release_exam(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
+    Ok(web::Json(Released { released }))
+}
+
+/// Start an attempt
+///
+/// Draws and freezes a paper (question and option order per attempt) with a server deadline;
+/// repeating the call while the attempt is in progress returns it (200).
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Exam id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Started", body = AttemptView),
+        (status = 200, description = "The attempt already in progress", body = AttemptView),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers sit exams", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such exam open to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Outside the window, or no attempts left", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/exams/{id}/attempts")]
+pub async fn start(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let (started, created) =
+        exams::start_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
+    Ok(if created { HttpResponse::Created().json(started) } else { HttpResponse::Ok().json(started) })
+}
+
+/// Get an attempt
+///
+/// Resumes on any device: the paper, saved answers and remaining time; the result once
+/// released. Never the answer key before release.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Attempt id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The attempt", body = AttemptView),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attempt of the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attempts/{id}")]
+pub async fn get_attempt(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<AttemptView>> {
+    Ok(web::Json(exams::get_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// Save an answer
+///
+/// Autosave; idempotent, last write wins; refused after submission or the deadline.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Attempt id"), ("question_id" = i64, Path, description = "Question id")),
+    request_body = AnswerBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = AttemptView),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the candidate", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attempt or question", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or past the deadline", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Answer does not fit the question", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/attempts/{id}/answers/{question_id}")]
+pub async fn answer(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<AnswerBody>,
+) -> ApiResult<web::Json<AttemptView>> {
+    let (id, question_id) = path.into_inner();
+    Ok(web::Json(
+        exams::save_answer(&state.db, state.clock.now(), &actor, id, question_id, body.into_inner().answer)
+            .await?,
+    ))
+}
+
+/// Submit an attempt
+///
+/// Freezes it; objective questions grade at once, the rest go to the grading queue.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Attempt id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Submitted", body = AttemptView),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the candidate", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attempt", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/attempts/{id}/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<AttemptView>> {
+    Ok(web::Json(exams::submit_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// Regrade a question
+///
+/// Changes one question's score with a reason; total, pass and the ledger follow; audited.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Attempt id")),
+    request_body = Regrade,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Regraded", body = AttemptView),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attempt in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not graded yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad score or missing reason", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/attempts/{id}/regrade")]
+pub async fn regrade(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<Regrade>,
+) -> ApiResult<web::Json<AttemptView>> {
+    Ok(web::Json(
+        exams::regrade(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
+    ))
+}
+
+/// Score history of an attempt
+///
+/// Who changed which score, when, from what to what, and why.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Attempt id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The audit trail", body = Vec<ScoreChange>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attempt in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attempts/{id}/audit")]
+pub async fn audit(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<ScoreChange>>> {
+    Ok(web::Json(exams::attempt_audit(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// Grading queue
+///
+/// Blind: tasks show the question, rubric and answer, never the candidate.
+#[utoipa::path(
+    tag = "exams",
+    params(TaskQuery, PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of tasks", body = PageOf<GradingTask>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/grading/tasks")]
+pub async fn tasks(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    query: web::Query<TaskQuery>,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<PageOf<GradingTask>>> {
+    let q = query.into_inner();
+    let filter = TaskFilter { exam_id: q.exam_id, status: q.status };
+    Ok(web::Json(
+        exams::list_tasks(&state.db, state.clock.now(), &actor, filter, page.request()?).await?.into(),
+    ))
+}
+
+/// Claim a grading task
+///
+/// Locks it for the caller for 30 minutes; an abandoned claim returns to the queue.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Task id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Claimed", body = GradingTask),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Claimed by someone else, done, or already marked by the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/grading/tasks/{id}/claim")]
+pub async fn claim(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<GradingTask>> {
+    Ok(web::Json(exams::claim_task(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// Score a grading task
+///
+/// Points per rubric criterion and a comment, on a task the caller claimed.
+#[utoipa::path(
+    tag = "exams",
+    params(("id" = i64, Path, description = "Task id")),
+    request_body = TaskScore,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Scored", body = GradingTask),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such task in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not claimed by the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Scores outside the rubric", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/grading/tasks/{id}/score")]
+pub async fn score(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<TaskScore>,
+) -> ApiResult<web::Json<GradingTask>> {
+    Ok(web::Json(
+        exams::score_task(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
+    ))
+}

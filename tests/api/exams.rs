@@ -1,0 +1,461 @@
+use chrono::{Duration, SecondsFormat};
+use kernel::Clock;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, json_of, spawn_seeded_app};
+
+async fn bank(app: &TestApp, token: &str) -> i64 {
+    let org = app.org_unit_id(&app.token("admin").await, "ES").await;
+    json_of(app.post(token, "/api/v1/question-banks", json!({"name": "C 级题库", "org_unit_id": org})).await)
+        .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn add(app: &TestApp, token: &str, bank: i64, question: Value) -> Value {
+    let response = app.post(token, &format!("/api/v1/question-banks/{bank}/questions"), question).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    json_of(response).await
+}
+
+fn single(n: usize) -> Value {
+    json!({"type": "single_choice", "stem": format!("单选题 {n}"), "options": [{"key": "A", "text": "对的"}, {"key": "B", "text": "错的"}, {"key": "C", "text": "也错"}],
+        "answer": "A", "points": "10", "tags": ["沟通"], "level": "c", "difficulty": 2, "explanation": format!("解析 {n}")})
+}
+
+fn essay() -> Value {
+    json!({"type": "essay", "stem": "论述如何与情绪低落的学生谈话。", "points": "10",
+        "rubric": [{"criterion": "建立关系", "points": "4"}, {"criterion": "辅导方法", "points": "6"}]})
+}
+
+async fn exam(app: &TestApp, token: &str, sections: Value, extra: Value) -> reqwest::Response {
+    let org = app.org_unit_id(&app.token("admin").await, "ES").await;
+    let now = app.clock.now();
+    let mut body = json!({
+        "title": "C 级资格考试", "level": "c", "org_unit_id": org, "duration_minutes": 30, "pass_score": "60",
+        "max_attempts": 2, "opens_at": (now - Duration::hours(1)).to_rfc3339_opts(SecondsFormat::Secs, true),
+        "closes_at": (now + Duration::days(7)).to_rfc3339_opts(SecondsFormat::Secs, true), "sections": sections
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    app.post(token, "/api/v1/exams", body).await
+}
+
+/// An objective exam of 5 single-choice questions (10 points each) drawn from 8.
+async fn objective_exam(app: &TestApp) -> (i64, i64) {
+    let trainer = app.token("trainer").await;
+    let bank = bank(app, &trainer).await;
+    for n in 0..8 {
+        add(app, &trainer, bank, single(n)).await;
+    }
+    let sections =
+        json!([{"title": "单选", "bank_ids": [bank], "type": "single_choice", "count": 5, "points": "10"}]);
+    let created = exam(app, &trainer, sections, json!({"pass_score": "45"})).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    (json_of(created).await["id"].as_i64().unwrap(), bank)
+}
+
+#[tokio::test]
+async fn a_teacher_sits_an_objective_exam_and_a_pass_posts_once() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let started = app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await;
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let attempt = json_of(started).await;
+    let text = attempt.to_string();
+    assert!(
+        !text.contains("\"answer_key\"") && !text.contains("解析"),
+        "no key or explanation before release: {text}"
+    );
+    assert_eq!(attempt["questions"].as_array().unwrap().len(), 5);
+    let id = attempt["id"].as_i64().unwrap();
+
+    let again = app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await;
+    assert_eq!(again.status(), StatusCode::OK, "one attempt in progress: the same one comes back");
+    assert_eq!(json_of(again).await["id"], id);
+
+    for q in attempt["questions"].as_array().unwrap() {
+        let answer = "A";
+        let saved = app
+            .client
+            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
+            .bearer_auth(&teacher)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+    }
+    let resumed = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
+    assert_eq!(resumed["answers"].as_object().unwrap().len(), 5);
+    assert!(resumed["remaining_seconds"].as_i64().unwrap() > 0);
+
+    let submitted =
+        json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
+    assert_eq!(submitted["status"], "released");
+    assert_eq!(submitted["score"], "50");
+    assert_eq!(submitted["passed"], true);
+    assert_eq!(submitted["feedback"].as_array().unwrap().len(), 5);
+    app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
+
+    let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await;
+    assert_eq!(credits["total"], 1, "a pass posts exactly once");
+
+    let late = app
+        .client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
+        .bearer_auth(&teacher)
+        .json(&json!({"answer": "B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(late, StatusCode::CONFLICT, "attempt_closed").await;
+}
+
+#[tokio::test]
+async fn the_draw_is_random_per_attempt_yet_reproducible_from_its_seed() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, bank) = objective_exam(&app).await;
+    let trainer = app.token("trainer").await;
+    let questions =
+        json_of(app.get(&trainer, &format!("/api/v1/question-banks/{bank}/questions?per_page=200")).await)
+            .await;
+    let candidates: Vec<i64> =
+        questions["items"].as_array().unwrap().iter().map(|q| q["id"].as_i64().unwrap()).collect();
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let seed = attempt["draw_seed"].as_i64().unwrap() as u64;
+    let pools = [exams::domain::SectionPool { candidates, count: 5, points: 100 }];
+    let expected: Vec<i64> =
+        exams::draw(seed, &pools, true, |_| 3).unwrap().into_iter().map(|d| d.question_id).collect();
+    let drawn: Vec<i64> =
+        attempt["questions"].as_array().unwrap().iter().map(|q| q["id"].as_i64().unwrap()).collect();
+    assert_eq!(drawn, expected);
+}
+
+#[tokio::test]
+async fn the_server_enforces_the_deadline_and_submits_what_was_saved() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    let first = attempt["questions"][0]["id"].clone();
+    app.client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{first}")))
+        .bearer_auth(&teacher)
+        .json(&json!({"answer": "A"}))
+        .send()
+        .await
+        .unwrap();
+
+    app.clock.advance(Duration::minutes(31));
+    let teacher = app.token("teacher").await;
+    let late = app
+        .client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{first}")))
+        .bearer_auth(&teacher)
+        .json(&json!({"answer": "B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(late, StatusCode::CONFLICT, "attempt_closed").await;
+    let after = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
+    assert_eq!(after["status"], "released", "submitted by the server at the deadline");
+    assert_eq!(after["score"], "10");
+    assert_eq!(after["passed"], false);
+}
+
+#[tokio::test]
+async fn a_paper_that_cannot_be_drawn_is_refused_naming_the_section() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    for n in 0..3 {
+        add(&app, &trainer, bank, single(n)).await;
+    }
+    let sections = json!([
+        {"title": "单选", "bank_ids": [bank], "type": "single_choice", "count": 2, "points": "10"},
+        {"title": "再来", "bank_ids": [bank], "type": "single_choice", "count": 2, "points": "10"}
+    ]);
+    let problem = assert_problem(
+        exam(&app, &trainer, sections, json!({"pass_score": "10"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[1].count");
+}
+
+#[tokio::test]
+async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    add(&app, &trainer, bank, essay()).await;
+    let sections =
+        json!([{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "10"}]);
+    let created = exam(
+        &app,
+        &trainer,
+        sections,
+        json!({"pass_score": "6", "double_marking": true, "double_marking_margin": "2"}),
+    )
+    .await;
+    let exam_id = json_of(created).await["id"].as_i64().unwrap();
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    let question = attempt["questions"][0]["id"].clone();
+    app.client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{question}")))
+        .bearer_auth(&teacher)
+        .json(&json!({"answer": "先倾听，再共情，最后一起找办法。"}))
+        .send()
+        .await
+        .unwrap();
+    let submitted =
+        json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
+    assert_eq!(submitted["status"], "grading");
+    assert!(submitted["score"].is_null());
+
+    let admin = app.token("admin").await;
+    let org = app.org_unit_id(&admin, "ES").await;
+    app.post(
+        &admin,
+        "/api/v1/accounts",
+        json!({"username": "grader2", "password": "Grader-2026", "role": "trainer", "org_unit_id": org}),
+    )
+    .await;
+    let second = app.token_with("grader2", "Grader-2026").await;
+
+    let queue =
+        json_of(app.get(&trainer, &format!("/api/v1/grading/tasks?exam_id={exam_id}&status=open")).await)
+            .await;
+    assert_eq!(queue["total"], 2, "double marking: two tasks");
+    let text = queue.to_string();
+    let me = json_of(app.get(&teacher, "/api/v1/me").await).await;
+    let (name, number) =
+        (me["person"]["name"].as_str().unwrap(), me["person"]["employee_no"].as_str().unwrap());
+    assert!(
+        !text.contains("teacher")
+            && !text.contains("attempt_id")
+            && !text.contains(name)
+            && !text.contains(number),
+        "blind: {text}"
+    );
+    let task = |n: usize| queue["items"][n]["id"].as_i64().unwrap();
+
+    let score = |criteria: (i32, i32)| json!({"criteria": [{"criterion": "建立关系", "points": criteria.0.to_string()}, {"criterion": "辅导方法", "points": criteria.1.to_string()}], "comment": "ok"});
+    assert_eq!(
+        app.post(&trainer, &format!("/api/v1/grading/tasks/{}/claim", task(0)), json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        app.post(&second, &format!("/api/v1/grading/tasks/{}/claim", task(0)), json!({})).await,
+        StatusCode::CONFLICT,
+        "task_taken",
+    )
+    .await;
+    let bad = app.post(&trainer, &format!("/api/v1/grading/tasks/{}/score", task(0)), score((5, 1))).await;
+    assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        app.post(&trainer, &format!("/api/v1/grading/tasks/{}/score", task(0)), score((4, 4))).await.status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        app.post(&trainer, &format!("/api/v1/grading/tasks/{}/claim", task(1)), json!({})).await,
+        StatusCode::CONFLICT,
+        "already_graded_by_you",
+    )
+    .await;
+    app.post(&second, &format!("/api/v1/grading/tasks/{}/claim", task(1)), json!({})).await;
+    assert_eq!(
+        app.post(&second, &format!("/api/v1/grading/tasks/{}/score", task(1)), score((1, 2))).await.status(),
+        StatusCode::OK
+    );
+
+    let third =
+        json_of(app.get(&admin, &format!("/api/v1/grading/tasks?exam_id={exam_id}&status=open")).await).await;
+    assert_eq!(third["total"], 1);
+    assert_eq!(third["items"][0]["round"], 3, "8 and 3 differ by more than 2: a third grader");
+    let third_id = third["items"][0]["id"].as_i64().unwrap();
+    app.post(&admin, &format!("/api/v1/grading/tasks/{third_id}/claim"), json!({})).await;
+    app.post(&admin, &format!("/api/v1/grading/tasks/{third_id}/score"), score((3, 4))).await;
+
+    let result = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
+    assert_eq!(result["status"], "released");
+    assert_eq!(result["score"], "7");
+    assert_eq!(result["passed"], true);
+}
+
+#[tokio::test]
+async fn a_regrade_is_audited_and_a_lost_pass_is_reversed_in_the_ledger() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    for q in attempt["questions"].as_array().unwrap().iter().take(3) {
+        app.client
+            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
+            .bearer_auth(&teacher)
+            .json(&json!({"answer": "A"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let submitted =
+        json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
+    assert_eq!((submitted["score"].as_str(), submitted["passed"].as_bool()), (Some("30"), Some(false)));
+
+    let trainer = app.token("trainer").await;
+    let question = attempt["questions"][4]["id"].as_i64().unwrap();
+    let no_reason = app
+        .post(
+            &trainer,
+            &format!("/api/v1/attempts/{id}/regrade"),
+            json!({"question_id": question, "score": "10", "reason": ""}),
+        )
+        .await;
+    assert_problem(no_reason, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let too_high = app
+        .post(
+            &trainer,
+            &format!("/api/v1/attempts/{id}/regrade"),
+            json!({"question_id": question, "score": "11", "reason": "超分"}),
+        )
+        .await;
+    assert_problem(too_high, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    for other in attempt["questions"].as_array().unwrap().iter().skip(3) {
+        let up = app
+            .post(
+                &trainer,
+                &format!("/api/v1/attempts/{id}/regrade"),
+                json!({"question_id": other["id"], "score": "10", "reason": "答案键有误，复核给分"}),
+            )
+            .await;
+        assert_eq!(up.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await["totals"]["total_hours"],
+        "1"
+    );
+    let down = app
+        .post(
+            &trainer,
+            &format!("/api/v1/attempts/{id}/regrade"),
+            json!({"question_id": question, "score": "0", "reason": "复核撤回"}),
+        )
+        .await;
+    assert_eq!(json_of(down).await["passed"], false);
+    assert_eq!(
+        json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await["totals"]["total_hours"],
+        "0",
+        "the pass was reversed"
+    );
+
+    let trail = json_of(app.get(&trainer, &format!("/api/v1/attempts/{id}/audit")).await).await;
+    let changes = trail.as_array().unwrap();
+    assert_eq!(changes.len(), 4, "automatic grading and three regrades: {trail}");
+    let last = changes.last().unwrap();
+    assert_eq!(
+        (last["old_score"].as_str(), last["new_score"].as_str(), last["reason"].as_str()),
+        (Some("10"), Some("0"), Some("复核撤回"))
+    );
+    assert!(last["account_id"].is_i64());
+    assert_problem(
+        app.get(&teacher, &format!("/api/v1/attempts/{id}/audit")).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn question_import_is_all_or_nothing_and_reports_each_bad_row() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    let upload = |body: &'static str, content_type: &'static str| {
+        app.client
+            .post(app.url(&format!("/api/v1/question-banks/{bank}/import")))
+            .bearer_auth(&trainer)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let bad = "type,stem,options,answer,points,tags,level,difficulty,explanation,rubric,partial_credit\n\
+        single_choice,好题,A=是|B=否,A,2,沟通,c,2,,,\n\
+        single_choice,坏键,A=是|B=否,Z,2,,c,2,,,\n\
+        riddle,未知题型,,,2,,,,,,\n\
+        fill_blank,常用量表缩写,,SCL-90|ＳＣＬ９０,x,,,,,,\n";
+    let problem = assert_problem(
+        upload(bad, "text/csv").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let rows: Vec<(u64, String)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(rows, [(3, "answer".to_owned()), (4, "type".to_owned()), (5, "points".to_owned())]);
+    assert_eq!(
+        json_of(app.get(&trainer, &format!("/api/v1/question-banks/{bank}/questions")).await).await["total"],
+        0
+    );
+
+    let good = "type,stem,options,answer,points,tags,level,difficulty,explanation,rubric,partial_credit\n\
+        single_choice,好题,A=是|B=否,A,2,沟通,c,2,,,\n\
+        multiple_choice,多选,A=一|B=二|C=三,A|C,4,,b,3,,,true\n\
+        true_false,判断,,对,1,,,,,,\n\
+        case_analysis,案例,,,10,,a,4,,识别:4|处理:6,\n";
+    assert_eq!(json_of(upload(good, "text/csv").await.unwrap()).await["created"], 4);
+    let json_body = r#"[{"type": "fill_blank", "stem": "量表", "answer": ["SCL-90"], "points": "2"}]"#;
+    assert_eq!(json_of(upload(json_body, "application/json").await.unwrap()).await["created"], 1);
+    let listed = json_of(
+        app.get(&trainer, &format!("/api/v1/question-banks/{bank}/questions?type=multiple_choice")).await,
+    )
+    .await;
+    assert_eq!(listed["items"][0]["partial_credit"], true);
+}
+
+#[tokio::test]
+async fn attempts_allowed_and_the_window_are_enforced() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    for _ in 0..2 {
+        let attempt =
+            json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+        app.post(&teacher, &format!("/api/v1/attempts/{}/submit", attempt["id"]), json!({})).await;
+    }
+    assert_problem(
+        app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await,
+        StatusCode::CONFLICT,
+        "no_attempts_left",
+    )
+    .await;
+    let trainer = app.token("trainer").await;
+    let closed = json!({"closes_at": (app.clock.now() - Duration::minutes(1)).to_rfc3339(), "opens_at": (app.clock.now() - Duration::hours(2)).to_rfc3339(), "max_attempts": 5});
+    assert_eq!(
+        app.patch(&trainer, &format!("/api/v1/exams/{exam_id}"), closed).await.status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await,
+        StatusCode::CONFLICT,
+        "exam_not_open",
+    )
+    .await;
+}
