@@ -7,6 +7,7 @@ mod m20261128_000001_directory;
 mod m20261128_000002_credit;
 mod m20261128_000003_training;
 mod m20261128_000004_exams;
+mod m20261128_000005_research;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_credit::Migration),
             Box::new(m20261128_000003_training::Migration),
             Box::new(m20261128_000004_exams::Migration),
+            Box::new(m20261128_000005_research::Migration),
         ]
     }
 }

@@ -67,6 +67,8 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         data_dir: std::env::temp_dir(),
         credit: credit_policy(),
         progress: courses::ProgressRules::default(),
+        research_events_per_year: 3,
+        minutes_per_class_hour: 45,
     };
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");

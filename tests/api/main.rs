@@ -12,5 +12,6 @@ mod hr;
 mod import;
 mod learning;
 mod openapi;
+mod research;
 mod sessions;
 mod staffing;

@@ -327,3 +327,29 @@ pub async fn registered_count(db: &impl ConnectionTrait, occasion: &Occasion) ->
         .count(db)
         .await?)
 }
+
+/// Who attended which of these occasions (signed in and out, or marked present/late), for
+/// reports over many occasions in one query.
+pub async fn attended_pairs(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    occasion_ids: &[i64],
+) -> Result<Vec<(i64, i64)>> {
+    let mut pairs = Vec::new();
+    for chunk in occasion_ids.chunks(500) {
+        let records = attendance_record::Entity::find()
+            .filter(attendance_record::Column::OccasionKind.eq(kind))
+            .filter(attendance_record::Column::OccasionId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        pairs.extend(records.into_iter().filter(qualifies).map(|r| (r.occasion_id, r.teacher_id)));
+    }
+    Ok(pairs)
+}
+
+fn qualifies(record: &attendance_record::Model) -> bool {
+    match record.status.as_deref().and_then(AttendanceStatus::parse) {
+        Some(status) => status.attended(),
+        None => record.checked_in_at.is_some() && record.checked_out_at.is_some(),
+    }
+}

@@ -11,6 +11,7 @@ mod level;
 mod lock;
 mod page;
 mod path;
+mod string_enum;
 mod text;
 mod txn;
 mod violations;

@@ -24,6 +24,10 @@ pub struct Settings {
     pub credit: credit::CreditPolicy,
     /// Thresholds of verified learning time (idle gap, completion share).
     pub progress: courses::ProgressRules,
+    /// County-level research events a full-time MH teacher must attend per year.
+    pub research_events_per_year: u32,
+    /// Minutes of confirmed MH work that make one subsidised class hour.
+    pub minutes_per_class_hour: u32,
 }
 
 /// A configuration problem, told in one line.
@@ -74,6 +78,8 @@ impl Settings {
             data_dir,
             credit: credit_policy(&var)?,
             progress: progress_rules(&var)?,
+            research_events_per_year: positive(&var, "QUALIFY_RESEARCH_EVENTS_PER_YEAR", 3)?,
+            minutes_per_class_hour: positive(&var, "QUALIFY_MINUTES_PER_CLASS_HOUR", 45)?,
         })
     }
 
@@ -124,6 +130,15 @@ fn progress_rules(var: &dyn Fn(&str) -> Option<String>) -> Result<courses::Progr
         complete_per_mille: percent * 10,
         ..defaults
     })
+}
+
+/// A positive whole number from a variable, or its default.
+fn positive(var: &dyn Fn(&str) -> Option<String>, name: &str, default: u32) -> Result<u32, ConfigError> {
+    let value: u32 = parsed(var, name, default)?;
+    if value == 0 {
+        return Err(ConfigError(format!("{name} must be at least 1")));
+    }
+    Ok(value)
 }
 
 /// A variable parsed as a number, or its default when unset.

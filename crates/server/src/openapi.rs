@@ -27,6 +27,7 @@ use crate::routes;
         (name = "verify", description = "Public verification, no login"),
         (name = "training", description = "Courses, verified learning time, offline sessions and attendance"),
         (name = "exams", description = "Question banks, papers, attempts, grading queue, regrades"),
+        (name = "research", description = "Teaching-research events, mentor pairs, studios, MH workload"),
     )
 )]
 struct ApiDoc;

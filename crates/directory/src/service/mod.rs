@@ -14,7 +14,7 @@ pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use org_units::{
     NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, create_org_unit, ensure_prefecture, get_org_unit,
-    list_org_units, org_unit_by_code, update_org_unit,
+    list_org_units, org_unit_by_code, org_unit_names, update_org_unit,
 };
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{

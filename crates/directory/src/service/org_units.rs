@@ -315,3 +315,17 @@ async fn insert_unit(
     txn.commit().await?;
     Ok(saved)
 }
+
+/// Names of org units by id, for reports that group by school or county.
+pub async fn org_unit_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}

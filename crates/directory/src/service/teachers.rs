@@ -423,7 +423,7 @@ pub const TEACHER_ID: &str = "teacher_id";
 
 /// A query other domains join their per-teacher figures onto (HR searches, exports): the
 /// teachers of an already-authorised subtree path with columns `teacher_id`, `employee_no`,
-/// `name`, `school_id`, `school_name`. Keeps the directory's tables the directory's business.
+/// `name`, `school_id`, `school_name`, `county_id`. Keeps the directory's tables the directory's business.
 pub fn teacher_selection(path: &str, filter: &TeacherFilter) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::ExprTrait;
     use sea_orm::sea_query::{Alias, Expr};
@@ -433,6 +433,7 @@ pub fn teacher_selection(path: &str, filter: &TeacherFilter) -> sea_orm::sea_que
         .column((person::Entity, person::Column::Name))
         .column((person::Entity, person::Column::SchoolId))
         .expr_as(Expr::col((org_unit::Entity, org_unit::Column::Name)), Alias::new("school_name"))
+        .expr_as(Expr::col((org_unit::Entity, org_unit::Column::ParentId)), Alias::new("county_id"))
         .from(person::Entity)
         .inner_join(
             org_unit::Entity,

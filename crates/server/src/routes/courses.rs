@@ -1,7 +1,8 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use courses::{Course, CourseFilter, CoursePatch, CourseStatus, Dashboard, EnrollmentView, NewCourse, Track};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use research::ResearchProgress;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
@@ -168,15 +169,24 @@ pub async fn my_enrollments(
     Ok(web::Json(courses::my_enrollments(&state.db, &actor, page.request()?).await?.into()))
 }
 
+/// The home screen: training figures and "N of 3 research events this year".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HomeScreen {
+    #[serde(flatten)]
+    pub training: Dashboard,
+    pub research: ResearchProgress,
+}
+
 /// My dashboard
 ///
 /// The mobile home screen: this year's online and offline hours, courses in progress with
-/// their resume point, upcoming offline sessions.
+/// their resume point, upcoming offline sessions, and research events attended against the
+/// three-a-year rule.
 #[utoipa::path(
     tag = "training",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The dashboard", body = Dashboard),
+        (status = 200, description = "The dashboard", body = HomeScreen),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have a dashboard", body = Problem, content_type = "application/problem+json"),
     )
@@ -185,6 +195,13 @@ pub async fn my_enrollments(
 pub async fn dashboard(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-) -> ApiResult<web::Json<Dashboard>> {
-    Ok(web::Json(courses::dashboard(&state.db, state.clock.now(), &actor).await?))
+) -> ApiResult<web::Json<HomeScreen>> {
+    let now = state.clock.now();
+    let training = courses::dashboard(&state.db, now, &actor).await?;
+    let teacher_id = actor.person_id().ok_or(kernel::Error::Forbidden)?;
+    let year = research::domain::china_year(now);
+    let research =
+        research::research_progress(&state.db, teacher_id, year, state.settings.research_events_per_year)
+            .await?;
+    Ok(web::Json(HomeScreen { training, research }))
 }

@@ -14,9 +14,11 @@ pub mod learning;
 pub mod me;
 pub mod org_units;
 pub mod reports;
+pub mod research;
 pub mod sessions;
 pub mod teachers;
 pub mod transcripts;
+pub mod workload;
 
 use actix_web::web;
 use kernel::{FieldError, Text};
@@ -102,7 +104,29 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(exams::audit)
         .service(exams::tasks)
         .service(exams::claim)
-        .service(exams::score);
+        .service(exams::score)
+        .service(research::list)
+        .service(research::create)
+        .service(research::get)
+        .service(research::update)
+        .service(research::register)
+        .service(research::sign_in_code)
+        .service(research::check_in)
+        .service(research::check_out)
+        .service(research::mark)
+        .service(research::roster)
+        .service(research::close)
+        .service(research::mine)
+        .service(research::report)
+        .service(workload::create_mentorship)
+        .service(workload::mentorships)
+        .service(workload::create_studio)
+        .service(workload::studios)
+        .service(workload::log)
+        .service(workload::mine)
+        .service(workload::confirm)
+        .service(workload::reject)
+        .service(workload::report);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

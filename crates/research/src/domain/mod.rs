@@ -1,0 +1,111 @@
+//! Research values and pure rules, no I/O.
+
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use kernel::string_enum;
+
+string_enum! {
+    /// The forms of teaching research the plan names.
+    EventForm {
+        /// 大教研
+        Collective => "collective",
+        /// 小教研（分学段）
+        Stage => "stage",
+        /// 微教研（协作体）
+        Micro => "micro",
+        /// 青蓝教研（师徒结对）
+        Mentoring => "mentoring",
+        Training => "training",
+        Exchange => "exchange",
+        Showcase => "showcase",
+        /// 名师工作室
+        Studio => "studio",
+        /// 沙龙、读书会
+        Workshop => "workshop",
+    }
+}
+
+string_enum! {
+    /// Who organises an event; only county level and above counts toward the three-a-year rule.
+    EventLevel { Prefecture => "prefecture", County => "county", School => "school" }
+}
+
+string_enum! {
+    /// An event is open for sign-in until it is closed.
+    EventStatus { Scheduled => "scheduled", Closed => "closed" }
+}
+
+string_enum! {
+    /// MH work that counts as subsidised class hours.
+    WorkloadKind {
+        IndividualCounseling => "individual_counseling",
+        GroupCounseling => "group_counseling",
+        MhClass => "mh_class",
+        Activity => "activity",
+    }
+}
+
+string_enum! {
+    /// A workload entry waits for a school admin's decision.
+    WorkloadStatus { Pending => "pending", Confirmed => "confirmed", Rejected => "rejected" }
+}
+
+impl EventLevel {
+    /// Whether attending counts toward the three-a-year rule.
+    pub fn counts_toward_rule(self) -> bool {
+        matches!(self, EventLevel::Prefecture | EventLevel::County)
+    }
+}
+
+/// The calendar year an event belongs to, in China time (UTC+8): an event at 00:30 on 1 January
+/// Beijing time belongs to the new year even though it is still 31 December in UTC.
+pub fn china_year(at: DateTime<Utc>) -> i32 {
+    let china = FixedOffset::east_opt(8 * 3600).map(|offset| at.with_timezone(&offset));
+    china.map_or(at.year(), |t| t.year())
+}
+
+/// Whether a note would identify someone: an 11-digit mainland mobile number or an 18-character
+/// resident ID number. Workload notes must not name students.
+pub fn identifies_someone(note: &str) -> bool {
+    let chars: Vec<char> = note.chars().collect();
+    let digit_run = |start: usize, len: usize| {
+        chars.get(start..start + len).is_some_and(|s| s.iter().all(char::is_ascii_digit))
+    };
+    (0..chars.len()).any(|i| {
+        let bounded = |len: usize| {
+            let before = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+            let after = chars.get(i + len).is_none_or(|c| !c.is_ascii_alphanumeric());
+            before && after
+        };
+        let phone = digit_run(i, 11) && chars[i] == '1' && ('3'..='9').contains(&chars[i + 1]) && bounded(11);
+        let id_card = digit_run(i, 17)
+            && chars.get(i + 17).is_some_and(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+            && bounded(18);
+        phone || id_card
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_boundaries_follow_china_time() {
+        let new_year_eve =
+            DateTime::parse_from_rfc3339("2026-12-31T20:00:00+08:00").unwrap().with_timezone(&Utc);
+        let new_year = DateTime::parse_from_rfc3339("2027-01-01T00:30:00+08:00").unwrap().with_timezone(&Utc);
+        assert_eq!((china_year(new_year_eve), china_year(new_year)), (2026, 2027));
+    }
+
+    #[test]
+    fn notes_with_phone_or_id_numbers_are_caught() {
+        assert!(identifies_someone("联系家长 13812345678 了解情况"));
+        assert!(identifies_someone("学生身份证42280119990101123X"));
+        assert!(!identifies_someone("初二（3）班团体辅导，12 人参加，45 分钟"));
+        assert!(!identifies_someone("编号 2026010112"));
+    }
+
+    #[test]
+    fn only_county_and_above_count() {
+        assert!(EventLevel::County.counts_toward_rule() && !EventLevel::School.counts_toward_rule());
+    }
+}

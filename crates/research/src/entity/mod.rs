@@ -1,0 +1,7 @@
+//! sea-orm entities of the research tables; private to the crate.
+
+pub(crate) mod mentorship;
+pub(crate) mod research_event;
+pub(crate) mod studio;
+pub(crate) mod studio_member;
+pub(crate) mod workload_entry;

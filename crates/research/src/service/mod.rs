@@ -1,0 +1,21 @@
+//! The research use cases.
+
+mod events;
+mod groups;
+mod report;
+mod workload;
+
+pub use events::{
+    Event, EventFilter, EventPatch, NewEvent, ResearchProgress, close_event, create_event, event_attendance,
+    event_sign_in_code, get_event, list_events, mark_event_attendance, my_events, register_for_event,
+    research_progress, scan_event, update_event,
+};
+pub use groups::{
+    Mentorship, NewMentorship, NewStudio, Studio, create_mentorship, create_studio, list_mentorships,
+    list_studios,
+};
+pub use report::{ResearchReport, ResearchRow, UnitCompliance, research_report};
+pub use workload::{
+    NewWorkload, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload, my_workload,
+    workload_report,
+};

@@ -1,0 +1,141 @@
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Utc};
+use directory::{MhRole, TEACHER_ID, TeacherFilter};
+use kernel::{Actor, Permission, Result};
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+
+use super::events::{KIND, counted_events, events_of_year};
+use crate::domain::china_year;
+
+/// One full-time MH teacher's year under the three-a-year rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResearchRow {
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub teacher_name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
+    pub school_name: String,
+    /// Every attended event of the year, at any level.
+    #[cfg_attr(feature = "openapi", schema(example = 4))]
+    pub attended: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub attended_county_or_above: u32,
+    pub compliant: bool,
+    /// Fewer county-level events than the share of the year gone by asks for.
+    pub behind_pace: bool,
+}
+
+/// The share of a school's or county's full-time MH teachers who comply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitCompliance {
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub org_unit_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市"))]
+    pub org_unit_name: String,
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub fulltime_mh_teachers: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 9))]
+    pub compliant: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.75"))]
+    pub share: Decimal,
+}
+
+/// `GET /reports/research`: teachers behind pace first, then per school and county.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResearchReport {
+    #[cfg_attr(feature = "openapi", schema(example = 2026))]
+    pub year: i32,
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
+    pub threshold: u32,
+    pub rows: Vec<ResearchRow>,
+    pub schools: Vec<UnitCompliance>,
+    pub counties: Vec<UnitCompliance>,
+}
+
+fn share(compliant: u32, total: u32) -> Decimal {
+    if total == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(compliant) / Decimal::from(total)).round_dp(4).normalize()
+    }
+}
+
+/// The three-a-year report over a subtree for a calendar (China-time) year.
+pub async fn research_report(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    org_unit: Option<i64>,
+    year: i32,
+    threshold: u32,
+) -> Result<ResearchReport> {
+    let path = directory::scope_path(db, actor, org_unit, Permission::ReadDirectory).await?;
+    let filter = TeacherFilter { org_unit: None, role: Some(MhRole::MhFulltime), q: None };
+    let teachers = db.query_all(&directory::teacher_selection(&path, &filter)).await?;
+    let counted: Vec<i64> = counted_events(db, year).await?.iter().map(|e| e.id).collect();
+    let all: Vec<i64> = events_of_year(db, year).await?.iter().map(|e| e.id).collect();
+    let mut any_level: HashMap<i64, u32> = HashMap::new();
+    let mut county_level: HashMap<i64, u32> = HashMap::new();
+    for (event, teacher) in attendance::attended_pairs(db, KIND, &all).await? {
+        *any_level.entry(teacher).or_default() += 1;
+        if counted.contains(&event) {
+            *county_level.entry(teacher).or_default() += 1;
+        }
+    }
+    let elapsed = if year < china_year(now) {
+        1.0
+    } else if year > china_year(now) {
+        0.0
+    } else {
+        f64::from(now.ordinal()) / 365.0
+    };
+    let expected_by_now = (f64::from(threshold) * elapsed).floor() as u32;
+    let mut rows = Vec::new();
+    let mut per_school: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
+    let mut per_county: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
+    for t in &teachers {
+        let id: i64 = t.try_get("", TEACHER_ID)?;
+        let school_id: i64 = t.try_get("", "school_id")?;
+        let county_id: Option<i64> = t.try_get("", "county_id")?;
+        let county = county_level.get(&id).copied().unwrap_or(0);
+        let compliant = county >= threshold;
+        for (unit, map) in [(Some(school_id), &mut per_school), (county_id, &mut per_county)] {
+            if let Some(unit) = unit {
+                let entry = map.entry(unit).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(compliant);
+            }
+        }
+        rows.push(ResearchRow {
+            teacher_id: id,
+            teacher_name: t.try_get("", "name")?,
+            school_name: t.try_get("", "school_name")?,
+            attended: any_level.get(&id).copied().unwrap_or(0),
+            attended_county_or_above: county,
+            compliant,
+            behind_pace: !compliant && county < expected_by_now.max(u32::from(elapsed >= 1.0) * threshold),
+        });
+    }
+    rows.sort_by_key(|r| (r.compliant, !r.behind_pace, r.attended_county_or_above, r.teacher_id));
+    let ids: Vec<i64> = per_school.keys().chain(per_county.keys()).copied().collect();
+    let names = directory::org_unit_names(db, &ids).await?;
+    let units = |map: BTreeMap<i64, (u32, u32)>| -> Vec<UnitCompliance> {
+        map.into_iter()
+            .map(|(id, (total, ok))| UnitCompliance {
+                org_unit_id: id,
+                org_unit_name: names.get(&id).cloned().unwrap_or_default(),
+                fulltime_mh_teachers: total,
+                compliant: ok,
+                share: share(ok, total),
+            })
+            .collect()
+    };
+    Ok(ResearchReport { year, threshold, rows, schools: units(per_school), counties: units(per_county) })
+}

@@ -1,0 +1,422 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+use attendance::{Attendance, SignInCode};
+use chrono::{DateTime, Utc};
+use kernel::{FieldError, Text};
+use research::{
+    Event, EventFilter, EventForm, EventLevel, EventPatch, NewEvent, ResearchProgress, ResearchReport,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::lang;
+use crate::routes::dto::{PageOf, PageParams};
+use crate::routes::sessions::{MarkRequest, RegistrationRequest, ScanRequest};
+use crate::state::AppState;
+use crate::table;
+
+/// Filters of `GET /research-events`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    pub level: Option<EventLevel>,
+    pub form: Option<EventForm>,
+    /// Only events ending at or after this time.
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// `GET /me/research-events`: upcoming events and this year's progress on the rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyEvents {
+    pub items: Vec<Event>,
+    #[schema(example = 4)]
+    pub total: u64,
+    #[schema(example = 1)]
+    pub page: u64,
+    #[schema(example = 20)]
+    pub per_page: u64,
+    pub progress: ResearchProgress,
+}
+
+/// Parameters of `GET /reports/research`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResearchQuery {
+    #[param(example = 2)]
+    pub org_unit: Option<i64>,
+    /// Calendar year (China time); default this year.
+    #[param(example = 2026)]
+    pub year: Option<i32>,
+    /// `json` (default), `csv` or `xlsx`.
+    #[param(example = "csv")]
+    pub format: Option<String>,
+}
+
+fn not_found() -> ApiError {
+    kernel::Error::NotFound.into()
+}
+
+/// List research events
+#[utoipa::path(tag = "research", params(EventQuery, PageParams), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of events", body = PageOf<Event>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/research-events")]
+pub async fn list(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    query: web::Query<EventQuery>,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<PageOf<Event>>> {
+    let q = query.into_inner();
+    let filter = EventFilter { level: q.level, form: q.form, from: q.from };
+    Ok(web::Json(research::list_events(&state.db, &actor, filter, page.request()?).await?.into()))
+}
+
+/// Create a research event
+///
+/// Its level must fit the organising unit (prefecture, county or school).
+#[utoipa::path(tag = "research", request_body = NewEvent, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Event),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events")]
+pub async fn create(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    body: web::Json<NewEvent>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created()
+        .json(research::create_event(&state.db, state.clock.now(), &actor, body.into_inner()).await?))
+}
+
+/// Get a research event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The event", body = Event),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event visible to the caller", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/research-events/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Event>> {
+    Ok(web::Json(research::get_event(&state.db, &actor, id.into_inner()).await?))
+}
+
+/// Update a research event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = EventPatch, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Event),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/research-events/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<EventPatch>,
+) -> ApiResult<web::Json<Event>> {
+    Ok(web::Json(research::update_event(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Register for a research event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body(content = Option<RegistrationRequest>), security(("bearer" = [])),
+    responses(
+        (status = 201, description = "On the roster", body = Attendance),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to register this teacher", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event or teacher in scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Full", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing teacher", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events/{id}/registrations")]
+pub async fn register(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: Option<web::Json<RegistrationRequest>>,
+) -> ApiResult<HttpResponse> {
+    let teacher_id = body.and_then(|b| b.into_inner().teacher_id);
+    Ok(HttpResponse::Created().json(
+        research::register_for_event(&state.db, state.clock.now(), &actor, id.into_inner(), teacher_id)
+            .await?,
+    ))
+}
+
+/// Current sign-in code of an event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The code shown now", body = SignInCode),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/research-events/{id}/sign-in-code")]
+pub async fn sign_in_code(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<SignInCode>> {
+    Ok(web::Json(research::event_sign_in_code(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// Sign in to a research event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed in", body = Attendance),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers sign in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event open to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong or stale code, or outside the window", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events/{id}/check-in")]
+pub async fn check_in(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<ScanRequest>,
+) -> ApiResult<web::Json<Attendance>> {
+    Ok(web::Json(
+        research::scan_event(
+            &state.db,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            &body.code,
+            attendance::Scan::In,
+        )
+        .await?,
+    ))
+}
+
+/// Sign out of a research event
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed out", body = Attendance),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers sign out", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event open to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong or stale code, or outside the window", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events/{id}/check-out")]
+pub async fn check_out(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<ScanRequest>,
+) -> ApiResult<web::Json<Attendance>> {
+    Ok(web::Json(
+        research::scan_event(
+            &state.db,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            &body.code,
+            attendance::Scan::Out,
+        )
+        .await?,
+    ))
+}
+
+/// Mark event attendance by hand
+///
+/// With a reason (logged); also after the event, and after closing (the hours post at once).
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = MarkRequest, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Marked", body = Attendance),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason or unknown teacher", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events/{id}/attendance")]
+pub async fn mark(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: web::Json<MarkRequest>,
+) -> ApiResult<web::Json<Attendance>> {
+    let b = body.into_inner();
+    Ok(web::Json(
+        research::mark_event_attendance(
+            &state.db,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            b.teacher_id,
+            b.status,
+            &b.reason,
+        )
+        .await?,
+    ))
+}
+
+/// Event roster
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The roster", body = Vec<Attendance>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/research-events/{id}/attendance")]
+pub async fn roster(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Vec<Attendance>>> {
+    Ok(web::Json(research::event_attendance(&state.db, &actor, id.into_inner()).await?))
+}
+
+/// Close a research event
+///
+/// Posts `research_event` hours for attendees, exactly once however often it is closed.
+#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Closed", body = Event),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/research-events/{id}/close")]
+pub async fn close(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Event>> {
+    Ok(web::Json(research::close_event(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+}
+
+/// My research events
+///
+/// Upcoming events open to the caller, with "N of 3 this year".
+#[utoipa::path(tag = "research", params(PageParams), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Events and progress", body = MyEvents),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/me/research-events")]
+pub async fn mine(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<MyEvents>> {
+    let now = state.clock.now();
+    let events = research::my_events(&state.db, now, &actor, page.request()?).await?;
+    let teacher_id = actor.person_id().ok_or_else(not_found)?;
+    let progress = research::research_progress(
+        &state.db,
+        teacher_id,
+        research::domain::china_year(now),
+        state.settings.research_events_per_year,
+    )
+    .await?;
+    Ok(web::Json(MyEvents {
+        items: events.items,
+        total: events.total,
+        page: events.page,
+        per_page: events.per_page,
+        progress,
+    }))
+}
+
+/// Three-a-year report
+///
+/// Every full-time MH teacher of the subtree with county-level-or-higher events attended in
+/// the year, compliant or not; behind pace first; share compliant per school and county.
+#[utoipa::path(tag = "reports", params(ResearchQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", body = ResearchReport),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/reports/research")]
+pub async fn report(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    query: web::Query<ResearchQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let now = state.clock.now();
+    let year = q.year.unwrap_or_else(|| research::domain::china_year(now));
+    let format = q.format.unwrap_or_else(|| "json".to_owned());
+    if !["json", "csv", "xlsx"].contains(&format.as_str()) || !(2000..=2100).contains(&year) {
+        let field = if (2000..=2100).contains(&year) { "format" } else { "year" };
+        return Err(ApiError::invalid(vec![FieldError::new(
+            field,
+            "invalid_value",
+            Text::fixed(
+                "格式须为 json/csv/xlsx，年份须在 2000–2100",
+                "format is json, csv or xlsx; year 2000-2100",
+            ),
+        )]));
+    }
+    let report = research::research_report(
+        &state.db,
+        now,
+        &actor,
+        q.org_unit,
+        year,
+        state.settings.research_events_per_year,
+    )
+    .await?;
+    if format == "json" {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let english = lang::english();
+    let headers: [&str; 6] = if english {
+        ["Teacher id", "Name", "School", "Attended", "County level or above", "Compliant"]
+    } else {
+        ["教师ID", "姓名", "学校", "参加活动数", "县级及以上", "是否达标"]
+    };
+    let yes_no = |b: bool| {
+        if english {
+            if b { "yes" } else { "no" }
+        } else if b {
+            "是"
+        } else {
+            "否"
+        }
+    };
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.teacher_id.to_string(),
+                r.teacher_name.clone(),
+                r.school_name.clone(),
+                r.attended.to_string(),
+                r.attended_county_or_above.to_string(),
+                yes_no(r.compliant).to_owned(),
+            ]
+        })
+        .collect();
+    Ok(if format == "csv" {
+        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(table::csv_file(&headers, &rows)?)
+    } else {
+        HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .body(table::xlsx_file(&year.to_string(), &headers, &rows)?)
+    })
+}
