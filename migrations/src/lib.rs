@@ -8,6 +8,7 @@ mod m20261128_000002_credit;
 mod m20261128_000003_training;
 mod m20261128_000004_exams;
 mod m20261128_000005_research;
+mod m20261128_000006_outbox;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_training::Migration),
             Box::new(m20261128_000004_exams::Migration),
             Box::new(m20261128_000005_research::Migration),
+            Box::new(m20261128_000006_outbox::Migration),
         ]
     }
 }

@@ -45,6 +45,7 @@ struct AccountRow {
     username: String,
     role: String,
     org_code: String,
+    email: String,
 }
 
 /// What a seed run added; all zeros on a second run.
@@ -130,6 +131,8 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
             password: DEMO_PASSWORD.to_owned(),
             role: row.role,
             org_unit_id: unit.id,
+            email: Some(row.email),
+            language: None,
         };
         directory::create_account(db, &system, account).await.map_err(describe)?;
         report.accounts += 1;

@@ -69,6 +69,9 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         progress: courses::ProgressRules::default(),
         research_events_per_year: 3,
         minutes_per_class_hour: 45,
+        smtp_url: None,
+        mail_from: "心育 Qualify <noreply@qualify.test>".to_owned(),
+        background_jobs: false,
     };
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");

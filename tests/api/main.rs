@@ -11,6 +11,7 @@ mod exams;
 mod hr;
 mod import;
 mod learning;
+mod mail;
 mod openapi;
 mod research;
 mod sessions;

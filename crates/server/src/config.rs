@@ -28,6 +28,13 @@ pub struct Settings {
     pub research_events_per_year: u32,
     /// Minutes of confirmed MH work that make one subsidised class hour.
     pub minutes_per_class_hour: u32,
+    /// `smtp://host:port` or `smtps://user:pass@host`; none writes mail to `data/outbox/*.eml`.
+    pub smtp_url: Option<String>,
+    /// The sender address of all mail.
+    pub mail_from: String,
+    /// Whether `serve` runs the background jobs (mail sender, reminders, overdue attempts)
+    /// itself; off when a separate `qualify worker` runs them.
+    pub background_jobs: bool,
 }
 
 /// A configuration problem, told in one line.
@@ -80,6 +87,10 @@ impl Settings {
             progress: progress_rules(&var)?,
             research_events_per_year: positive(&var, "QUALIFY_RESEARCH_EVENTS_PER_YEAR", 3)?,
             minutes_per_class_hour: positive(&var, "QUALIFY_MINUTES_PER_CLASS_HOUR", 45)?,
+            smtp_url: var("QUALIFY_SMTP_URL"),
+            mail_from: var("QUALIFY_MAIL_FROM")
+                .unwrap_or_else(|| "心育 Qualify <noreply@qualify.local>".to_owned()),
+            background_jobs: var("QUALIFY_BACKGROUND_JOBS").is_none_or(|v| v != "0" && v != "false"),
         })
     }
 
@@ -182,4 +193,14 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)?.write_all(content.as_bytes())
+}
+
+impl Settings {
+    /// The mail sender these settings describe.
+    pub fn mail_sender(&self) -> anyhow::Result<notify::Sender> {
+        match &self.smtp_url {
+            Some(url) => notify::Sender::smtp(url, &self.mail_from, &self.public_url),
+            None => notify::Sender::files(self.data_dir.join("outbox"), &self.mail_from, &self.public_url),
+        }
+    }
 }

@@ -28,6 +28,9 @@ enum Command {
     Serve,
     /// Print the OpenAPI document.
     Openapi,
+    /// Run the background jobs (mail, reminders, overdue attempts) apart from serving; pair it
+    /// with `serve` under QUALIFY_BACKGROUND_JOBS=0.
+    Worker,
 }
 
 #[tokio::main]
@@ -72,6 +75,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let app = Application::build(settings, connection, Arc::new(SystemClock)).await?;
             tracing::info!("serving on {public_url} (API docs at {public_url}/docs/)");
             app.run_until_stopped().await?;
+        }
+        Command::Worker => {
+            let clock: Arc<dyn kernel::Clock> = Arc::new(SystemClock);
+            server::startup::spawn_background_jobs(&connection, &clock, &settings)?;
+            tracing::info!("running background jobs");
+            tokio::signal::ctrl_c().await?;
         }
         Command::Openapi => {}
     }

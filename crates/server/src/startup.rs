@@ -42,7 +42,9 @@ impl Application {
         let listener =
             TcpListener::bind(settings.bind).with_context(|| format!("failed to bind {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        spawn_sweeper(db.clone(), clock.clone());
+        if settings.background_jobs {
+            spawn_background_jobs(&db, &clock, &settings)?;
+        }
         let state =
             web::Data::new(AppState { jwt: JwtKeys::new(&settings.jwt_secret)?, db, clock, settings });
         let server = HttpServer::new(move || {
@@ -87,16 +89,32 @@ impl Application {
     }
 }
 
-/// Submits exam attempts left past their deadline every 30 s, so an abandoned attempt is
-/// graded even if nobody opens it again. Safe on several instances: submitting is idempotent.
-fn spawn_sweeper(db: DatabaseConnection, clock: Arc<dyn Clock>) {
+/// Starts the background jobs: the mail sender (every 5 s) and, every 30 s, submitting exam
+/// attempts left past their deadline and queueing due reminders. Safe on several instances:
+/// mail is claimed by one worker, submitting is idempotent and scheduled mail has dedup keys.
+pub fn spawn_background_jobs(
+    db: &DatabaseConnection,
+    clock: &Arc<dyn Clock>,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let sender = settings.mail_sender()?;
+    tokio::spawn(notify::run(db.clone(), clock.clone(), sender, std::time::Duration::from_secs(5)));
+    let (db, clock, required) = (db.clone(), clock.clone(), settings.research_events_per_year);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         loop {
             tick.tick().await;
-            if let Err(error) = exams::submit_overdue(&db, clock.now()).await {
-                tracing::warn!(%error, "failed to submit overdue exam attempts");
+            let now = clock.now();
+            let results = [
+                exams::submit_overdue(&db, now).await.map(|_| ()),
+                courses::enqueue_session_reminders(&db, now).await.map(|_| ()),
+                research::enqueue_event_reminders(&db, now).await.map(|_| ()),
+                research::enqueue_behind_pace(&db, now, required).await.map(|_| ()),
+            ];
+            for error in results.into_iter().filter_map(Result::err) {
+                tracing::warn!(%error, "background job failed");
             }
         }
     });
+    Ok(())
 }

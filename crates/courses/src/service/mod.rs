@@ -16,6 +16,6 @@ pub use enrollment::{EnrollmentView, enroll, my_enrollments};
 pub use learning::{Challenge, HeartbeatInput, ProgressReport, answer_challenge, record_progress};
 pub use sessions::{
     NewSession, Session, SessionAttendance, SessionFilter, SessionLine, close_session, create_session,
-    get_session, list_sessions, mark_attendance, register_for_session, reopen_session, scan_session,
-    session_attendance, sign_in_code,
+    enqueue_session_reminders, get_session, list_sessions, mark_attendance, register_for_session,
+    reopen_session, scan_session, session_attendance, sign_in_code,
 };

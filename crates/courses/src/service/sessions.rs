@@ -484,3 +484,38 @@ pub async fn session_attendance(
         .collect();
     Ok(SessionAttendance { session: view(&found), lines })
 }
+
+/// Queues a reminder for everyone registered to a session starting within 24 hours; the
+/// dedup key makes each reminder go once however often this runs.
+pub async fn enqueue_session_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32> {
+    let soon = offline_session::Entity::find()
+        .filter(offline_session::Column::StartsAt.gt(now))
+        .filter(offline_session::Column::StartsAt.lte(now + Duration::hours(24)))
+        .filter(offline_session::Column::Status.eq(SessionStatus::Scheduled.as_str()))
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    for session in soon {
+        let txn = kernel::begin_write(db).await?;
+        for line in attendance::roster(&txn, &occasion(&session)).await?.into_iter().filter(|l| l.registered)
+        {
+            let Some(contact) = directory::teacher_contact(&txn, line.teacher_id).await? else { continue };
+            let mail = notify::Mail::Reminder {
+                name: contact.name,
+                title: session.title.clone(),
+                starts_at: session.starts_at,
+                place: session.place.clone(),
+            };
+            let dedup_key = Some(format!("reminder:session:{}:{}", session.id, line.teacher_id));
+            notify::enqueue(
+                &txn,
+                now,
+                notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+            )
+            .await?;
+            queued += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(queued)
+}

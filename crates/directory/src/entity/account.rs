@@ -14,6 +14,9 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    pub email: Option<String>,
+    /// `zh` or `en`: the language of the account's mail.
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

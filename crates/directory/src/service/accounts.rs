@@ -45,6 +45,12 @@ pub struct NewAccount {
     pub role: String,
     #[cfg_attr(feature = "openapi", schema(example = 3))]
     pub org_unit_id: i64,
+    /// Where notifications (e.g. grading work) go.
+    #[cfg_attr(feature = "openapi", schema(example = "lichuan.hr@es.edu.cn", max_length = 254))]
+    pub email: Option<String>,
+    /// `zh` (default) or `en`: the language of the account's mail.
+    #[cfg_attr(feature = "openapi", schema(example = "zh"))]
+    pub language: Option<String>,
 }
 
 /// The caller's scope as `/me` shows it.
@@ -90,6 +96,18 @@ pub async fn create_account(db: &DatabaseConnection, actor: &Actor, input: NewAc
     let mut v = Violations::default();
     let name = v.check(username(&input.username));
     let password = v.check(Password::parse(&input.password, "password"));
+    let email = match input.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => v.check(crate::domain::Email::parse(e)).map(|e| e.as_str().to_owned()),
+        None => None,
+    };
+    let language = input.language.clone().unwrap_or_else(|| "zh".to_owned());
+    if !["zh", "en"].contains(&language.as_str()) {
+        v.push(FieldError::new(
+            "language",
+            "invalid_value",
+            Text::fixed("语言须为 zh 或 en", "language is zh or en"),
+        ));
+    }
     let role = match Role::parse(&input.role) {
         Some(role @ (Role::Trainer | Role::Hr | Role::Admin)) => Some(role),
         _ => {
@@ -140,6 +158,8 @@ pub async fn create_account(db: &DatabaseConnection, actor: &Actor, input: NewAc
         locked_until: Set(None),
         disabled: Set(false),
         created_at: Set(Utc::now()),
+        email: Set(email),
+        language: Set(language),
         ..Default::default()
     }
     .insert(db)
@@ -246,4 +266,40 @@ pub async fn rename_teacher_account(
 /// Whether a login name is taken, for idempotent set-up scripts.
 pub async fn username_exists(db: &DatabaseConnection, name: &str) -> Result<bool> {
     Ok(account::Entity::find().filter(account::Column::Username.eq(name)).one(db).await?.is_some())
+}
+
+/// Where and in which language to write to someone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub english: bool,
+}
+
+/// A teacher's contact, if the teacher has an email address.
+pub async fn teacher_contact(db: &impl ConnectionTrait, person_id: i64) -> Result<Option<Contact>> {
+    let Some(found) = person::Entity::find_by_id(person_id).one(db).await? else { return Ok(None) };
+    let english = account::Entity::find()
+        .filter(account::Column::PersonId.eq(person_id))
+        .one(db)
+        .await?
+        .is_some_and(|a| a.language == "en");
+    Ok(found.email.map(|email| Contact { name: found.name, email, english }))
+}
+
+/// Staff of a role whose scope covers `path` (their unit or one above it) and who have an email.
+pub async fn staff_contacts(db: &impl ConnectionTrait, path: &str, role: Role) -> Result<Vec<Contact>> {
+    let units: Vec<i64> = kernel::path_ancestors(path)
+        .iter()
+        .filter_map(|p| p.trim_end_matches('/').rsplit('/').next()?.parse().ok())
+        .collect();
+    Ok(account::Entity::find()
+        .filter(account::Column::Role.eq(role.as_str()))
+        .filter(account::Column::OrgUnitId.is_in(units))
+        .filter(account::Column::Disabled.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.email.map(|email| Contact { name: a.username, email, english: a.language == "en" }))
+        .collect())
 }

@@ -8,7 +8,8 @@ mod staffing;
 mod teachers;
 
 pub use accounts::{
-    Account, Me, MeScope, NewAccount, actor_for, create_account, me, rename_teacher_account, username_exists,
+    Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, me, rename_teacher_account,
+    staff_contacts, teacher_contact, username_exists,
 };
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};

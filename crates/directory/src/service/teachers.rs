@@ -231,6 +231,8 @@ pub(crate) async fn insert_teachers(
             locked_until: Set(None),
             disabled: Set(false),
             created_at: Set(now),
+            email: Set(t.identity.email.as_ref().map(|e| e.as_str().to_owned())),
+            language: Set("zh".to_owned()),
             ..Default::default()
         })
         .collect();

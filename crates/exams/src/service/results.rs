@@ -114,7 +114,7 @@ pub(crate) async fn finish_submission(
         .filter(attempt_question::Column::AttemptId.eq(attempt_id))
         .all(&txn)
         .await?;
-    let mut manual = false;
+    let mut manual = 0;
     let mut auto_total = 0;
     for q in questions {
         let kind = QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Essay);
@@ -134,7 +134,7 @@ pub(crate) async fn finish_submission(
                 active.update(&txn).await?;
             }
             None => {
-                manual = true;
+                manual += 1;
                 let rounds = if owner.double_marking { 2 } else { 1 };
                 for round in 1..=rounds {
                     queue_task(&txn, &q, &owner, round).await?;
@@ -146,9 +146,11 @@ pub(crate) async fn finish_submission(
     let mut active: attempt::ActiveModel = found.into();
     active.submitted_at = Set(Some(now));
     active.status =
-        Set(if manual { AttemptStatus::Grading } else { AttemptStatus::Submitted }.as_str().to_owned());
+        Set(if manual > 0 { AttemptStatus::Grading } else { AttemptStatus::Submitted }.as_str().to_owned());
     active.update(&txn).await?;
-    if !manual {
+    if manual > 0 {
+        announce_grading(&txn, now, &owner, attempt_id, manual).await?;
+    } else {
         complete(&txn, now, attempt_id).await?;
     }
     txn.commit().await?;
@@ -214,9 +216,55 @@ async fn release(
     let mut active: attempt::ActiveModel = found.into();
     active.status = Set(AttemptStatus::Released.as_str().to_owned());
     active.released_at = Set(Some(now));
-    active.update(txn).await?;
+    let saved = active.update(txn).await?;
     if passed {
         post_pass(txn, now, owner, attempt_id, teacher_id, attempt_id.to_string()).await?;
+    }
+    if let Some(contact) = directory::teacher_contact(txn, teacher_id).await? {
+        let score = saved.score_tenths.map(|s| from_tenths(s).to_string()).unwrap_or_default();
+        let mail = notify::Mail::ResultReleased {
+            name: contact.name,
+            exam: owner.title.clone(),
+            score,
+            passed,
+            path: format!("/attempts/{attempt_id}"),
+        };
+        notify::enqueue(
+            txn,
+            now,
+            notify::Envelope {
+                to: contact.email,
+                english: contact.english,
+                mail,
+                dedup_key: Some(format!("result:{attempt_id}")),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tells the trainers covering an exam that answers wait in the queue (once per attempt).
+async fn announce_grading(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    owner: &exam::Model,
+    attempt_id: i64,
+    answers: u32,
+) -> Result<()> {
+    for contact in directory::staff_contacts(txn, &owner.org_path, kernel::Role::Trainer).await? {
+        let mail = notify::Mail::GradingAssigned {
+            exam: owner.title.clone(),
+            answers,
+            path: format!("/grading?exam_id={}", owner.id),
+        };
+        let dedup_key = Some(format!("grading:{attempt_id}:{}", contact.email));
+        notify::enqueue(
+            txn,
+            now,
+            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+        )
+        .await?;
     }
     Ok(())
 }

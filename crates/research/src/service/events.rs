@@ -540,3 +540,36 @@ pub(crate) async fn events_of_year(
         .filter(|e| china_year(e.starts_at) == year)
         .collect())
 }
+
+/// Queues a reminder for everyone registered to an event starting within 24 hours, once.
+pub async fn enqueue_event_reminders(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32> {
+    let soon = research_event::Entity::find()
+        .filter(research_event::Column::StartsAt.gt(now))
+        .filter(research_event::Column::StartsAt.lte(now + Duration::hours(24)))
+        .filter(research_event::Column::Status.eq(EventStatus::Scheduled.as_str()))
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    for event in soon {
+        let txn = kernel::begin_write(db).await?;
+        for line in attendance::roster(&txn, &occasion(&event)).await?.into_iter().filter(|l| l.registered) {
+            let Some(contact) = directory::teacher_contact(&txn, line.teacher_id).await? else { continue };
+            let mail = notify::Mail::Reminder {
+                name: contact.name,
+                title: event.title.clone(),
+                starts_at: event.starts_at,
+                place: event.place.clone(),
+            };
+            let dedup_key = Some(format!("reminder:event:{}:{}", event.id, line.teacher_id));
+            notify::enqueue(
+                &txn,
+                now,
+                notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+            )
+            .await?;
+            queued += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(queued)
+}

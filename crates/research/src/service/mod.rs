@@ -6,15 +6,15 @@ mod report;
 mod workload;
 
 pub use events::{
-    Event, EventFilter, EventPatch, NewEvent, ResearchProgress, close_event, create_event, event_attendance,
-    event_sign_in_code, get_event, list_events, mark_event_attendance, my_events, register_for_event,
-    research_progress, scan_event, update_event,
+    Event, EventFilter, EventPatch, NewEvent, ResearchProgress, close_event, create_event,
+    enqueue_event_reminders, event_attendance, event_sign_in_code, get_event, list_events,
+    mark_event_attendance, my_events, register_for_event, research_progress, scan_event, update_event,
 };
 pub use groups::{
     Mentorship, NewMentorship, NewStudio, Studio, create_mentorship, create_studio, list_mentorships,
     list_studios,
 };
-pub use report::{ResearchReport, ResearchRow, UnitCompliance, research_report};
+pub use report::{ResearchReport, ResearchRow, UnitCompliance, enqueue_behind_pace, research_report};
 pub use workload::{
     NewWorkload, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload, my_workload,
     workload_report,

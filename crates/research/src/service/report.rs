@@ -139,3 +139,52 @@ pub async fn research_report(
     };
     Ok(ResearchReport { year, threshold, rows, schools: units(per_school), counties: units(per_county) })
 }
+
+/// From 1 September (China time), tells each full-time MH teacher still short of the year's
+/// county-level events how far behind they are — once per teacher and year.
+pub async fn enqueue_behind_pace(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    required: u32,
+) -> Result<u32> {
+    let year = china_year(now);
+    let september = chrono::NaiveDate::from_ymd_opt(year, 9, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc() - chrono::Duration::hours(8));
+    if september.is_none_or(|start| now < start) {
+        return Ok(0);
+    }
+    let counted: Vec<i64> = counted_events(db, year).await?.iter().map(|e| e.id).collect();
+    let mut attended: HashMap<i64, u32> = HashMap::new();
+    for (_, teacher) in attendance::attended_pairs(db, KIND, &counted).await? {
+        *attended.entry(teacher).or_default() += 1;
+    }
+    let filter = TeacherFilter { org_unit: None, role: Some(MhRole::MhFulltime), q: None };
+    let txn = kernel::begin_write(db).await?;
+    let mut queued = 0;
+    for row in txn.query_all(&directory::teacher_selection("/", &filter)).await? {
+        let teacher: i64 = row.try_get("", TEACHER_ID)?;
+        let count = attended.get(&teacher).copied().unwrap_or(0);
+        if count >= required {
+            continue;
+        }
+        let Some(contact) = directory::teacher_contact(&txn, teacher).await? else { continue };
+        let mail = notify::Mail::BehindPace {
+            name: contact.name,
+            year,
+            attended: count,
+            required,
+            path: "/me/research-events".to_owned(),
+        };
+        let dedup_key = Some(format!("behind_pace:{year}:{teacher}"));
+        notify::enqueue(
+            &txn,
+            now,
+            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+        )
+        .await?;
+        queued += 1;
+    }
+    txn.commit().await?;
+    Ok(queued)
+}

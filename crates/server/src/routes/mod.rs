@@ -13,6 +13,7 @@ pub mod health;
 pub mod learning;
 pub mod me;
 pub mod org_units;
+pub mod outbox;
 pub mod reports;
 pub mod research;
 pub mod sessions;
@@ -126,7 +127,9 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(workload::mine)
         .service(workload::confirm)
         .service(workload::reject)
-        .service(workload::report);
+        .service(workload::report)
+        .service(outbox::list)
+        .service(outbox::retry);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

@@ -1,0 +1,3 @@
+//! The outbox table; private to the crate.
+
+pub(crate) mod outbox_message;
