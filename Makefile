@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN := target/debug/qualify
 
-.PHONY: run test spec lint fmt build clean-data
+.PHONY: run test spec lint fmt build clean-data bench
 
 ## Build, migrate the embedded SQLite database, load the demo data and serve the API.
 run:
@@ -35,3 +35,7 @@ lint:
 ## Remove the local development database and secret.
 clean-data:
 	rm -rf data
+
+## Load-test the release server on prefecture-scale data; writes docs/PERFORMANCE.md.
+bench:
+	bash bench/run.sh

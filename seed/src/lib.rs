@@ -4,7 +4,11 @@
 //! `seed/generate.py`); loading goes through the directory's services, so every rule the API
 //! enforces holds for the demo too. Loading twice changes nothing.
 
+mod scale;
+
 use std::fmt;
+
+pub use scale::{Scale, ScaleReport, load_scale};
 
 use anyhow::Context;
 use directory::{ImportOptions, NewAccount, NewOrgUnit, OrgKind, Stage};

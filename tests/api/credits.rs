@@ -320,3 +320,34 @@ async fn chain_check_finds_a_deleted_last_entry() {
     let check = json_of(app.get(&admin, &format!("/api/v1/teachers/{teacher}/credits/verify")).await).await;
     assert_eq!(check["ok"], false);
 }
+
+#[tokio::test]
+async fn imported_history_chains_and_later_posts_continue_it() {
+    let app = spawn_seeded_app().await;
+    let (teacher, _) = teachers(&app).await;
+    let entry = |i: i64| credit::NewEntry {
+        teacher_id: teacher,
+        category: credit::Category::External,
+        hours: Decimal::new(25, 1),
+        occurred_on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        source_kind: "history".to_owned(),
+        source_id: format!("import-{i}"),
+        description: "旧系统迁入".to_owned(),
+        recorded_by: None,
+        reverses_entry_id: None,
+    };
+    let txn = kernel::begin_write(&app.db).await.unwrap();
+    assert_eq!(
+        credit::import_history(&txn, chrono::Utc::now(), (0..5).map(entry).collect()).await.unwrap(),
+        5
+    );
+    txn.commit().await.unwrap();
+    let admin = app.token("admin").await;
+    assert_eq!(
+        adjust(&app, &admin, teacher, external("1", "迁入后新增")).await.status(),
+        StatusCode::CREATED
+    );
+    let check = credit::verify_chain(&app.db, teacher).await.unwrap();
+    assert_eq!((check.ok, check.checked_entries), (true, 6), "{check:?}");
+    assert_eq!(totals(&app, &admin, teacher).await["total_hours"], "13.5");
+}

@@ -274,3 +274,87 @@ pub async fn live_entry_of_source_prefix(
         .collect();
     Ok(candidates.into_iter().find(|e| !reversed.contains(&e.id)).map(Entry::from))
 }
+
+/// Appends many entries at once, for data generators and migrations from older systems: each
+/// teacher's entries are chained in order from the teacher's current head and written in
+/// batches. The same rules hold as for [`post`] (hours, unique sources); run it alone, not
+/// beside live posting for the same teachers.
+pub async fn import_history(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    entries: Vec<NewEntry>,
+) -> Result<u64> {
+    let mut by_teacher: std::collections::BTreeMap<i64, Vec<NewEntry>> = std::collections::BTreeMap::new();
+    for entry in entries {
+        by_teacher.entry(entry.teacher_id).or_default().push(entry);
+    }
+    let recorded_at = truncate_to_micros(now);
+    let mut rows = Vec::new();
+    let mut heads = Vec::new();
+    for (teacher_id, list) in by_teacher {
+        let head = credit_chain::Entity::find_by_id(teacher_id).one(txn).await?;
+        let (mut seq, mut prev) =
+            head.as_ref().map_or((0, GENESIS_HASH.to_owned()), |h| (h.length, h.head_hash.clone()));
+        for entry in list {
+            let tenths = check_hours(&entry)?;
+            seq += 1;
+            let hash = EntryContent {
+                teacher_id,
+                seq,
+                category: entry.category.as_str(),
+                hours_tenths: tenths,
+                occurred_on: entry.occurred_on,
+                source_kind: &entry.source_kind,
+                source_id: &entry.source_id,
+                description: &entry.description,
+                recorded_by: entry.recorded_by,
+                recorded_at,
+                reverses_entry_id: entry.reverses_entry_id,
+                prev_hash: &prev,
+            }
+            .hash();
+            rows.push(credit_entry::ActiveModel {
+                teacher_id: Set(teacher_id),
+                seq: Set(seq),
+                category: Set(entry.category.as_str().to_owned()),
+                hours_tenths: Set(tenths),
+                occurred_on: Set(entry.occurred_on),
+                year: Set(entry.occurred_on.year()),
+                source_kind: Set(entry.source_kind),
+                source_id: Set(entry.source_id),
+                description: Set(entry.description),
+                recorded_by: Set(entry.recorded_by),
+                recorded_at: Set(recorded_at),
+                reverses_entry_id: Set(entry.reverses_entry_id),
+                prev_hash: Set(prev.clone()),
+                hash: Set(hash.clone()),
+                ..Default::default()
+            });
+            prev = hash;
+        }
+        heads.push((teacher_id, head.is_some(), seq, prev));
+    }
+    let count = rows.len() as u64;
+    for chunk in rows.chunks(1000) {
+        credit_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    for (teacher_id, existed, length, head_hash) in heads {
+        if existed {
+            credit_chain::Entity::update_many()
+                .col_expr(credit_chain::Column::Length, Expr::value(length))
+                .col_expr(credit_chain::Column::HeadHash, Expr::value(head_hash))
+                .filter(credit_chain::Column::TeacherId.eq(teacher_id))
+                .exec(txn)
+                .await?;
+        } else {
+            credit_chain::ActiveModel {
+                teacher_id: Set(teacher_id),
+                length: Set(length),
+                head_hash: Set(head_hash),
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(count)
+}

@@ -19,10 +19,13 @@ struct Cli {
 enum Command {
     /// Apply all pending migrations (idempotent).
     Migrate,
-    /// Load data; `--demo` loads the demo prefecture (idempotent).
+    /// Load data: `--demo` the demo prefecture; `--scale prefecture|province` generated data for
+    /// benchmarks on top of it (both idempotent).
     Seed {
         #[arg(long)]
         demo: bool,
+        #[arg(long, value_parser = ["prefecture", "province"])]
+        scale: Option<String>,
     },
     /// Serve the API (the database must be migrated).
     Serve,
@@ -64,11 +67,23 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db::migrate(&connection).await?;
             println!("database is up to date");
         }
-        Command::Seed { demo } => {
-            anyhow::ensure!(demo, "only `qualify seed --demo` exists so far");
-            let report = seed::load_demo(&connection).await?;
-            println!("{report}");
-        }
+        Command::Seed { demo, scale } => match scale.as_deref() {
+            Some(size) => {
+                let scale = if size == "province" { seed::Scale::Province } else { seed::Scale::Prefecture };
+                let report = seed::load_scale(&connection, scale).await?;
+                println!(
+                    "generated {} schools, {} teachers, {} ledger entries",
+                    report.schools, report.teachers, report.entries
+                );
+            }
+            None => {
+                anyhow::ensure!(
+                    demo,
+                    "say what to load: `qualify seed --demo` or `--scale prefecture|province`"
+                );
+                println!("{}", seed::load_demo(&connection).await?);
+            }
+        },
         Command::Serve => {
             settings.check_for_serving()?;
             let public_url = settings.public_url.clone();

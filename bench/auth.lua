@@ -1,0 +1,2 @@
+-- GET with a bearer token; TOKEN is substituted by bench/run.sh.
+wrk.headers["Authorization"] = "Bearer TOKEN"

@@ -1,0 +1,145 @@
+//! Generated data at the size of a real prefecture or province, for benchmarks: schools,
+//! teachers (through the same import as the API) and five years of ledger history (through the
+//! ledger's bulk path, so every chain verifies).
+
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use directory::{ImportOptions, NewOrgUnit, OrgKind, Stage, TeacherFilter};
+use kernel::{Actor, Role, Scope};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+/// How much to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// 8 counties, 800 schools, 35,000 teachers, about 400,000 ledger entries.
+    Prefecture,
+    /// Ten times the schools, 600,000 teachers.
+    Province,
+}
+
+impl Scale {
+    fn schools_per_county(self) -> usize {
+        match self {
+            Scale::Prefecture => 100,
+            Scale::Province => 1000,
+        }
+    }
+
+    fn teachers(self) -> usize {
+        match self {
+            Scale::Prefecture => 35_000,
+            Scale::Province => 600_000,
+        }
+    }
+}
+
+/// What a scale run added.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ScaleReport {
+    pub schools: u64,
+    pub teachers: u64,
+    pub entries: u64,
+}
+
+const COUNTIES: [&str; 8] = ["ES-ESS", "ES-LCS", "ES-JSX", "ES-BDX", "ES-XEX", "ES-XFX", "ES-LFX", "ES-HFX"];
+const CATEGORIES: [credit::Category; 4] = [
+    credit::Category::OnlineCourse,
+    credit::Category::OfflineTraining,
+    credit::Category::ResearchEvent,
+    credit::Category::External,
+];
+
+/// Generates the scale on top of the demo data; running it again adds nothing.
+pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result<ScaleReport> {
+    crate::load_demo(db).await?;
+    let (prefecture, path) = directory::org_unit_by_code(db, "ES").await?.context("no prefecture")?;
+    let system = Actor {
+        account_id: 0,
+        role: Role::Admin,
+        scope: Scope::Subtree { org_unit_id: prefecture.id, path },
+    };
+    let mut rng = StdRng::seed_from_u64(20261128);
+    let mut report = ScaleReport::default();
+    let per_school = scale.teachers().div_ceil(COUNTIES.len() * scale.schools_per_county());
+    for (c, county_code) in COUNTIES.iter().enumerate() {
+        let (county, _) = directory::org_unit_by_code(db, county_code).await?.context("no county")?;
+        let mut csv = String::from("employee_no,name,phone,school_code,roles\n");
+        for s in 0..scale.schools_per_county() {
+            let code = format!("{county_code}-G{s:04}");
+            if directory::org_unit_by_code(db, &code).await?.is_none() {
+                let unit = NewOrgUnit {
+                    kind: OrgKind::School,
+                    code: code.clone(),
+                    name: format!("{}第{}学校", county.name, s + 1),
+                    parent_id: Some(county.id),
+                    stage: Some([Stage::Primary, Stage::Junior, Stage::Senior, Stage::NineYear][s % 4]),
+                    student_count: Some(rng.random_range(300..4500)),
+                };
+                directory::create_org_unit(db, &system, unit).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                report.schools += 1;
+            }
+            for t in 0..per_school {
+                let n = (c * scale.schools_per_county() + s) * per_school + t;
+                let roles = match t {
+                    0 => "mh_fulltime",
+                    1 => "mh_parttime|head_teacher",
+                    _ if t % 3 == 0 => "head_teacher",
+                    _ => "",
+                };
+                csv.push_str(&format!("G{n:07},教师{n},15{n:09},{code},{roles}\n"));
+            }
+        }
+        let options = ImportOptions {
+            dry_run: false,
+            default_password: Some(crate::DEMO_PASSWORD.to_owned()),
+            skip_existing: true,
+        };
+        let created = directory::import_teachers(db, &system, csv.as_bytes(), options)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?
+            .created;
+        report.teachers += created;
+        if created > 0 {
+            report.entries += history(db, &county_path(db, county_code).await?, &mut rng).await?;
+        }
+    }
+    Ok(report)
+}
+
+async fn county_path(db: &DatabaseConnection, code: &str) -> anyhow::Result<String> {
+    Ok(directory::org_unit_by_code(db, code).await?.context("no county")?.1)
+}
+
+/// About eleven entries per generated teacher over five years.
+async fn history(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<u64> {
+    let filter = TeacherFilter { org_unit: None, role: None, q: Some("G".to_owned()) };
+    let teachers = db.query_all(&directory::teacher_selection(path, &filter)).await?;
+    let mut entries = Vec::new();
+    for row in teachers {
+        let teacher_id: i64 = row.try_get("", directory::TEACHER_ID)?;
+        let employee_no: String = row.try_get("", "employee_no")?;
+        for i in 0..11 {
+            let year = 2022 + (i % 5);
+            entries.push(credit::NewEntry {
+                teacher_id,
+                category: CATEGORIES[rng.random_range(0..CATEGORIES.len())],
+                hours: Decimal::new(rng.random_range(10..120), 1),
+                occurred_on: NaiveDate::from_ymd_opt(year, rng.random_range(1..13), rng.random_range(1..29))
+                    .context("date")?,
+                source_kind: "history".to_owned(),
+                source_id: format!("{employee_no}:{i}"),
+                description: format!("{year} 年继续教育培训"),
+                recorded_by: None,
+                reverses_entry_id: None,
+            });
+        }
+    }
+    let txn = kernel::begin_write(db).await?;
+    let count =
+        credit::import_history(&txn, Utc::now(), entries).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    txn.commit().await?;
+    Ok(count)
+}
