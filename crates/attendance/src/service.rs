@@ -353,3 +353,33 @@ fn qualifies(record: &attendance_record::Model) -> bool {
         None => record.checked_in_at.is_some() && record.checked_out_at.is_some(),
     }
 }
+
+/// Queues a reminder to everyone on the roster of an occasion that starts soon. Each reminder
+/// carries a dedup key, so however often this runs a teacher is reminded once.
+pub async fn remind_roster(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    title: &str,
+    place: &str,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let mut queued = 0;
+    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
+        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
+        let mail = notify::Mail::Reminder {
+            name: contact.name,
+            title: title.to_owned(),
+            starts_at: occasion.starts_at,
+            place: place.to_owned(),
+        };
+        let dedup_key = Some(format!("reminder:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
+        notify::enqueue(
+            db,
+            now,
+            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}

@@ -149,21 +149,7 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
 
     let seq = head.length + 1;
     let recorded_at = truncate_to_micros(now);
-    let hash = EntryContent {
-        teacher_id: entry.teacher_id,
-        seq,
-        category: entry.category.as_str(),
-        hours_tenths: tenths,
-        occurred_on: entry.occurred_on,
-        source_kind: &entry.source_kind,
-        source_id: &entry.source_id,
-        description: &entry.description,
-        recorded_by: entry.recorded_by,
-        recorded_at,
-        reverses_entry_id: entry.reverses_entry_id,
-        prev_hash: &head.head_hash,
-    }
-    .hash();
+    let hash = hash_of(&entry, seq, tenths, recorded_at, &head.head_hash);
     let saved = credit_entry::ActiveModel {
         teacher_id: Set(entry.teacher_id),
         seq: Set(seq),
@@ -197,6 +183,25 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
         .exec(txn)
         .await?;
     Ok(Posted { entry: saved.into(), created: true })
+}
+
+/// The chain hash of a new entry at position `seq` after `prev_hash`.
+fn hash_of(entry: &NewEntry, seq: i64, tenths: i64, recorded_at: DateTime<Utc>, prev_hash: &str) -> String {
+    EntryContent {
+        teacher_id: entry.teacher_id,
+        seq,
+        category: entry.category.as_str(),
+        hours_tenths: tenths,
+        occurred_on: entry.occurred_on,
+        source_kind: &entry.source_kind,
+        source_id: &entry.source_id,
+        description: &entry.description,
+        recorded_by: entry.recorded_by,
+        recorded_at,
+        reverses_entry_id: entry.reverses_entry_id,
+        prev_hash,
+    }
+    .hash()
 }
 
 /// Databases keep microseconds at most; hash what will be read back.
@@ -298,21 +303,7 @@ pub async fn import_history(
         for entry in list {
             let tenths = check_hours(&entry)?;
             seq += 1;
-            let hash = EntryContent {
-                teacher_id,
-                seq,
-                category: entry.category.as_str(),
-                hours_tenths: tenths,
-                occurred_on: entry.occurred_on,
-                source_kind: &entry.source_kind,
-                source_id: &entry.source_id,
-                description: &entry.description,
-                recorded_by: entry.recorded_by,
-                recorded_at,
-                reverses_entry_id: entry.reverses_entry_id,
-                prev_hash: &prev,
-            }
-            .hash();
+            let hash = hash_of(&entry, seq, tenths, recorded_at, &prev);
             rows.push(credit_entry::ActiveModel {
                 teacher_id: Set(teacher_id),
                 seq: Set(seq),

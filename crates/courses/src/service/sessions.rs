@@ -497,24 +497,8 @@ pub async fn enqueue_session_reminders(db: &DatabaseConnection, now: DateTime<Ut
     let mut queued = 0;
     for session in soon {
         let txn = kernel::begin_write(db).await?;
-        for line in attendance::roster(&txn, &occasion(&session)).await?.into_iter().filter(|l| l.registered)
-        {
-            let Some(contact) = directory::teacher_contact(&txn, line.teacher_id).await? else { continue };
-            let mail = notify::Mail::Reminder {
-                name: contact.name,
-                title: session.title.clone(),
-                starts_at: session.starts_at,
-                place: session.place.clone(),
-            };
-            let dedup_key = Some(format!("reminder:session:{}:{}", session.id, line.teacher_id));
-            notify::enqueue(
-                &txn,
-                now,
-                notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
-            )
-            .await?;
-            queued += 1;
-        }
+        queued +=
+            attendance::remind_roster(&txn, &occasion(&session), &session.title, &session.place, now).await?;
         txn.commit().await?;
     }
     Ok(queued)

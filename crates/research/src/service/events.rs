@@ -552,23 +552,7 @@ pub async fn enqueue_event_reminders(db: &DatabaseConnection, now: DateTime<Utc>
     let mut queued = 0;
     for event in soon {
         let txn = kernel::begin_write(db).await?;
-        for line in attendance::roster(&txn, &occasion(&event)).await?.into_iter().filter(|l| l.registered) {
-            let Some(contact) = directory::teacher_contact(&txn, line.teacher_id).await? else { continue };
-            let mail = notify::Mail::Reminder {
-                name: contact.name,
-                title: event.title.clone(),
-                starts_at: event.starts_at,
-                place: event.place.clone(),
-            };
-            let dedup_key = Some(format!("reminder:event:{}:{}", event.id, line.teacher_id));
-            notify::enqueue(
-                &txn,
-                now,
-                notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
-            )
-            .await?;
-            queued += 1;
-        }
+        queued += attendance::remind_roster(&txn, &occasion(&event), &event.title, &event.place, now).await?;
         txn.commit().await?;
     }
     Ok(queued)
