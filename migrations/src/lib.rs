@@ -9,6 +9,7 @@ mod m20261128_000003_training;
 mod m20261128_000004_exams;
 mod m20261128_000005_research;
 mod m20261128_000006_outbox;
+mod m20261128_000007_lesson_quiz;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_exams::Migration),
             Box::new(m20261128_000005_research::Migration),
             Box::new(m20261128_000006_outbox::Migration),
+            Box::new(m20261128_000007_lesson_quiz::Migration),
         ]
     }
 }

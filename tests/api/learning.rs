@@ -334,3 +334,57 @@ async fn teachers_see_only_published_courses_open_to_their_school() {
         json!({"title": "HR 课程", "track": "general", "hours": "1", "org_unit_id": org, "modules": []});
     assert_problem(app.post(&hr, "/api/v1/courses", body).await, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+#[tokio::test]
+async fn a_lesson_with_a_quiz_completes_only_once_the_quiz_is_passed() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let org = app.org_unit_id(&app.token("admin").await, "ES").await;
+    let bank = json_of(
+        app.post(&trainer, "/api/v1/question-banks", json!({"name": "随堂测验", "org_unit_id": org})).await,
+    )
+    .await["id"]
+        .clone();
+    app.post(
+        &trainer,
+        &format!("/api/v1/question-banks/{bank}/questions"),
+        json!({"type": "true_false", "stem": "情绪没有对错。", "answer": true, "points": "10"}),
+    )
+    .await;
+    let now = app.clock.now();
+    let quiz = json!({"title": "随堂测验", "level": "c", "org_unit_id": org, "duration_minutes": 5, "pass_score": "10", "max_attempts": 3,
+        "opens_at": (now - Duration::hours(1)).to_rfc3339(), "closes_at": (now + Duration::days(30)).to_rfc3339(),
+        "sections": [{"title": "判断", "bank_ids": [bank], "count": 1, "points": "10"}]});
+    let quiz = json_of(app.post(&trainer, "/api/v1/exams", quiz).await).await["id"].as_i64().unwrap();
+    let course = json!({"title": "带测验的课", "track": "c", "hours": "1", "status": "published", "org_unit_id": org,
+        "modules": [{"title": "一", "lessons": [{"kind": "video", "title": "情绪", "duration_seconds": 30, "quiz_exam_id": quiz}]}]});
+    let bad = json!({"title": "坏测验", "track": "c", "hours": "1", "org_unit_id": org,
+        "modules": [{"title": "一", "lessons": [{"kind": "video", "title": "情绪", "duration_seconds": 30, "quiz_exam_id": 999999}]}]});
+    assert_problem(
+        app.post(&trainer, "/api/v1/courses", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let course = json_of(app.post(&trainer, "/api/v1/courses", course).await).await;
+    let token = app.token("teacher").await;
+    app.post(&token, &format!("/api/v1/courses/{}/enrollments", course["id"]), json!({})).await;
+    let lesson = course["modules"][0]["lessons"][0]["id"].as_i64().unwrap();
+    let mut player = Player { app: &app, token: token.clone(), lesson, seq: 0 };
+    let watched = player.play(0, 30).await;
+    assert_eq!((watched["completed"].as_bool(), watched["quiz_pending"].as_i64()), (Some(false), Some(quiz)));
+
+    let attempt = json_of(app.post(&token, &format!("/api/v1/exams/{quiz}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    app.client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
+        .bearer_auth(&token)
+        .json(&json!({"answer": true}))
+        .send()
+        .await
+        .unwrap();
+    app.post(&token, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
+    let done = json_of(player.send(vec![]).await).await;
+    assert_eq!((done["completed"].as_bool(), done["course_completed"].as_bool()), (Some(true), Some(true)));
+    assert!(done["quiz_pending"].is_null());
+}

@@ -13,6 +13,8 @@ pub struct Model {
     pub duration_seconds: i32,
     pub hours_tenths: Option<i64>,
     pub required: bool,
+    /// An exam whose pass the lesson also needs before it completes.
+    pub quiz_exam_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,9 @@ pub struct LessonView {
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.5"))]
     pub hours: Decimal,
     pub required: bool,
+    /// An exam (a short quiz) the teacher must pass before the lesson completes.
+    #[cfg_attr(feature = "openapi", schema(example = 9))]
+    pub quiz_exam_id: Option<i64>,
 }
 
 /// An ordered module of lessons.
@@ -81,6 +84,9 @@ pub struct NewLesson {
     pub hours: Option<Decimal>,
     #[serde(default = "required_by_default")]
     pub required: bool,
+    /// An exam the teacher must pass before the lesson completes.
+    #[cfg_attr(feature = "openapi", schema(example = 9))]
+    pub quiz_exam_id: Option<i64>,
 }
 
 fn required_by_default() -> bool {
@@ -228,6 +234,24 @@ fn check_outline(v: &mut Violations, modules: &[NewModule], publishing: bool) {
     }
 }
 
+/// Every quiz a lesson names must be an existing exam.
+async fn check_quizzes(db: &impl ConnectionTrait, v: &mut Violations, modules: &[NewModule]) -> Result<()> {
+    for (m, module) in modules.iter().enumerate() {
+        for (l, lesson) in module.lessons.iter().enumerate() {
+            if let Some(exam_id) = lesson.quiz_exam_id
+                && !exams::exam_exists(db, exam_id).await?
+            {
+                v.push(FieldError::new(
+                    format!("modules[{m}].lessons[{l}].quiz_exam_id"),
+                    "unknown_exam",
+                    Text::fixed("测验所指的考试不存在", "no such exam for the quiz"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Creates a course owned by an org unit of the caller's subtree.
 pub async fn create_course(
     db: &DatabaseConnection,
@@ -243,6 +267,7 @@ pub async fn create_course(
     check_presence(&mut v, input.presence_check_minutes);
     let status = input.status.unwrap_or(CourseStatus::Draft);
     check_outline(&mut v, &input.modules, status == CourseStatus::Published);
+    check_quizzes(db, &mut v, &input.modules).await?;
     let owner = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await;
     let owner = match owner {
         Ok(path) => Some(path),
@@ -294,6 +319,7 @@ async fn write_outline(txn: &impl ConnectionTrait, course_id: i64, modules: &[Ne
                 duration_seconds: Set(new.duration_seconds as i32),
                 hours_tenths: Set(new.hours.map(to_tenths)),
                 required: Set(new.required),
+                quiz_exam_id: Set(new.quiz_exam_id),
                 ..Default::default()
             }
             .insert(txn)
@@ -388,6 +414,7 @@ pub async fn update_course(
     let publishing = patch.status == Some(CourseStatus::Published);
     if let Some(modules) = &patch.modules {
         check_outline(&mut v, modules, publishing || found.status == CourseStatus::Published.as_str());
+        check_quizzes(db, &mut v, modules).await?;
     } else if publishing
         && lesson::Entity::find().filter(lesson::Column::CourseId.eq(id)).count(db).await? == 0
     {
@@ -491,6 +518,7 @@ async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course>
                     duration_seconds: u32::try_from(l.duration_seconds).unwrap_or(0),
                     hours: *hours,
                     required: l.required,
+                    quiz_exam_id: l.quiz_exam_id,
                 })
                 .collect(),
             id: m.id,

@@ -58,6 +58,10 @@ pub struct ProgressReport {
     pub completed: bool,
     pub course_completed: bool,
     pub challenge: Option<Challenge>,
+    /// The lesson's quiz (an exam id) still to pass before the lesson completes; send an empty
+    /// batch after passing it to complete the lesson.
+    #[cfg_attr(feature = "openapi", schema(example = 9))]
+    pub quiz_pending: Option<i64>,
 }
 
 fn batch_error(field: String, code: &'static str, zh: &'static str, en: &'static str) -> FieldError {
@@ -169,7 +173,12 @@ pub async fn record_progress(
         .insert(&txn)
         .await?;
     }
-    let lesson_done = state.complete(i64::from(found.duration_seconds) * 1000, rules);
+    let watched_enough = state.complete(i64::from(found.duration_seconds) * 1000, rules);
+    let quiz_pending = match found.quiz_exam_id {
+        Some(exam_id) if !exams::has_passed(&txn, teacher_id, exam_id).await? => Some(exam_id),
+        _ => None,
+    };
+    let lesson_done = watched_enough && quiz_pending.is_none();
     let completed_at = stored.as_ref().and_then(|p| p.completed_at).or(lesson_done.then_some(now));
     let watched = serde_json::to_string(&state.watched).map_err(|e| Error::Unexpected(e.into()))?;
     let mut active = match stored {
@@ -215,6 +224,7 @@ pub async fn record_progress(
             question: c.question,
             expires_at: c.issued_at + CHALLENGE_GRACE,
         }),
+        quiz_pending: quiz_pending.filter(|_| completed_at.is_none()),
     })
 }
 

@@ -20,4 +20,6 @@ pub use import::{ImportFormat, QuestionImport, import_questions};
 pub use papers::{
     Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
 };
-pub use results::{Regrade, ScoreChange, attempt_audit, regrade, release_exam, submit_overdue};
+pub use results::{
+    Regrade, ScoreChange, attempt_audit, exam_exists, has_passed, regrade, release_exam, submit_overdue,
+};

@@ -462,3 +462,20 @@ pub async fn attempt_audit(
         })
         .collect())
 }
+
+/// Whether a teacher has a released, passed attempt of an exam: a lesson's quiz requirement.
+pub async fn has_passed(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64) -> Result<bool> {
+    Ok(attempt::Entity::find()
+        .filter(attempt::Column::TeacherId.eq(teacher_id))
+        .filter(attempt::Column::ExamId.eq(exam_id))
+        .filter(attempt::Column::Status.eq(AttemptStatus::Released.as_str()))
+        .filter(attempt::Column::Passed.eq(true))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Whether an exam exists, for other domains that point at one.
+pub async fn exam_exists(db: &impl ConnectionTrait, exam_id: i64) -> Result<bool> {
+    Ok(exam::Entity::find_by_id(exam_id).one(db).await?.is_some())
+}
