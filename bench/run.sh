@@ -39,7 +39,7 @@ TEACHER=$(curl -sf "$BASE/api/v1/teachers?q=G0000100" -H "Authorization: Bearer 
 # run NAME PATH [LUA]: prints "name rps p50_ms p99_ms"
 run() {
   local out
-  if [ -n "${3:-}" ]; then out=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$3" "$BASE$2"); else out=$(wrk -t2 -c16 -d"$DURATION" --latency "$BASE$2"); fi
+  if [ -n "${3:-}" ]; then out=$(wrk -t2 -c16 -d"$DURATION" --timeout 10s --latency -s "$3" "$BASE$2"); else out=$(wrk -t2 -c16 -d"$DURATION" --timeout 10s --latency "$BASE$2"); fi
   echo "$out" > "$WORK/$1.txt"
   python3 - "$1" "$WORK/$1.txt" <<'PY'
 import re, sys
