@@ -96,6 +96,12 @@ impl Actor {
         }
     }
 
+    /// The person a teacher account stands for, or `Forbidden` for staff: the guard of every
+    /// route that acts on the caller's own training records.
+    pub fn teacher(&self) -> Result<i64> {
+        self.person_id().ok_or(Error::Forbidden)
+    }
+
     /// The person a teacher account stands for.
     pub fn person_id(&self) -> Option<i64> {
         match self.scope {

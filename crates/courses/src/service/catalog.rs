@@ -1,16 +1,15 @@
 use chrono::{DateTime, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Scope, Text, Violations,
-    from_tenths, to_tenths,
+    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
+    to_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
-use super::access::{ancestors, open_to, teacher_of};
 use crate::domain::{CourseStatus, LessonKind, Track};
 use crate::entity::{course, course_module, enrollment, lesson};
 
@@ -337,20 +336,11 @@ pub(crate) async fn visible_course(
     id: i64,
 ) -> Result<course::Model> {
     let found = course::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    match &actor.scope {
-        Scope::Person { .. } => {
-            let (_, path) = teacher_of(db, actor).await?;
-            if found.status == CourseStatus::Published.as_str() && open_to(&found.org_path, &path) {
-                Ok(found)
-            } else {
-                Err(Error::NotFound)
-            }
-        }
-        Scope::Subtree { .. } => {
-            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
-            Ok(found)
-        }
+    directory::ensure_owner_visible(db, actor, &found.org_path).await?;
+    if actor.person_id().is_some() && found.status != CourseStatus::Published.as_str() {
+        return Err(Error::NotFound);
     }
+    Ok(found)
 }
 
 /// One course with its outline.
@@ -366,18 +356,10 @@ pub async fn list_courses(
     filter: CourseFilter,
     page: PageRequest,
 ) -> Result<Page<Course>> {
-    let mut condition = match &actor.scope {
-        Scope::Person { .. } => {
-            let (_, path) = teacher_of(db, actor).await?;
-            Condition::all()
-                .add(course::Column::Status.eq(CourseStatus::Published.as_str()))
-                .add(course::Column::OrgPath.is_in(ancestors(&path)))
-        }
-        Scope::Subtree { path, .. } => {
-            actor.require(Permission::ReadDirectory)?;
-            Condition::all().add(course::Column::OrgPath.starts_with(path.as_str()))
-        }
-    };
+    let mut condition = directory::owner_scope(db, actor).await?.condition(course::Column::OrgPath);
+    if actor.person_id().is_some() {
+        condition = condition.add(course::Column::Status.eq(CourseStatus::Published.as_str()));
+    }
     if let Some(track) = filter.track {
         condition = condition.add(course::Column::Track.eq(track.as_str()));
     }

@@ -4,7 +4,6 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use super::access::teacher_of;
 use super::enrollment::view;
 use crate::entity::{course, enrollment, offline_session};
 
@@ -53,7 +52,7 @@ pub struct Dashboard {
 
 /// This year's hours, courses in progress and upcoming sessions of the calling teacher.
 pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Dashboard> {
-    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let teacher_id = actor.teacher()?;
     let year = now.year();
     let hours = credit::hours_in_year(db, teacher_id, year).await?;
     let of = |category| hours.get(&category).copied().unwrap_or_default();

@@ -7,7 +7,6 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::access::teacher_of;
 use super::catalog::{lessons_of, visible_course};
 use crate::entity::{course, enrollment, lesson_progress};
 
@@ -44,7 +43,7 @@ pub async fn enroll(
     actor: &Actor,
     course_id: i64,
 ) -> Result<EnrollmentView> {
-    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let teacher_id = actor.teacher()?;
     let found = visible_course(db, actor, course_id).await?;
     let existing = enrollment(db, teacher_id, course_id).await?;
     let saved = match existing {
@@ -84,7 +83,7 @@ pub async fn my_enrollments(
     actor: &Actor,
     page: PageRequest,
 ) -> Result<Page<EnrollmentView>> {
-    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let teacher_id = actor.teacher()?;
     let select = enrollment::Entity::find()
         .filter(enrollment::Column::TeacherId.eq(teacher_id))
         .order_by_desc(enrollment::Column::Id);

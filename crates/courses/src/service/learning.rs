@@ -6,7 +6,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::access::teacher_of;
 use super::catalog::lessons_of;
 use super::enrollment::enrollment;
 use crate::domain::progress::{Heartbeat, Rules, State, apply};
@@ -130,7 +129,7 @@ pub async fn record_progress(
     lesson_id: i64,
     batch: Vec<HeartbeatInput>,
 ) -> Result<ProgressReport> {
-    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let teacher_id = actor.teacher()?;
     let found = lesson::Entity::find_by_id(lesson_id).one(db).await?.ok_or(Error::NotFound)?;
     let owner = course::Entity::find_by_id(found.course_id).one(db).await?.ok_or(Error::NotFound)?;
     if enrollment(db, teacher_id, owner.id).await?.is_none() {
@@ -325,7 +324,7 @@ pub async fn answer_challenge(
     challenge_id: i64,
     answer: &str,
 ) -> Result<()> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let found = presence_challenge::Entity::find_by_id(challenge_id)
         .one(db)
         .await?

@@ -1,6 +1,5 @@
 //! The training use cases.
 
-mod access;
 mod catalog;
 mod dashboard;
 mod enrollment;

@@ -1,17 +1,16 @@
 use attendance::{Attendance, AttendanceStatus, Occasion, Scan, SignInCode};
 use chrono::{DateTime, Duration, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Scope, Text, Violations,
-    from_tenths, to_tenths,
+    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
+    to_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 
-use super::access::{ancestors, open_to, teacher_of};
 use crate::domain::SessionStatus;
 use crate::entity::{course, offline_session};
 
@@ -240,16 +239,8 @@ pub async fn create_session(
 /// The session row if the caller may see it: staff of its subtree, or a teacher it is open to.
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<offline_session::Model> {
     let found = offline_session::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    match &actor.scope {
-        Scope::Person { .. } => {
-            let (_, path) = teacher_of(db, actor).await?;
-            if open_to(&found.org_path, &path) { Ok(found) } else { Err(Error::NotFound) }
-        }
-        Scope::Subtree { .. } => {
-            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
-            Ok(found)
-        }
-    }
+    directory::ensure_owner_visible(db, actor, &found.org_path).await?;
+    Ok(found)
 }
 
 /// The session row if the caller runs sessions in its subtree.
@@ -280,16 +271,7 @@ pub async fn list_sessions(
     filter: SessionFilter,
     page: PageRequest,
 ) -> Result<Page<Session>> {
-    let mut condition = match &actor.scope {
-        Scope::Person { .. } => {
-            let (_, path) = teacher_of(db, actor).await?;
-            Condition::all().add(offline_session::Column::OrgPath.is_in(ancestors(&path)))
-        }
-        Scope::Subtree { path, .. } => {
-            actor.require(Permission::ReadDirectory)?;
-            Condition::all().add(offline_session::Column::OrgPath.starts_with(path.as_str()))
-        }
-    };
+    let mut condition = directory::owner_scope(db, actor).await?.condition(offline_session::Column::OrgPath);
     if let Some(status) = filter.status {
         condition = condition.add(offline_session::Column::Status.eq(status.as_str()));
     }
@@ -368,7 +350,7 @@ pub async fn scan_session(
     code: &str,
     scan: Scan,
 ) -> Result<Attendance> {
-    let (teacher_id, _) = teacher_of(db, actor).await?;
+    let teacher_id = actor.teacher()?;
     let found = visible(db, actor, id).await?;
     refuse_closed(&found)?;
     let txn = kernel::begin_write(db).await?;

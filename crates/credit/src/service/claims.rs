@@ -121,7 +121,7 @@ pub async fn submit_claim(
     actor: &Actor,
     input: NewClaim,
 ) -> Result<CreditClaim> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let mut v = Violations::default();
     let title = v.check(text(&input.title, "title", 200));
     let organiser = v.check(text(&input.organiser, "organiser", 200));
@@ -175,7 +175,7 @@ pub async fn my_claims(
     actor: &Actor,
     page: PageRequest,
 ) -> Result<Page<CreditClaim>> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let select = credit_claim::Entity::find()
         .filter(credit_claim::Column::TeacherId.eq(teacher_id))
         .order_by_desc(credit_claim::Column::Id);

@@ -6,6 +6,7 @@ mod import;
 mod org_units;
 mod staffing;
 mod teachers;
+mod visibility;
 
 pub use accounts::{
     Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, me, rename_teacher_account,
@@ -22,3 +23,4 @@ pub use teachers::{
     NewTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
     scope_path, teacher_identity, teacher_scope_path, teacher_selection, teachers_by_ids, update_teacher,
 };
+pub use visibility::{OwnerScope, ensure_owner_visible, owner_scope};

@@ -194,7 +194,7 @@ pub async fn start_attempt(
     actor: &Actor,
     exam_id: i64,
 ) -> Result<(AttemptView, bool)> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let found = visible_exam(db, actor, exam_id).await?;
     for stale in attempt::Entity::find()
         .filter(attempt::Column::TeacherId.eq(teacher_id))

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Scope, Text, Violations,
+    Actor, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Text, Violations,
     from_tenths, to_tenths,
 };
 use rust_decimal::Decimal;
@@ -377,16 +377,8 @@ pub async fn create_exam(
 /// The exam row if the caller may see it: staff of its subtree, or a teacher it is open to.
 pub(crate) async fn visible_exam(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<exam::Model> {
     let found = exam::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    match &actor.scope {
-        Scope::Person { person_id } => {
-            let path = directory::teacher_scope_path(db, *person_id).await?;
-            if path.starts_with(&found.org_path) { Ok(found) } else { Err(Error::NotFound) }
-        }
-        Scope::Subtree { .. } => {
-            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
-            Ok(found)
-        }
-    }
+    directory::ensure_owner_visible(db, actor, &found.org_path).await?;
+    Ok(found)
 }
 
 pub async fn get_exam(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Exam> {
@@ -395,15 +387,8 @@ pub async fn get_exam(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result
 
 /// Exams the caller may see, newest first.
 pub async fn list_exams(db: &DatabaseConnection, actor: &Actor, page: PageRequest) -> Result<Page<Exam>> {
-    let select = match &actor.scope {
-        Scope::Person { person_id } => {
-            let path = directory::teacher_scope_path(db, *person_id).await?;
-            exam::Entity::find().filter(exam::Column::OrgPath.is_in(kernel::path_ancestors(&path)))
-        }
-        Scope::Subtree { path, .. } => {
-            exam::Entity::find().filter(exam::Column::OrgPath.starts_with(path.as_str()))
-        }
-    };
+    let select = exam::Entity::find()
+        .filter(directory::owner_scope(db, actor).await?.condition(exam::Column::OrgPath));
     Ok(kernel::fetch_page(db, select.order_by_desc(exam::Column::Id), page).await?.map(|m| view(&m)))
 }
 

@@ -2,13 +2,13 @@ use attendance::{Attendance, AttendanceStatus, Occasion, Scan, SignInCode};
 use chrono::{DateTime, Duration, Utc};
 use directory::MhRole;
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Scope, Text, Violations,
-    from_tenths, path_ancestors, to_tenths,
+    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
+    to_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -240,16 +240,8 @@ pub async fn create_event(
 
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
     let found = research_event::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    match &actor.scope {
-        Scope::Person { person_id } => {
-            let path = directory::teacher_scope_path(db, *person_id).await?;
-            if path.starts_with(&found.org_path) { Ok(found) } else { Err(Error::NotFound) }
-        }
-        Scope::Subtree { .. } => {
-            actor.authorize(Permission::ReadDirectory, &found.org_path)?;
-            Ok(found)
-        }
-    }
+    directory::ensure_owner_visible(db, actor, &found.org_path).await?;
+    Ok(found)
 }
 
 async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
@@ -269,16 +261,7 @@ pub async fn list_events(
     filter: EventFilter,
     page: PageRequest,
 ) -> Result<Page<Event>> {
-    let mut condition = match &actor.scope {
-        Scope::Person { person_id } => {
-            let path = directory::teacher_scope_path(db, *person_id).await?;
-            Condition::all().add(research_event::Column::OrgPath.is_in(path_ancestors(&path)))
-        }
-        Scope::Subtree { path, .. } => {
-            actor.require(Permission::ReadDirectory)?;
-            Condition::all().add(research_event::Column::OrgPath.starts_with(path.as_str()))
-        }
-    };
+    let mut condition = directory::owner_scope(db, actor).await?.condition(research_event::Column::OrgPath);
     if let Some(level) = filter.level {
         condition = condition.add(research_event::Column::Level.eq(level.as_str()));
     }
@@ -302,7 +285,7 @@ pub async fn my_events(
     actor: &Actor,
     page: PageRequest,
 ) -> Result<Page<Event>> {
-    actor.person_id().ok_or(Error::Forbidden)?;
+    actor.teacher()?;
     list_events(db, actor, EventFilter { from: Some(now), ..Default::default() }, page).await
 }
 
@@ -397,7 +380,7 @@ pub async fn scan_event(
     code: &str,
     scan: Scan,
 ) -> Result<Attendance> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let found = visible(db, actor, id).await?;
     let txn = kernel::begin_write(db).await?;
     let line = attendance::scan(&txn, &occasion(&found), teacher_id, code, scan, now).await?;

@@ -92,7 +92,7 @@ pub async fn log_workload(
     actor: &Actor,
     input: NewWorkload,
 ) -> Result<WorkloadEntry> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let teacher = directory::get_teacher(db, actor, teacher_id).await?;
     if !teacher.roles.iter().any(|r| matches!(r, MhRole::MhFulltime | MhRole::MhParttime)) {
         return Err(Error::Forbidden);
@@ -155,7 +155,7 @@ pub async fn my_workload(
     actor: &Actor,
     page: PageRequest,
 ) -> Result<Page<WorkloadEntry>> {
-    let teacher_id = actor.person_id().ok_or(Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let select = workload_entry::Entity::find()
         .filter(workload_entry::Column::TeacherId.eq(teacher_id))
         .order_by_desc(workload_entry::Column::Id);

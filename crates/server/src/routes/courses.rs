@@ -198,7 +198,7 @@ pub async fn dashboard(
 ) -> ApiResult<web::Json<HomeScreen>> {
     let now = state.clock.now();
     let training = courses::dashboard(&state.db, now, &actor).await?;
-    let teacher_id = actor.person_id().ok_or(kernel::Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     let year = research::domain::china_year(now);
     let research =
         research::research_progress(&state.db, teacher_id, year, state.settings.research_events_per_year)

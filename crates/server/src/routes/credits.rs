@@ -107,7 +107,7 @@ pub async fn mine(
     query: web::Query<EntryQuery>,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<CreditStatement>> {
-    let teacher_id = actor.person_id().ok_or(kernel::Error::Forbidden)?;
+    let teacher_id = actor.teacher()?;
     statement(&state, &actor, teacher_id, query.into_inner(), &page).await
 }
 
