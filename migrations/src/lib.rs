@@ -10,6 +10,7 @@ mod m20261128_000004_exams;
 mod m20261128_000005_research;
 mod m20261128_000006_outbox;
 mod m20261128_000007_lesson_quiz;
+mod m20261130_000008_certification;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_research::Migration),
             Box::new(m20261128_000006_outbox::Migration),
             Box::new(m20261128_000007_lesson_quiz::Migration),
+            Box::new(m20261130_000008_certification::Migration),
         ]
     }
 }

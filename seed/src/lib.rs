@@ -4,6 +4,7 @@
 //! `seed/generate.py`); loading goes through the directory's services, so every rule the API
 //! enforces holds for the demo too. Loading twice changes nothing.
 
+mod qualification;
 mod scale;
 
 use std::fmt;
@@ -59,14 +60,15 @@ pub struct SeedReport {
     pub teachers: u64,
     pub accounts: u64,
     pub courses: u64,
+    pub exams: u64,
 }
 
 impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "demo data loaded: {} org units, {} teachers, {} staff accounts, {} courses added (existing ones kept)",
-            self.org_units, self.teachers, self.accounts, self.courses
+            "demo data loaded: {} org units, {} teachers, {} staff accounts, {} courses, {} qualification exams added (existing ones kept); default rule set in force",
+            self.org_units, self.teachers, self.accounts, self.courses, self.exams
         )
     }
 }
@@ -163,6 +165,7 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
         courses::create_course(db, chrono::Utc::now(), &system, course).await.map_err(describe)?;
         report.courses += 1;
     }
+    report.exams = qualification::load(db, &system, prefecture.id).await?;
     Ok(report)
 }
 

@@ -72,6 +72,8 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         smtp_url: None,
         mail_from: "心育 Qualify <noreply@qualify.test>".to_owned(),
         background_jobs: false,
+        signing_key_dir: std::env::temp_dir().join(format!("qualify-keys-{}", uuid::Uuid::new_v4())),
+        verify_per_minute: 30,
     };
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");

@@ -3,7 +3,8 @@
 //! achievement and its hours commit or roll back together.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use kernel::{Error, FieldError, Result, Text};
+use futures_util::future::BoxFuture;
+use kernel::{AnyConnection, Error, FieldError, Result, Text};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -11,6 +12,20 @@ use serde::Serialize;
 
 use crate::domain::{Category, EntryContent, GENESIS_HASH, from_tenths, to_tenths};
 use crate::entity::{credit_chain, credit_entry};
+
+/// What must happen in the same transaction as every new entry: certification issues a
+/// certificate the moment the entry completes a level's requirements. Registered once per
+/// process by the server ([`after_post`]); credit cannot name certification, which reads the
+/// ledger.
+pub type AfterPost = for<'a> fn(AnyConnection<'a>, DateTime<Utc>, &'a Entry) -> BoxFuture<'a, Result<()>>;
+
+static AFTER_POST: std::sync::OnceLock<AfterPost> = std::sync::OnceLock::new();
+
+/// Registers the [`AfterPost`] callback; later registrations are ignored, so every instance of
+/// the app in one process (as in the tests) shares the first.
+pub fn after_post(hook: AfterPost) {
+    AFTER_POST.get_or_init(|| hook);
+}
 
 /// The most hours one entry may carry; more is a typing mistake, not a training.
 pub const MAX_ENTRY_HOURS: i64 = 1000;
@@ -100,7 +115,13 @@ pub struct ChainCheck {
 fn check_hours(entry: &NewEntry) -> std::result::Result<i64, FieldError> {
     let tenths = to_tenths(entry.hours);
     let exact = Decimal::new(tenths, 1) == entry.hours;
-    let allowed_sign = if entry.reverses_entry_id.is_some() { tenths < 0 } else { tenths > 0 };
+    let allowed_sign = if entry.reverses_entry_id.is_some() {
+        tenths < 0
+    } else if entry.category == Category::Certificate {
+        tenths >= 0
+    } else {
+        tenths > 0
+    };
     if !exact || !allowed_sign || tenths.abs() > MAX_ENTRY_HOURS * 10 {
         return Err(FieldError::new(
             "hours",
@@ -119,20 +140,7 @@ fn check_hours(entry: &NewEntry) -> std::result::Result<i64, FieldError> {
 /// retries of the same source see each other and the chain never forks.
 pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntry) -> Result<Posted> {
     let tenths = check_hours(&entry)?;
-    credit_chain::Entity::insert(credit_chain::ActiveModel {
-        teacher_id: Set(entry.teacher_id),
-        length: Set(0),
-        head_hash: Set(GENESIS_HASH.to_owned()),
-    })
-    .on_conflict_do_nothing_on([credit_chain::Column::TeacherId])
-    .exec(txn)
-    .await?;
-    // A no-op update takes the head's row lock until the transaction ends.
-    credit_chain::Entity::update_many()
-        .col_expr(credit_chain::Column::Length, Expr::col(credit_chain::Column::Length))
-        .filter(credit_chain::Column::TeacherId.eq(entry.teacher_id))
-        .exec(txn)
-        .await?;
+    lock_chain(txn, entry.teacher_id).await?;
 
     if let Some(existing) = credit_entry::Entity::find()
         .filter(credit_entry::Column::SourceKind.eq(&entry.source_kind))
@@ -182,7 +190,32 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
         .filter(credit_chain::Column::TeacherId.eq(entry.teacher_id))
         .exec(txn)
         .await?;
-    Ok(Posted { entry: saved.into(), created: true })
+    let entry: Entry = saved.into();
+    if let Some(hook) = AFTER_POST.get() {
+        hook(AnyConnection(txn), now, &entry).await?;
+    }
+    Ok(Posted { entry, created: true })
+}
+
+/// Takes the row lock on a teacher's chain head until the transaction ends (creating the head
+/// if needed): posts for the teacher, and anything that must not race them (issuing a
+/// certificate on review), serialise on it on both databases.
+pub async fn lock_chain(txn: &impl ConnectionTrait, teacher_id: i64) -> Result<()> {
+    credit_chain::Entity::insert(credit_chain::ActiveModel {
+        teacher_id: Set(teacher_id),
+        length: Set(0),
+        head_hash: Set(GENESIS_HASH.to_owned()),
+    })
+    .on_conflict_do_nothing_on([credit_chain::Column::TeacherId])
+    .exec(txn)
+    .await?;
+    // A no-op update takes the head's row lock.
+    credit_chain::Entity::update_many()
+        .col_expr(credit_chain::Column::Length, Expr::col(credit_chain::Column::Length))
+        .filter(credit_chain::Column::TeacherId.eq(teacher_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The chain hash of a new entry at position `seq` after `prev_hash`.

@@ -55,6 +55,8 @@ pub enum Permission {
     ReadAudit,
     /// Create and run courses, offline sessions and attendance in scope.
     ManageTraining,
+    /// Rule sets, review of applications, revocation: admins only.
+    ManageCertification,
 }
 
 /// Where an account may look: a staff account sees an org subtree (a materialised path such

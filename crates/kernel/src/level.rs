@@ -1,12 +1,15 @@
 use serde::{Deserialize, Serialize};
 
-/// The tiered qualification: C < B < A, each requiring the one below.
+/// The tiered qualification: C < B < A, each requiring the one below. Clients write and read
+/// it as printed on certificates ("C"); the lower-case spelling of earlier clients is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
 pub enum Level {
+    #[serde(alias = "c")]
     C,
+    #[serde(alias = "b")]
     B,
+    #[serde(alias = "a")]
     A,
 }
 
@@ -16,6 +19,26 @@ impl Level {
             Level::C => "c",
             Level::B => "b",
             Level::A => "a",
+        }
+    }
+
+    pub const ALL: [Level; 3] = [Level::C, Level::B, Level::A];
+
+    /// The level as printed: "C", "B" or "A".
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::C => "C",
+            Level::B => "B",
+            Level::A => "A",
+        }
+    }
+
+    /// The level directly below, which must be held first.
+    pub fn below(self) -> Option<Level> {
+        match self {
+            Level::C => None,
+            Level::B => Some(Level::C),
+            Level::A => Some(Level::B),
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod actor;
 mod clock;
+mod erased;
 mod error;
 mod hours;
 mod level;
@@ -18,6 +19,7 @@ mod violations;
 
 pub use actor::{Actor, Permission, Role, Scope};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use erased::{AnyConnection, ErasedConnection};
 pub use error::{Error, FieldError, Result};
 pub use hours::{Hours, from_tenths, to_tenths};
 pub use level::Level;

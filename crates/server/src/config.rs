@@ -35,6 +35,11 @@ pub struct Settings {
     /// Whether `serve` runs the background jobs (mail sender, reminders, overdue attempts)
     /// itself; off when a separate `qualify worker` runs them.
     pub background_jobs: bool,
+    /// Where the Ed25519 keys that sign credentials live: outside the database, so a dump
+    /// cannot forge them. Default `data/keys`.
+    pub signing_key_dir: PathBuf,
+    /// Public certificate verifications one client address may make per minute.
+    pub verify_per_minute: u32,
 }
 
 /// A configuration problem, told in one line.
@@ -70,6 +75,7 @@ impl Settings {
             Some(secret) => SecretString::from(secret),
             None => development_secret(&data_dir)?,
         };
+        let signing_key_dir = var("QUALIFY_SIGNING_KEY_DIR").map_or_else(|| data_dir.join("keys"), PathBuf::from);
         let public_url = var("QUALIFY_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
@@ -91,6 +97,8 @@ impl Settings {
             mail_from: var("QUALIFY_MAIL_FROM")
                 .unwrap_or_else(|| "心育 Qualify <noreply@qualify.local>".to_owned()),
             background_jobs: var("QUALIFY_BACKGROUND_JOBS").is_none_or(|v| v != "0" && v != "false"),
+            signing_key_dir,
+            verify_per_minute: positive(&var, "QUALIFY_VERIFY_PER_MINUTE", 30)?,
         })
     }
 

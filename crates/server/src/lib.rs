@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod credential;
 pub mod db;
 pub mod error;
 mod extract;

@@ -34,6 +34,8 @@ enum Command {
     /// Run the background jobs (mail, reminders, overdue attempts) apart from serving; pair it
     /// with `serve` under QUALIFY_BACKGROUND_JOBS=0.
     Worker,
+    /// Add a newer credential signing key; it signs from now on and older keys stay published.
+    RotateSigningKey,
 }
 
 #[tokio::main]
@@ -96,6 +98,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             server::startup::spawn_background_jobs(&connection, &clock, &settings)?;
             tracing::info!("running background jobs");
             tokio::signal::ctrl_c().await?;
+        }
+        Command::RotateSigningKey => {
+            let path = server::credential::create_key(&settings.signing_key_dir, chrono::Utc::now())?;
+            println!("new signing key {}", path.display());
         }
         Command::Openapi => {}
     }

@@ -28,6 +28,7 @@ use crate::routes;
         (name = "training", description = "Courses, verified learning time, offline sessions and attendance"),
         (name = "exams", description = "Question banks, papers, attempts, grading queue, regrades"),
         (name = "research", description = "Teaching-research events, mentor pairs, studios, MH workload"),
+        (name = "certification", description = "A/B/C rule sets, qualification progress, applications, certificates and signed credentials"),
     )
 )]
 struct ApiDoc;

@@ -1,5 +1,5 @@
-//! Transcripts as files people handle: a CSV for spreadsheets and a print-ready A4 page with
-//! the verification URL as an inline SVG QR code.
+//! Transcripts and certificates as files people handle: a CSV for spreadsheets and
+//! print-ready A4 pages with the verification URL as an inline SVG QR code.
 
 use credit::{Category, Entry, Transcript};
 use qrcode::QrCode;
@@ -62,6 +62,89 @@ fn failed(error: impl std::fmt::Display) -> ApiError {
     kernel::Error::Unexpected(anyhow::anyhow!("failed to render a transcript: {error}")).into()
 }
 
+/// A URL as an inline SVG QR code (without the XML prolog, so it can sit inside HTML).
+fn qr_svg(url: &str) -> Result<String, ApiError> {
+    let svg = QrCode::new(url.as_bytes()).map_err(failed)?.render::<svg::Color>().min_dimensions(120, 120).build();
+    Ok(svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]).to_owned())
+}
+
+/// A certificate as a print-ready A4 page: holder, level, number, dates, issuer, hours, the
+/// rule-set version, and the verification URL as text and QR code.
+pub fn certificate_html(c: &certification::Certificate, verify_url: &str, english: bool) -> Result<String, ApiError> {
+    let qr = qr_svg(verify_url)?;
+    let level = c.level.label();
+    let (lang, title, body, number_l, valid_l, hours_l, rules_l, issuer_l, hint, code_l) = if english {
+        (
+            "en",
+            "Mental-Health-Education Qualification Certificate".to_owned(),
+            format!("{} of {} holds the level {level} qualification in mental-health education for primary and secondary school teachers.", escape(&c.teacher_name), escape(&c.school_name)),
+            "Certificate no.",
+            "Valid",
+            "Hours counted",
+            "Rule set version",
+            "Issued by",
+            "Scan or open this address to verify",
+            "Verification code",
+        )
+    } else {
+        (
+            "zh-CN",
+            "中小学教师心理健康教育资格证书".to_owned(),
+            format!("{}（{}）经考核，具备中小学教师心理健康教育 {level} 级资格。", escape(&c.teacher_name), escape(&c.school_name)),
+            "证书编号",
+            "有效期",
+            "认定学时",
+            "资格标准版本",
+            "发证单位",
+            "扫码或访问下列网址核验本证书",
+            "验证码",
+        )
+    };
+    let revoked = match c.revoked_on {
+        Some(day) if english => format!("<p class=\"void\">REVOKED on {day}</p>"),
+        Some(day) => format!("<p class=\"void\">本证书已于 {day} 撤销</p>"),
+        None => String::new(),
+    };
+    Ok(format!(
+        r#"<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title} {number}</title>
+<style>
+@page {{ size: A4 landscape; margin: 15mm; }}
+body {{ font-family: "Noto Serif CJK SC", "Songti SC", serif; color: #111; }}
+.frame {{ border: 3px double #8a1c1c; padding: 14mm; text-align: center; }}
+h1 {{ font-size: 24pt; letter-spacing: .3em; color: #8a1c1c; }}
+.level {{ font-size: 48pt; font-weight: bold; margin: 6mm 0; }}
+.body {{ font-size: 14pt; }}
+table {{ margin: 8mm auto; font-size: 11pt; text-align: left; }}
+td {{ padding: 1mm 4mm; }}
+.verify {{ display: flex; gap: 6mm; justify-content: center; align-items: center; font-size: 9pt; }}
+.void {{ color: #b00; font-size: 20pt; font-weight: bold; }}
+</style></head><body><div class="frame">
+<h1>{title}</h1>
+<div class="level">{level}</div>
+<p class="body">{body}</p>
+{revoked}
+<table>
+<tr><td>{number_l}</td><td><strong>{number}</strong></td></tr>
+<tr><td>{valid_l}</td><td>{issued} – {expires}</td></tr>
+<tr><td>{hours_l}</td><td>{hours}</td></tr>
+<tr><td>{rules_l}</td><td>{version}</td></tr>
+<tr><td>{issuer_l}</td><td>{issuer}</td></tr>
+</table>
+<div class="verify">{qr}<div>{hint}<br><code>{url}</code><br>{code_l}：<strong>{code}</strong></div></div>
+</div></body></html>
+"#,
+        number = escape(&c.number),
+        issued = c.issued_on,
+        expires = c.expires_on,
+        hours = c.hours_counted,
+        version = c.rule_set_version,
+        issuer = escape(&c.issuer),
+        url = escape(verify_url),
+        code = escape(&c.verification_code),
+    ))
+}
+
 /// The transcript as CSV (UTF-8 with BOM): identity lines, the entries, the totals.
 pub fn transcript_csv(t: &Transcript, english: bool) -> Result<Vec<u8>, ApiError> {
     let l = labels(english);
@@ -113,12 +196,7 @@ fn entry_row(e: &Entry, english: bool) -> String {
 /// The transcript as a print-ready A4 page.
 pub fn transcript_html(t: &Transcript, english: bool) -> Result<String, ApiError> {
     let l = labels(english);
-    let qr = QrCode::new(t.verify_url.as_bytes())
-        .map_err(failed)?
-        .render::<svg::Color>()
-        .min_dimensions(120, 120)
-        .build();
-    let qr = qr.find("<svg").map_or(qr.as_str(), |start| &qr[start..]).to_owned();
+    let qr = qr_svg(&t.verify_url)?;
     let rows: String = t.entries.iter().map(|e| entry_row(e, english)).collect();
     let lang = if english { "en" } else { "zh-CN" };
     let [c1, c2, c3, c4] = l.columns;

@@ -1,12 +1,14 @@
 //! Building the HTTP server: state built once, a listener bound (port 0 in tests), middleware.
 
 use std::net::TcpListener;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use governor::{Quota, RateLimiter};
 use kernel::Clock;
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -15,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
 use crate::config::Settings;
+use crate::credential::CredentialKeys;
 use crate::routes::teachers::IMPORT_LIMIT;
 use crate::state::AppState;
 use crate::{db, extract, fallback, lang, openapi, routes};
@@ -45,8 +48,18 @@ impl Application {
         if settings.background_jobs {
             spawn_background_jobs(&db, &clock, &settings)?;
         }
-        let state =
-            web::Data::new(AppState { jwt: JwtKeys::new(&settings.jwt_secret)?, db, clock, settings });
+        install_ledger_hooks();
+        let credentials = Arc::new(CredentialKeys::load_or_create(&settings.signing_key_dir, clock.now())?);
+        let per_minute = NonZeroU32::new(settings.verify_per_minute).unwrap_or(NonZeroU32::MIN);
+        let verify_limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(&settings.jwt_secret)?,
+            db,
+            clock,
+            settings,
+            credentials,
+            verify_limiter,
+        });
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
@@ -90,13 +103,14 @@ impl Application {
 }
 
 /// Starts the background jobs: the mail sender (every 5 s) and, every 30 s, submitting exam
-/// attempts left past their deadline and queueing due reminders. Safe on several instances:
+/// attempts left past their deadline and queueing due reminders and expiry notices. Safe on several instances:
 /// mail is claimed by one worker, submitting is idempotent and scheduled mail has dedup keys.
 pub fn spawn_background_jobs(
     db: &DatabaseConnection,
     clock: &Arc<dyn Clock>,
     settings: &Settings,
 ) -> anyhow::Result<()> {
+    install_ledger_hooks();
     let sender = settings.mail_sender()?;
     tokio::spawn(notify::run(db.clone(), clock.clone(), sender, std::time::Duration::from_secs(5)));
     let (db, clock, required) = (db.clone(), clock.clone(), settings.research_events_per_year);
@@ -110,6 +124,7 @@ pub fn spawn_background_jobs(
                 courses::enqueue_session_reminders(&db, now).await.map(|_| ()),
                 research::enqueue_event_reminders(&db, now).await.map(|_| ()),
                 research::enqueue_behind_pace(&db, now, required).await.map(|_| ()),
+                certification::enqueue_expiry_notices(&db, now).await.map(|_| ()),
             ];
             for error in results.into_iter().filter_map(Result::err) {
                 tracing::warn!(%error, "background job failed");
@@ -117,4 +132,10 @@ pub fn spawn_background_jobs(
         }
     });
     Ok(())
+}
+
+/// Lets certification issue certificates inside the transaction of the ledger post that
+/// completes a level, wherever entries are posted (requests and background jobs alike).
+fn install_ledger_hooks() {
+    credit::after_post(certification::after_ledger_post);
 }

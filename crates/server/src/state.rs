@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use governor::DefaultKeyedRateLimiter;
 use kernel::Clock;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::JwtKeys;
 use crate::config::Settings;
+use crate::credential::CredentialKeys;
 
 /// Shared application state, registered as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -15,4 +17,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
+    pub credentials: Arc<CredentialKeys>,
+    /// Public verifications per client address, against enumeration of codes.
+    pub verify_limiter: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
 }

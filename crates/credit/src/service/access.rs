@@ -31,8 +31,9 @@ pub(crate) async fn authorize_manage(
     actor.authorize(Permission::ManageCredits, &path)
 }
 
-/// Writes one audit line.
-pub(crate) async fn record(
+/// Writes one audit line; other domains record their staff actions (revocations) here too, so
+/// `GET /audit` is the one place to look.
+pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
     teacher_id: Option<i64>,

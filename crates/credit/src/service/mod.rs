@@ -1,6 +1,7 @@
 //! The ledger's use cases beyond posting.
 
 mod access;
+pub use access::record as record_audit;
 mod adjustments;
 mod audit;
 mod claims;
@@ -15,5 +16,7 @@ pub use claims::{
     submit_claim,
 };
 pub use search::{CreditExport, CreditSearch, SearchSort, TeacherCredits, search_credits};
-pub use statement::{CreditStatement, EntryFilter, Totals, hours_in_year, teacher_credits};
+pub use statement::{
+    CreditStatement, EntryFilter, EntryWindow, Totals, hours_by_category, hours_in_year, teacher_credits,
+};
 pub use transcript::{Transcript, TranscriptTeacher, TranscriptVerification, transcript, verify_transcript};

@@ -143,15 +143,45 @@ pub async fn hours_in_year(
     teacher_id: i64,
     year: i32,
 ) -> Result<BTreeMap<Category, Decimal>> {
-    let rows: Vec<(String, i64)> = credit_entry::Entity::find()
+    hours_by_category(db, teacher_id, &EntryWindow { year: Some(year), ..EntryWindow::default() }).await
+}
+
+/// Which of a teacher's entries a sum covers; every bound is optional.
+#[derive(Debug, Clone, Default)]
+pub struct EntryWindow {
+    pub year: Option<i32>,
+    /// Only entries recorded after this one (e.g. after the certificate a level builds on).
+    pub after_entry_id: Option<i64>,
+    pub occurred_from: Option<NaiveDate>,
+    pub occurred_to: Option<NaiveDate>,
+}
+
+/// A teacher's hours per category within a window: the evidence dashboards and certification
+/// read, straight from the ledger (no audit: callers show a teacher their own figures or act on
+/// them in the system's name).
+pub async fn hours_by_category(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    window: &EntryWindow,
+) -> Result<BTreeMap<Category, Decimal>> {
+    let mut select = credit_entry::Entity::find()
         .select_only()
         .column(credit_entry::Column::Category)
         .column_as(Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")), "tenths")
-        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
-        .filter(credit_entry::Column::Year.eq(year))
-        .group_by(credit_entry::Column::Category)
-        .into_tuple()
-        .all(db)
-        .await?;
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id));
+    if let Some(year) = window.year {
+        select = select.filter(credit_entry::Column::Year.eq(year));
+    }
+    if let Some(id) = window.after_entry_id {
+        select = select.filter(credit_entry::Column::Id.gt(id));
+    }
+    if let Some(from) = window.occurred_from {
+        select = select.filter(credit_entry::Column::OccurredOn.gte(from));
+    }
+    if let Some(to) = window.occurred_to {
+        select = select.filter(credit_entry::Column::OccurredOn.lte(to));
+    }
+    let rows: Vec<(String, i64)> =
+        select.group_by(credit_entry::Column::Category).into_tuple().all(db).await?;
     Ok(rows.into_iter().filter_map(|(c, t)| Category::parse(&c).map(|c| (c, from_tenths(t)))).collect())
 }

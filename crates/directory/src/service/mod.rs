@@ -16,11 +16,12 @@ pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use org_units::{
     NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, create_org_unit, ensure_prefecture, get_org_unit,
-    list_org_units, org_unit_by_code, org_unit_names, update_org_unit,
+    list_org_units, org_unit_by_code, org_unit_names, prefecture, update_org_unit,
 };
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{
-    NewTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher, list_teachers,
-    scope_path, teacher_identity, teacher_scope_path, teacher_selection, teachers_by_ids, update_teacher,
+    NewTeacher, RosterTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher,
+    list_teachers, scope_path, teacher_identity, teacher_scope_path, teacher_selection, teachers_by_ids,
+    teachers_with_roles, update_teacher,
 };
 pub use visibility::{OwnerScope, ensure_owner_visible, owner_scope};

@@ -329,3 +329,15 @@ pub async fn org_unit_names(
         .map(|u| (u.id, u.name))
         .collect())
 }
+
+/// The root of the tree (the prefecture): its code prefixes certificate numbers and its name
+/// is the issuer printed on them.
+pub async fn prefecture(db: &impl sea_orm::ConnectionTrait) -> Result<OrgUnit> {
+    org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.is_null())
+        .order_by_asc(org_unit::Column::Id)
+        .one(db)
+        .await?
+        .map(OrgUnit::from_model)
+        .ok_or(Error::NotFound)
+}

@@ -1,3 +1,4 @@
+use sea_orm::QuerySelect as _;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
@@ -555,5 +556,52 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
             subject: p.subject,
             school_id: p.school_id,
         })
+        .collect())
+}
+
+/// A teacher as org-wide reports count them: where they work and which MH roles they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterTeacher {
+    pub id: i64,
+    pub org_path: String,
+    pub roles: Vec<MhRole>,
+}
+
+/// Every teacher under an already-authorised subtree path with their roles, in two queries
+/// (reports over a whole prefecture must not ask per teacher).
+pub async fn teachers_with_roles(db: &impl ConnectionTrait, path: &str) -> Result<Vec<RosterTeacher>> {
+    let people: Vec<(i64, String)> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::OrgPath)
+        .filter(person::Column::OrgPath.starts_with(path))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let roles: Vec<(i64, String)> = person_role::Entity::find()
+        .select_only()
+        .column(person_role::Column::PersonId)
+        .column(person_role::Column::Role)
+        .filter(
+            person_role::Column::PersonId.in_subquery(
+                Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(person::Column::OrgPath.starts_with(path))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_person: std::collections::HashMap<i64, Vec<MhRole>> = std::collections::HashMap::new();
+    for (person_id, role) in roles {
+        if let Ok(role) = MhRole::parse(&role) {
+            by_person.entry(person_id).or_default().push(role);
+        }
+    }
+    Ok(people
+        .into_iter()
+        .map(|(id, org_path)| RosterTeacher { id, org_path, roles: by_person.remove(&id).unwrap_or_default() })
         .collect())
 }

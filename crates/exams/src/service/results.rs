@@ -465,14 +465,22 @@ pub async fn attempt_audit(
 
 /// Whether a teacher has a released, passed attempt of an exam: a lesson's quiz requirement.
 pub async fn has_passed(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64) -> Result<bool> {
+    Ok(best_pass_score(db, teacher_id, exam_id).await?.is_some())
+}
+
+/// The best score among a teacher's released passes of an exam, if any: certification asks
+/// for a minimum score on top of the exam's own pass mark.
+pub async fn best_pass_score(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64) -> Result<Option<Decimal>> {
     Ok(attempt::Entity::find()
         .filter(attempt::Column::TeacherId.eq(teacher_id))
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::Status.eq(AttemptStatus::Released.as_str()))
         .filter(attempt::Column::Passed.eq(true))
-        .one(db)
+        .all(db)
         .await?
-        .is_some())
+        .into_iter()
+        .map(|a| from_tenths(a.score_tenths.unwrap_or(0)))
+        .max())
 }
 
 /// Whether an exam exists, for other domains that point at one.

@@ -16,6 +16,6 @@ pub use groups::{
 };
 pub use report::{ResearchReport, ResearchRow, UnitCompliance, enqueue_behind_pace, research_report};
 pub use workload::{
-    NewWorkload, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload, my_workload,
-    workload_report,
+    NewWorkload, PracticeRecord, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload,
+    my_workload, practice_record, workload_report,
 };

@@ -261,3 +261,30 @@ pub async fn workload_report(
     rows.sort_by_key(|r| (std::cmp::Reverse(r.confirmed_minutes), r.teacher_id));
     Ok(WorkloadReport { term: term.to_owned(), minutes_per_class_hour, rows })
 }
+
+/// A teacher's confirmed practice record, which the top qualification level asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PracticeRecord {
+    pub counseling_minutes: u32,
+    pub mh_lessons: u32,
+}
+
+/// Confirmed individual counselling time and MH lessons taught, from the workload log.
+pub async fn practice_record(db: &impl ConnectionTrait, teacher_id: i64) -> Result<PracticeRecord> {
+    let confirmed = workload_entry::Entity::find()
+        .filter(workload_entry::Column::TeacherId.eq(teacher_id))
+        .filter(workload_entry::Column::Status.eq(WorkloadStatus::Confirmed.as_str()))
+        .all(db)
+        .await?;
+    let mut record = PracticeRecord::default();
+    for entry in confirmed {
+        match WorkloadKind::parse(&entry.kind) {
+            Some(WorkloadKind::IndividualCounseling) => {
+                record.counseling_minutes += u32::try_from(entry.minutes).unwrap_or(0);
+            }
+            Some(WorkloadKind::MhClass) => record.mh_lessons += 1,
+            _ => {}
+        }
+    }
+    Ok(record)
+}

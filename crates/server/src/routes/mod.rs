@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod auth;
 pub mod banks;
+pub mod certificates;
+pub mod certification;
 pub mod claims;
 pub mod courses;
 pub mod credits;
@@ -31,7 +33,9 @@ use crate::error::{ApiError, ApiResult};
 /// Registers the health check and the versioned API; used by the server and by `qualify openapi`
 /// alike, so the spec and the routes cannot drift apart.
 pub fn all(cfg: &mut ServiceConfig) {
-    cfg.service(health::health).service(utoipa_actix_web::scope("/api/v1").configure(configure));
+    cfg.service(health::health)
+        .service(certificates::jwks)
+        .service(utoipa_actix_web::scope("/api/v1").configure(configure));
 }
 
 /// Registers every `/api/v1` route; `.service` (never `.route`) so each lands in the spec.
@@ -129,7 +133,24 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(workload::reject)
         .service(workload::report)
         .service(outbox::list)
-        .service(outbox::retry);
+        .service(outbox::retry)
+        .service(certification::rule_sets)
+        .service(certification::create_rule_set)
+        .service(certification::activate_rule_set)
+        .service(certification::my_qualification)
+        .service(certification::teacher_qualification)
+        .service(certification::apply)
+        .service(certification::applications)
+        .service(certification::approve)
+        .service(certification::reject)
+        .service(certificates::list)
+        .service(certificates::get)
+        .service(certificates::revoke)
+        .service(certificates::renew)
+        .service(certificates::print)
+        .service(certificates::credential)
+        .service(certificates::verify)
+        .service(certificates::report);
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.

@@ -1,0 +1,11 @@
+//! The rules of the qualification, pure: what a rule set must say to be satisfiable, which
+//! requirements a teacher's evidence meets, and how a certificate is numbered, dated and shown
+//! to the public.
+
+mod certificate;
+mod requirements;
+mod rules;
+
+pub use certificate::{CertificateStatus, certificate_number, china_today, expiry_date, mask_name, status_on};
+pub use requirements::{Evidence, Requirement, RequirementKind, requirements};
+pub use rules::{ApplicationStatus, Issuance, LevelRule, RuleSetStatus, TARGET_GROUP, Targets, check_rules};

@@ -1,0 +1,164 @@
+use kernel::{Level, string_enum};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::rules::LevelRule;
+
+string_enum! {
+    /// One thing a level asks for.
+    RequirementKind {
+        Eligibility => "eligibility",
+        Prerequisite => "prerequisite",
+        OnlineHours => "online_hours",
+        OfflineHours => "offline_hours",
+        Exam => "exam",
+        PracticeCounselingHours => "practice_counseling_hours",
+        PracticeMhLessons => "practice_mh_lessons",
+    }
+}
+
+/// A teacher's evidence for one level, gathered from the ledger (hours, the exam pass entry),
+/// the workload log (practice) and their certificates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    pub eligible: bool,
+    pub prerequisite_held: Option<Level>,
+    pub online_hours: Decimal,
+    pub offline_hours: Decimal,
+    /// The best score of a released pass of the level's exam.
+    pub exam_score: Option<Decimal>,
+    pub counseling_hours: Decimal,
+    pub mh_lessons: u32,
+}
+
+/// One requirement with its numbers: `required` and `actual` are what a teacher would write on
+/// a form ("20" hours, "60" points, "C").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Requirement {
+    pub kind: RequirementKind,
+    #[cfg_attr(feature = "openapi", schema(example = "20"))]
+    pub required: String,
+    /// Nothing yet (no pass of the exam, no prerequisite held) is `null`.
+    #[cfg_attr(feature = "openapi", schema(example = "12.5"))]
+    pub actual: Option<String>,
+    pub met: bool,
+}
+
+fn at_least(kind: RequirementKind, required: Decimal, actual: Decimal) -> Requirement {
+    Requirement {
+        kind,
+        required: required.normalize().to_string(),
+        actual: Some(actual.normalize().to_string()),
+        met: actual >= required,
+    }
+}
+
+/// Every requirement the rule asks for, in the order a teacher meets them, each judged against
+/// the evidence. A level asks only for what its rule sets (no exam, no practice → no line).
+pub fn requirements(rule: &LevelRule, evidence: &Evidence) -> Vec<Requirement> {
+    let mut out = Vec::new();
+    if !rule.eligible_roles.is_empty() {
+        let roles: Vec<&str> = rule.eligible_roles.iter().map(|r| r.as_str()).collect();
+        out.push(Requirement {
+            kind: RequirementKind::Eligibility,
+            required: roles.join("|"),
+            actual: None,
+            met: evidence.eligible,
+        });
+    }
+    if let Some(prerequisite) = rule.prerequisite {
+        out.push(Requirement {
+            kind: RequirementKind::Prerequisite,
+            required: prerequisite.label().to_owned(),
+            actual: evidence.prerequisite_held.map(|l| l.label().to_owned()),
+            met: evidence.prerequisite_held.is_some_and(|held| held >= prerequisite),
+        });
+    }
+    if rule.online_hours > Decimal::ZERO {
+        out.push(at_least(RequirementKind::OnlineHours, rule.online_hours, evidence.online_hours));
+    }
+    if rule.offline_hours > Decimal::ZERO {
+        out.push(at_least(RequirementKind::OfflineHours, rule.offline_hours, evidence.offline_hours));
+    }
+    if rule.exam_id.is_some() {
+        let minimum = rule.min_score.unwrap_or(Decimal::ZERO);
+        out.push(Requirement {
+            kind: RequirementKind::Exam,
+            required: minimum.normalize().to_string(),
+            actual: evidence.exam_score.map(|s| s.normalize().to_string()),
+            met: evidence.exam_score.is_some_and(|s| s >= minimum),
+        });
+    }
+    if rule.practice_counseling_hours > Decimal::ZERO {
+        out.push(at_least(
+            RequirementKind::PracticeCounselingHours,
+            rule.practice_counseling_hours,
+            evidence.counseling_hours,
+        ));
+    }
+    if rule.practice_mh_lessons > 0 {
+        out.push(at_least(
+            RequirementKind::PracticeMhLessons,
+            Decimal::from(rule.practice_mh_lessons),
+            Decimal::from(evidence.mh_lessons),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Issuance;
+
+    fn b_rule() -> LevelRule {
+        LevelRule {
+            level: Level::B,
+            online_hours: Decimal::from(20),
+            offline_hours: Decimal::from(8),
+            exam_id: Some(7),
+            min_score: Some(Decimal::from(60)),
+            prerequisite: Some(Level::C),
+            practice_counseling_hours: Decimal::ZERO,
+            practice_mh_lessons: 0,
+            eligible_roles: Vec::new(),
+            validity_years: 5,
+            renewal_hours: Decimal::ZERO,
+            issuance: Issuance::Review,
+        }
+    }
+
+    #[test]
+    fn each_requirement_shows_its_numbers_and_whether_it_is_met() {
+        let evidence = Evidence {
+            eligible: true,
+            prerequisite_held: Some(Level::C),
+            online_hours: Decimal::new(125, 1),
+            offline_hours: Decimal::from(8),
+            exam_score: Some(Decimal::from(59)),
+            ..Evidence::default()
+        };
+        let got = requirements(&b_rule(), &evidence);
+        let summary: Vec<(&str, &str, Option<&str>, bool)> =
+            got.iter().map(|r| (r.kind.as_str(), r.required.as_str(), r.actual.as_deref(), r.met)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("prerequisite", "C", Some("C"), true),
+                ("online_hours", "20", Some("12.5"), false),
+                ("offline_hours", "8", Some("8"), true),
+                ("exam", "60", Some("59"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_higher_level_held_satisfies_a_prerequisite_and_no_pass_is_null() {
+        let evidence = Evidence { prerequisite_held: Some(Level::A), ..Evidence::default() };
+        let got = requirements(&b_rule(), &evidence);
+        assert!(got[0].met);
+        assert_eq!(got[3].actual, None);
+        assert!(!got[3].met);
+    }
+}

@@ -1,0 +1,175 @@
+use chrono::{DateTime, Datelike, Utc};
+use credit::{Category, Entry};
+use futures_util::future::BoxFuture;
+use kernel::{AnyConnection, Error, Result, Text};
+use rand::Rng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, Set,
+};
+
+use super::progress::{Assessment, assess};
+use super::rule_sets::{RuleSet, in_force};
+use crate::domain::{Issuance, certificate_number, china_today, expiry_date};
+use crate::entity::{certificate, serial};
+
+/// The ledger's [`credit::AfterPost`] callback: after any entry except a certificate's own,
+/// issues every automatic level the teacher now meets, in the poster's transaction, so the
+/// certificate exists the moment the last requirement does (and rolls back with it).
+pub fn after_ledger_post<'a>(conn: AnyConnection<'a>, now: DateTime<Utc>, entry: &'a Entry) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        if entry.category == Category::Certificate {
+            return Ok(());
+        }
+        let Some(rules) = in_force(&conn).await? else { return Ok(()) };
+        issue_automatic(&conn, now, entry.teacher_id, &rules).await
+    })
+}
+
+/// Issues automatic levels one after another (C, then B if C was all B lacked, …) until none is
+/// due. The caller holds the teacher's chain lock.
+async fn issue_automatic(txn: &impl ConnectionTrait, now: DateTime<Utc>, teacher_id: i64, rules: &RuleSet) -> Result<()> {
+    loop {
+        let assessments = assess(txn, china_today(now), teacher_id, rules).await?;
+        let due = assessments
+            .into_iter()
+            .find(|a| a.rule.issuance == Issuance::Automatic && !a.ever_revoked && a.issuable());
+        let Some(due) = due else { return Ok(()) };
+        issue(txn, now, teacher_id, rules, &due, Issued::Automatically).await?;
+    }
+}
+
+/// Why a certificate is being issued; recorded on it.
+pub(crate) enum Issued<'a> {
+    Automatically,
+    OnApplication(i64),
+    AsRenewalOf(&'a certificate::Model),
+}
+
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// 20 characters of a 32-letter alphabet without look-alikes: 100 bits, unguessable, and easy
+/// to type from a printout.
+fn verification_code() -> String {
+    let mut rng = rand::rng();
+    (0..20).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
+}
+
+/// The next serial of a level in a year. The counter row is incremented inside the issuing
+/// transaction, so concurrent issuances wait for each other and a rollback leaves no gap.
+async fn next_serial(txn: &impl ConnectionTrait, level: &str, year: i32) -> Result<i32> {
+    serial::Entity::insert(serial::ActiveModel { level: Set(level.to_owned()), year: Set(year), last: Set(0) })
+        .on_conflict_do_nothing_on([serial::Column::Level, serial::Column::Year])
+        .exec(txn)
+        .await?;
+    serial::Entity::update_many()
+        .col_expr(serial::Column::Last, Expr::col(serial::Column::Last).add(1))
+        .filter(serial::Column::Level.eq(level))
+        .filter(serial::Column::Year.eq(year))
+        .exec(txn)
+        .await?;
+    let row = serial::Entity::find_by_id((level.to_owned(), year))
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::Unexpected(anyhow::anyhow!("certificate serial row vanished")))?;
+    Ok(row.last)
+}
+
+/// Issues one certificate: number, code, dates, the `certificate` ledger entry and the mail,
+/// all in the caller's transaction (which holds the teacher's chain lock).
+pub(crate) async fn issue(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    teacher_id: i64,
+    rules: &RuleSet,
+    assessment: &Assessment,
+    why: Issued<'_>,
+) -> Result<certificate::Model> {
+    let today = china_today(now);
+    let level = assessment.rule.level;
+    let generation = certificate::Entity::find()
+        .filter(certificate::Column::TeacherId.eq(teacher_id))
+        .filter(certificate::Column::Level.eq(level.as_str()))
+        .count(txn)
+        .await?;
+    let serial = next_serial(txn, level.as_str(), today.year()).await?;
+    let prefecture = directory::prefecture(txn).await?;
+    let expires_on = match &why {
+        Issued::AsRenewalOf(old) => {
+            expiry_date(old.expires_on.succ_opt().unwrap_or(old.expires_on), assessment.rule.validity_years)
+        }
+        _ => expiry_date(today, assessment.rule.validity_years),
+    };
+    let number = certificate_number(&prefecture.code, today, level, serial);
+    let saved = certificate::ActiveModel {
+        number: Set(number.clone()),
+        teacher_id: Set(teacher_id),
+        org_path: Set(directory::teacher_scope_path(txn, teacher_id).await?),
+        level: Set(level.as_str().to_owned()),
+        year: Set(today.year()),
+        serial: Set(serial),
+        generation: Set(i32::try_from(generation).unwrap_or(i32::MAX)),
+        verification_code: Set(verification_code()),
+        issued_on: Set(today),
+        expires_on: Set(expires_on),
+        hours_tenths: Set(kernel::to_tenths(assessment.hours_counted)),
+        rule_set_id: Set(rules.id),
+        rule_set_version: Set(rules.version),
+        ledger_entry_id: Set(None),
+        renews_certificate_id: Set(match &why {
+            Issued::AsRenewalOf(old) => Some(old.id),
+            _ => None,
+        }),
+        application_id: Set(match why {
+            Issued::OnApplication(id) => Some(id),
+            _ => None,
+        }),
+        revoked_on: Set(None),
+        revoked_by: Set(None),
+        revoke_reason: Set(None),
+        expiry_notice_sent: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(Error::on_unique(
+        "certificate_already_issued",
+        Text::fixed("该等级证书刚刚已颁发", "this level's certificate was just issued"),
+    ))?;
+    let posted = credit::post(
+        txn,
+        now,
+        credit::NewEntry {
+            teacher_id,
+            category: Category::Certificate,
+            hours: rust_decimal::Decimal::ZERO,
+            occurred_on: today,
+            source_kind: "certificate".to_owned(),
+            source_id: saved.id.to_string(),
+            description: format!("心理健康教育 {} 级资格证书 {number}", level.label()),
+            recorded_by: None,
+            reverses_entry_id: None,
+        },
+    )
+    .await?;
+    let mut active: certificate::ActiveModel = saved.into();
+    active.ledger_entry_id = Set(Some(posted.entry.id));
+    let saved = active.update(txn).await?;
+    if let Some(contact) = directory::teacher_contact(txn, teacher_id).await? {
+        let mail = notify::Mail::CertificateIssued {
+            name: contact.name,
+            level: level.label().to_owned(),
+            number: saved.number.clone(),
+            path: format!("/verify/{}", saved.verification_code),
+        };
+        let envelope = notify::Envelope {
+            to: contact.email,
+            english: contact.english,
+            mail,
+            dedup_key: Some(format!("certificate:{}", saved.id)),
+        };
+        notify::enqueue(txn, now, envelope).await?;
+    }
+    Ok(saved)
+}
