@@ -123,8 +123,13 @@ impl MigrationTrait for Migration {
             .await?;
         unique(manager, Certificate::Table, "ux_certificate_number", [Certificate::Number]).await?;
         unique(manager, Certificate::Table, "ux_certificate_code", [Certificate::VerificationCode]).await?;
-        unique(manager, Certificate::Table, "ux_certificate_serial", [Certificate::Level, Certificate::Year, Certificate::Serial])
-            .await?;
+        unique(
+            manager,
+            Certificate::Table,
+            "ux_certificate_serial",
+            [Certificate::Level, Certificate::Year, Certificate::Serial],
+        )
+        .await?;
         unique(
             manager,
             Certificate::Table,

@@ -32,7 +32,8 @@ struct QuestionRow {
 /// the rule set (only when none exists). Returns how many exams were added.
 pub async fn load(db: &DatabaseConnection, system: &Actor, org_unit_id: i64) -> anyhow::Result<u64> {
     let data: Data = serde_json::from_str(QUALIFICATION).context("qualification.json is malformed")?;
-    let existing = exams::list_exams(db, system, PageRequest::parse(None, Some(200))?).await.map_err(describe)?;
+    let existing =
+        exams::list_exams(db, system, PageRequest::parse(None, Some(200))?).await.map_err(describe)?;
     let now = Utc::now();
     let mut exam_ids = std::collections::HashMap::new();
     let mut added = 0;
@@ -68,12 +69,18 @@ pub async fn load(db: &DatabaseConnection, system: &Actor, org_unit_id: i64) -> 
         let key = level["level"].as_str().unwrap_or_default().to_owned();
         level["exam_id"] = exam_ids.get(&key).copied().into();
     }
-    let input: certification::NewRuleSet = serde_json::from_value(rule_set).context("rule set is malformed")?;
+    let input: certification::NewRuleSet =
+        serde_json::from_value(rule_set).context("rule set is malformed")?;
     certification::install_default(db, now, input).await.map_err(describe)?;
     Ok(added)
 }
 
-async fn create_bank(db: &DatabaseConnection, system: &Actor, org_unit_id: i64, data: &Data) -> anyhow::Result<i64> {
+async fn create_bank(
+    db: &DatabaseConnection,
+    system: &Actor,
+    org_unit_id: i64,
+    data: &Data,
+) -> anyhow::Result<i64> {
     let now = Utc::now();
     let bank = exams::NewBank { name: data.bank.clone(), org_unit_id };
     let bank = exams::create_bank(db, now, system, bank).await.map_err(describe)?;

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod certification;
 mod claims;
 mod credits;
 mod directory;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, json_of, spawn_seeded_app};
 
 /// A 3-hour session starting ten minutes from now, owned by 恩施市, worth 3 hours.
-async fn session(app: &TestApp, token: &str) -> i64 {
+pub async fn session(app: &TestApp, token: &str) -> i64 {
     let admin = app.token("admin").await;
     let county = app.org_unit_id(&admin, "ES-ESS").await;
     let start = app.clock.now() + Duration::minutes(10);
@@ -21,13 +21,13 @@ async fn session(app: &TestApp, token: &str) -> i64 {
     json_of(response).await["id"].as_i64().unwrap()
 }
 
-async fn code(app: &TestApp, trainer: &str, id: i64) -> String {
+pub async fn code(app: &TestApp, trainer: &str, id: i64) -> String {
     let shown = json_of(app.get(trainer, &format!("/api/v1/sessions/{id}/sign-in-code")).await).await;
     assert!(shown["qr_payload"].as_str().unwrap().contains(shown["code"].as_str().unwrap()));
     shown["code"].as_str().unwrap().to_owned()
 }
 
-async fn scan(app: &TestApp, teacher: &str, id: i64, way: &str, code: &str) -> reqwest::Response {
+pub async fn scan(app: &TestApp, teacher: &str, id: i64, way: &str, code: &str) -> reqwest::Response {
     app.post(teacher, &format!("/api/v1/sessions/{id}/{way}"), json!({"code": code})).await
 }
 

@@ -11,7 +11,7 @@ mod service;
 
 pub use domain::{Category, ClaimStatus, CreditPolicy, Cycle, TrainingForm};
 pub use ledger::{
-    AfterPost, ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, after_post, import_history, lock_chain, live_entry_of_source_prefix, post,
-    verify_chain,
+    AfterPost, ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, after_post, import_history,
+    live_entry_of_source_prefix, lock_chain, post, verify_chain,
 };
 pub use service::*;

@@ -75,7 +75,8 @@ impl Settings {
             Some(secret) => SecretString::from(secret),
             None => development_secret(&data_dir)?,
         };
-        let signing_key_dir = var("QUALIFY_SIGNING_KEY_DIR").map_or_else(|| data_dir.join("keys"), PathBuf::from);
+        let signing_key_dir =
+            var("QUALIFY_SIGNING_KEY_DIR").map_or_else(|| data_dir.join("keys"), PathBuf::from);
         let public_url = var("QUALIFY_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {

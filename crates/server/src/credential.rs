@@ -33,7 +33,9 @@ pub struct CredentialKeys {
 
 impl std::fmt::Debug for CredentialKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CredentialKeys").field("kids", &self.keys.iter().map(|k| &k.kid).collect::<Vec<_>>()).finish()
+        f.debug_struct("CredentialKeys")
+            .field("kids", &self.keys.iter().map(|k| &k.kid).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -79,11 +81,17 @@ impl CredentialKeys {
         let keys = key_files(dir)?
             .into_iter()
             .map(|path| {
-                let pem = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                let key = SigningKey::from_pkcs8_pem(&pem).with_context(|| format!("{} is not an Ed25519 key", path.display()))?;
+                let pem = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let key = SigningKey::from_pkcs8_pem(&pem)
+                    .with_context(|| format!("{} is not an Ed25519 key", path.display()))?;
                 let der = key.to_pkcs8_der().context("cannot encode the signing key")?;
                 let kid = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                Ok(KeyPair { kid, encoding: EncodingKey::from_ed_der(der.as_bytes()), public: key.verifying_key().to_bytes() })
+                Ok(KeyPair {
+                    kid,
+                    encoding: EncodingKey::from_ed_der(der.as_bytes()),
+                    public: key.verifying_key().to_bytes(),
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self { keys })
@@ -114,7 +122,12 @@ impl CredentialKeys {
     /// The certificate as an Open Badges 3.0 `AchievementCredential` in the JWT encoding of the
     /// VC data model: registered claims (`iss`, `sub`, `jti`, `nbf`, `exp`) plus the credential
     /// under `vc`, every claim of the printed certificate included.
-    pub fn credential(&self, cert: &Certificate, public_url: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+    pub fn credential(
+        &self,
+        cert: &Certificate,
+        public_url: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
         let credential_id = format!("{public_url}/api/v1/certificates/{}/credential", cert.id);
         let verify_url = format!("{public_url}{}", cert.verify_path);
         let level = cert.level.label();

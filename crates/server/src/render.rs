@@ -64,20 +64,29 @@ fn failed(error: impl std::fmt::Display) -> ApiError {
 
 /// A URL as an inline SVG QR code (without the XML prolog, so it can sit inside HTML).
 fn qr_svg(url: &str) -> Result<String, ApiError> {
-    let svg = QrCode::new(url.as_bytes()).map_err(failed)?.render::<svg::Color>().min_dimensions(120, 120).build();
+    let svg =
+        QrCode::new(url.as_bytes()).map_err(failed)?.render::<svg::Color>().min_dimensions(120, 120).build();
     Ok(svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]).to_owned())
 }
 
 /// A certificate as a print-ready A4 page: holder, level, number, dates, issuer, hours, the
 /// rule-set version, and the verification URL as text and QR code.
-pub fn certificate_html(c: &certification::Certificate, verify_url: &str, english: bool) -> Result<String, ApiError> {
+pub fn certificate_html(
+    c: &certification::Certificate,
+    verify_url: &str,
+    english: bool,
+) -> Result<String, ApiError> {
     let qr = qr_svg(verify_url)?;
     let level = c.level.label();
     let (lang, title, body, number_l, valid_l, hours_l, rules_l, issuer_l, hint, code_l) = if english {
         (
             "en",
             "Mental-Health-Education Qualification Certificate".to_owned(),
-            format!("{} of {} holds the level {level} qualification in mental-health education for primary and secondary school teachers.", escape(&c.teacher_name), escape(&c.school_name)),
+            format!(
+                "{} of {} holds the level {level} qualification in mental-health education for primary and secondary school teachers.",
+                escape(&c.teacher_name),
+                escape(&c.school_name)
+            ),
             "Certificate no.",
             "Valid",
             "Hours counted",
@@ -90,7 +99,11 @@ pub fn certificate_html(c: &certification::Certificate, verify_url: &str, englis
         (
             "zh-CN",
             "中小学教师心理健康教育资格证书".to_owned(),
-            format!("{}（{}）经考核，具备中小学教师心理健康教育 {level} 级资格。", escape(&c.teacher_name), escape(&c.school_name)),
+            format!(
+                "{}（{}）经考核，具备中小学教师心理健康教育 {level} 级资格。",
+                escape(&c.teacher_name),
+                escape(&c.school_name)
+            ),
             "证书编号",
             "有效期",
             "认定学时",

@@ -14,10 +14,7 @@ pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
 /// The last day a certificate issued on `issued_on` is valid: the day before the same date
 /// `years` later.
 pub fn expiry_date(issued_on: NaiveDate, years: u32) -> NaiveDate {
-    issued_on
-        .checked_add_months(Months::new(years * 12))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MAX)
+    issued_on.checked_add_months(Months::new(years * 12)).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
 /// Status on `day`: revoked from the day of revocation, expired after the last valid day.

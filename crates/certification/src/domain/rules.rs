@@ -18,8 +18,13 @@ string_enum! {
 }
 
 /// The MH and management roles whose share at ≥B the plan sets a target for.
-pub const TARGET_GROUP: [MhRole; 5] =
-    [MhRole::MhFulltime, MhRole::MhParttime, MhRole::HeadTeacher, MhRole::SchoolLeader, MhRole::MiddleManager];
+pub const TARGET_GROUP: [MhRole; 5] = [
+    MhRole::MhFulltime,
+    MhRole::MhParttime,
+    MhRole::HeadTeacher,
+    MhRole::SchoolLeader,
+    MhRole::MiddleManager,
+];
 
 /// What one level asks for. Hours are decimal strings with at most one place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,7 +107,10 @@ pub fn check_rules(levels: &[LevelRule], targets: &Targets) -> Violations {
                 "levels".to_owned(),
                 "levels_incomplete",
                 &format!("C、B、A 每级须且只须定义一次（{} 级出现 {count} 次）", level.label()),
-                &format!("each of C, B and A must be defined exactly once (level {} appears {count} times)", level.label()),
+                &format!(
+                    "each of C, B and A must be defined exactly once (level {} appears {count} times)",
+                    level.label()
+                ),
             ));
         }
     }
@@ -114,7 +122,11 @@ pub fn check_rules(levels: &[LevelRule], targets: &Targets) -> Violations {
                 field("prerequisite"),
                 "prerequisite_mismatch",
                 &format!("{} 级的前置等级须为 {wanted}", rule.level.label()),
-                &format!("level {} must require {}", rule.level.label(), rule.level.below().map_or("no level", Level::label)),
+                &format!(
+                    "level {} must require {}",
+                    rule.level.label(),
+                    rule.level.below().map_or("no level", Level::label)
+                ),
             ));
         }
         for (name, value) in [
@@ -124,17 +136,37 @@ pub fn check_rules(levels: &[LevelRule], targets: &Targets) -> Violations {
             ("renewal_hours", rule.renewal_hours),
         ] {
             if !hours_ok(value) {
-                v.push(invalid(field(name), "out_of_range", "学时须在 0 到 1000 之间，最多一位小数", "hours must be 0 to 1000 with at most one decimal place"));
+                v.push(invalid(
+                    field(name),
+                    "out_of_range",
+                    "学时须在 0 到 1000 之间，最多一位小数",
+                    "hours must be 0 to 1000 with at most one decimal place",
+                ));
             }
         }
         if rule.min_score.is_some() && rule.exam_id.is_none() {
-            v.push(invalid(field("min_score"), "min_score_without_exam", "设置最低分须同时指定考试", "a minimum score needs an exam"));
+            v.push(invalid(
+                field("min_score"),
+                "min_score_without_exam",
+                "设置最低分须同时指定考试",
+                "a minimum score needs an exam",
+            ));
         }
         if rule.min_score.is_some_and(|s| s < Decimal::ZERO || s > Decimal::from(1000)) {
-            v.push(invalid(field("min_score"), "out_of_range", "最低分须在 0 到 1000 之间", "the minimum score must be 0 to 1000"));
+            v.push(invalid(
+                field("min_score"),
+                "out_of_range",
+                "最低分须在 0 到 1000 之间",
+                "the minimum score must be 0 to 1000",
+            ));
         }
         if !(1..=20).contains(&rule.validity_years) {
-            v.push(invalid(field("validity_years"), "out_of_range", "有效期须为 1 到 20 年", "validity must be 1 to 20 years"));
+            v.push(invalid(
+                field("validity_years"),
+                "out_of_range",
+                "有效期须为 1 到 20 年",
+                "validity must be 1 to 20 years",
+            ));
         }
         let below = rule.level.below().and_then(|b| levels.iter().find(|r| r.level == b));
         if let Some(below) = below
@@ -152,7 +184,12 @@ pub fn check_rules(levels: &[LevelRule], targets: &Targets) -> Violations {
     }
     for (name, share) in [("targets.c_share", targets.c_share), ("targets.b_share", targets.b_share)] {
         if share <= Decimal::ZERO || share > Decimal::ONE {
-            v.push(invalid(name.to_owned(), "out_of_range", "比例须大于 0、不超过 1", "a share must be above 0 and at most 1"));
+            v.push(invalid(
+                name.to_owned(),
+                "out_of_range",
+                "比例须大于 0、不超过 1",
+                "a share must be above 0 and at most 1",
+            ));
         }
     }
     v
@@ -209,9 +246,14 @@ mod tests {
 
     #[test]
     fn a_missing_or_doubled_level_is_refused() {
-        assert_eq!(codes(&[rule(Level::C), rule(Level::B)]), vec![("levels".to_owned(), "levels_incomplete")]);
-        assert!(codes(&[rule(Level::C), rule(Level::C), rule(Level::B), rule(Level::A)])
-            .contains(&("levels".to_owned(), "levels_incomplete")));
+        assert_eq!(
+            codes(&[rule(Level::C), rule(Level::B)]),
+            vec![("levels".to_owned(), "levels_incomplete")]
+        );
+        assert!(
+            codes(&[rule(Level::C), rule(Level::C), rule(Level::B), rule(Level::A)])
+                .contains(&("levels".to_owned(), "levels_incomplete"))
+        );
     }
 
     #[test]

@@ -78,7 +78,11 @@ pub async fn submit_application(
 ) -> Result<Application> {
     let teacher_id = actor.teacher()?;
     if input.note.chars().count() > 1000 {
-        return Err(Error::invalid("note", "invalid_length", Text::fixed("说明最多 1000 字", "the note is at most 1000 characters")));
+        return Err(Error::invalid(
+            "note",
+            "invalid_length",
+            Text::fixed("说明最多 1000 字", "the note is at most 1000 characters"),
+        ));
     }
     let txn = kernel::begin_write(db).await?;
     let rules = require_in_force(&txn).await?;
@@ -93,7 +97,11 @@ pub async fn submit_application(
         .one(&txn)
         .await?;
     if pending.is_some() {
-        return Err(conflict("application_pending", "该等级已有待审核的申请", "an application for this level is pending"));
+        return Err(conflict(
+            "application_pending",
+            "该等级已有待审核的申请",
+            "an application for this level is pending",
+        ));
     }
     let saved = application::ActiveModel {
         teacher_id: Set(teacher_id),
@@ -165,7 +173,11 @@ pub async fn approve_application(
         .find(|a| a.rule.level == level)
         .ok_or(Error::NotFound)?;
     if assessment.progress.held {
-        return Err(conflict("level_held", "申请人已持有该等级证书", "the applicant already holds this level"));
+        return Err(conflict(
+            "level_held",
+            "申请人已持有该等级证书",
+            "the applicant already holds this level",
+        ));
     }
     if !assessment.progress.missing.is_empty() {
         let errors = assessment
@@ -187,7 +199,8 @@ pub async fn approve_application(
             .collect();
         return Err(Error::Invalid(errors));
     }
-    let certificate = issue(&txn, now, found.teacher_id, &rules, &assessment, Issued::OnApplication(found.id)).await?;
+    let certificate =
+        issue(&txn, now, found.teacher_id, &rules, &assessment, Issued::OnApplication(found.id)).await?;
     let mut active: application::ActiveModel = found.into();
     active.status = Set(ApplicationStatus::Approved.as_str().to_owned());
     active.decided_by = Set(Some(actor.account_id));

@@ -93,7 +93,11 @@ pub struct Revocation {
     pub reason: String,
 }
 
-async fn views(db: &impl ConnectionTrait, today: NaiveDate, models: Vec<certificate::Model>) -> Result<Vec<Certificate>> {
+async fn views(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    models: Vec<certificate::Model>,
+) -> Result<Vec<Certificate>> {
     let ids: Vec<i64> = models.iter().map(|m| m.teacher_id).collect();
     let teachers: std::collections::HashMap<i64, directory::Teacher> =
         directory::teachers_by_ids(db, &ids).await?.into_iter().map(|t| (t.id, t)).collect();
@@ -125,7 +129,11 @@ async fn views(db: &impl ConnectionTrait, today: NaiveDate, models: Vec<certific
         .collect())
 }
 
-async fn view_one(db: &impl ConnectionTrait, today: NaiveDate, model: certificate::Model) -> Result<Certificate> {
+async fn view_one(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+    model: certificate::Model,
+) -> Result<Certificate> {
     views(db, today, vec![model]).await?.into_iter().next().ok_or(Error::NotFound)
 }
 
@@ -159,7 +167,9 @@ pub async fn certificates(
         Some(CertificateStatus::Active) => {
             condition.add(not_revoked.clone()).add(certificate::Column::ExpiresOn.gte(today))
         }
-        Some(CertificateStatus::Expired) => condition.add(not_revoked.clone()).add(certificate::Column::ExpiresOn.lt(today)),
+        Some(CertificateStatus::Expired) => {
+            condition.add(not_revoked.clone()).add(certificate::Column::ExpiresOn.lt(today))
+        }
         Some(CertificateStatus::Revoked) => condition.add(certificate::Column::RevokedOn.lte(today)),
         None => condition,
     };
@@ -176,7 +186,12 @@ pub async fn certificates(
 }
 
 /// One certificate the caller may see (its holder, or staff reading credits in scope).
-async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64, permission: Permission) -> Result<certificate::Model> {
+async fn visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    permission: Permission,
+) -> Result<certificate::Model> {
     let found = certificate::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     if actor.person_id() == Some(found.teacher_id) && permission == Permission::ReadCredits {
         return Ok(found);
@@ -186,7 +201,12 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64, permission: 
 }
 
 /// One certificate: its holder, or staff who read credits in scope.
-pub async fn certificate(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor, id: i64) -> Result<Certificate> {
+pub async fn certificate(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+) -> Result<Certificate> {
     let found = visible(db, actor, id, Permission::ReadCredits).await?;
     view_one(db, china_today(now), found).await
 }
@@ -216,8 +236,15 @@ pub async fn revoke(
     active.revoked_by = Set(Some(actor.account_id));
     active.revoke_reason = Set(Some(reason.clone()));
     let saved = active.update(&txn).await?;
-    credit::record_audit(&txn, actor, Some(teacher_id), "certificate_revoked", &format!("{number}: {reason}"), now)
-        .await?;
+    credit::record_audit(
+        &txn,
+        actor,
+        Some(teacher_id),
+        "certificate_revoked",
+        &format!("{number}: {reason}"),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     view_one(db, today, saved).await
 }
@@ -225,7 +252,12 @@ pub async fn revoke(
 /// Renews a certificate within 90 days of its expiry (or after it) when the hours the rule set
 /// asks for were earned in its validity window: a new certificate, valid from the day after the
 /// old one ends, pointing back at it.
-pub async fn renew(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor, id: i64) -> Result<Certificate> {
+pub async fn renew(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+) -> Result<Certificate> {
     let today = china_today(now);
     let txn = kernel::begin_write(db).await?;
     let found = certificate::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
@@ -233,12 +265,23 @@ pub async fn renew(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor, i
         actor.authorize(Permission::ManageCertification, &found.org_path)?;
     }
     credit::lock_chain(&txn, found.teacher_id).await?;
-    let conflict = |code: &'static str, zh: &'static str, en: &'static str| Error::Conflict { code, detail: Text::fixed(zh, en) };
+    let conflict = |code: &'static str, zh: &'static str, en: &'static str| Error::Conflict {
+        code,
+        detail: Text::fixed(zh, en),
+    };
     if found.revoked_on.is_some() {
-        return Err(conflict("certificate_revoked", "已撤销的证书不能续期", "a revoked certificate cannot be renewed"));
+        return Err(conflict(
+            "certificate_revoked",
+            "已撤销的证书不能续期",
+            "a revoked certificate cannot be renewed",
+        ));
     }
     if (found.expires_on - today).num_days() >= EXPIRING_WITHIN_DAYS {
-        return Err(conflict("not_due_for_renewal", "证书到期前 90 天内方可续期", "renewal opens 90 days before expiry"));
+        return Err(conflict(
+            "not_due_for_renewal",
+            "证书到期前 90 天内方可续期",
+            "renewal opens 90 days before expiry",
+        ));
     }
     let renewed = certificate::Entity::find()
         .filter(certificate::Column::RenewsCertificateId.eq(found.id))
@@ -318,8 +361,10 @@ pub async fn enqueue_expiry_notices(db: &DatabaseConnection, now: DateTime<Utc>)
         .await?;
     let mut queued = 0;
     for cert in due {
-        let renewed =
-            certificate::Entity::find().filter(certificate::Column::RenewsCertificateId.eq(cert.id)).one(&txn).await?;
+        let renewed = certificate::Entity::find()
+            .filter(certificate::Column::RenewsCertificateId.eq(cert.id))
+            .one(&txn)
+            .await?;
         if renewed.is_none()
             && let Some(contact) = directory::teacher_contact(&txn, cert.teacher_id).await?
         {

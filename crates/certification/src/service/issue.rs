@@ -16,7 +16,11 @@ use crate::entity::{certificate, serial};
 /// The ledger's [`credit::AfterPost`] callback: after any entry except a certificate's own,
 /// issues every automatic level the teacher now meets, in the poster's transaction, so the
 /// certificate exists the moment the last requirement does (and rolls back with it).
-pub fn after_ledger_post<'a>(conn: AnyConnection<'a>, now: DateTime<Utc>, entry: &'a Entry) -> BoxFuture<'a, Result<()>> {
+pub fn after_ledger_post<'a>(
+    conn: AnyConnection<'a>,
+    now: DateTime<Utc>,
+    entry: &'a Entry,
+) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         if entry.category == Category::Certificate {
             return Ok(());
@@ -28,7 +32,12 @@ pub fn after_ledger_post<'a>(conn: AnyConnection<'a>, now: DateTime<Utc>, entry:
 
 /// Issues automatic levels one after another (C, then B if C was all B lacked, …) until none is
 /// due. The caller holds the teacher's chain lock.
-async fn issue_automatic(txn: &impl ConnectionTrait, now: DateTime<Utc>, teacher_id: i64, rules: &RuleSet) -> Result<()> {
+async fn issue_automatic(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    teacher_id: i64,
+    rules: &RuleSet,
+) -> Result<()> {
     loop {
         let assessments = assess(txn, china_today(now), teacher_id, rules).await?;
         let due = assessments
@@ -58,10 +67,14 @@ fn verification_code() -> String {
 /// The next serial of a level in a year. The counter row is incremented inside the issuing
 /// transaction, so concurrent issuances wait for each other and a rollback leaves no gap.
 async fn next_serial(txn: &impl ConnectionTrait, level: &str, year: i32) -> Result<i32> {
-    serial::Entity::insert(serial::ActiveModel { level: Set(level.to_owned()), year: Set(year), last: Set(0) })
-        .on_conflict_do_nothing_on([serial::Column::Level, serial::Column::Year])
-        .exec(txn)
-        .await?;
+    serial::Entity::insert(serial::ActiveModel {
+        level: Set(level.to_owned()),
+        year: Set(year),
+        last: Set(0),
+    })
+    .on_conflict_do_nothing_on([serial::Column::Level, serial::Column::Year])
+    .exec(txn)
+    .await?;
     serial::Entity::update_many()
         .col_expr(serial::Column::Last, Expr::col(serial::Column::Last).add(1))
         .filter(serial::Column::Level.eq(level))

@@ -12,10 +12,12 @@ pub use applications::{
     submit_application,
 };
 pub use certificates::{
-    Certificate, CertificateFilter, PublicCertificate, Revocation, certificate, certificates, enqueue_expiry_notices,
-    renew, revoke, verify,
+    Certificate, CertificateFilter, PublicCertificate, Revocation, certificate, certificates,
+    enqueue_expiry_notices, renew, revoke, verify,
 };
 pub use issue::after_ledger_post;
-pub use progress::{LevelProgress, Qualification, my_qualification, teacher_qualification};
+pub use progress::{LevelProgress, Qualification, my_qualification, next_level, teacher_qualification};
 pub use report::{QualificationReport, UnitQualification, qualification_report};
-pub use rule_sets::{NewRuleSet, RuleSet, activate_rule_set, create_rule_set, install_default, list_rule_sets};
+pub use rule_sets::{
+    NewRuleSet, RuleSet, activate_rule_set, create_rule_set, install_default, list_rule_sets,
+};

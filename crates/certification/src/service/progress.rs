@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::rule_sets::{RuleSet, require_in_force};
 use crate::domain::{
-    CertificateStatus, Evidence, Issuance, LevelRule, Requirement, RequirementKind, china_today, requirements,
-    status_on,
+    CertificateStatus, Evidence, Issuance, LevelRule, Requirement, RequirementKind, china_today,
+    requirements, status_on,
 };
 use crate::entity::certificate;
 
@@ -98,7 +98,9 @@ pub(crate) async fn assess(
         let after_entry_id = rule.prerequisite.and_then(|p| latest.get(&p)).and_then(|c| c.ledger_entry_id);
         let window = EntryWindow { after_entry_id, ..EntryWindow::default() };
         let hours = credit::hours_by_category(db, teacher_id, &window).await?;
-        let sum = |categories: &[Category]| categories.iter().filter_map(|c| hours.get(c)).copied().sum::<Decimal>();
+        let sum = |categories: &[Category]| {
+            categories.iter().filter_map(|c| hours.get(c)).copied().sum::<Decimal>()
+        };
         let exam_score = match rule.exam_id {
             Some(exam) => exams::best_pass_score(db, teacher_id, exam).await?,
             None => None,
@@ -117,11 +119,12 @@ pub(crate) async fn assess(
         let last = latest.get(&rule.level);
         let last_status = last.map(|c| status(c));
         let held = last_status == Some(CertificateStatus::Active);
-        let expiring = held
-            && last.is_some_and(|c| (c.expires_on - today).num_days() < EXPIRING_WITHIN_DAYS);
+        let expiring = held && last.is_some_and(|c| (c.expires_on - today).num_days() < EXPIRING_WITHIN_DAYS);
         out.push(Assessment {
             hours_counted: evidence.online_hours + evidence.offline_hours,
-            ever_revoked: certificates.iter().any(|c| c.level == rule.level.as_str() && c.revoked_on.is_some()),
+            ever_revoked: certificates
+                .iter()
+                .any(|c| c.level == rule.level.as_str() && c.revoked_on.is_some()),
             progress: LevelProgress {
                 level: rule.level,
                 held,
@@ -139,14 +142,35 @@ pub(crate) async fn assess(
     Ok(out)
 }
 
-async fn qualification_of(db: &DatabaseConnection, now: DateTime<Utc>, teacher_id: i64) -> Result<Qualification> {
+/// The lowest level the teacher does not hold, with what it still needs: the dashboard's
+/// "next step". `None` when no rule set is in force or every level is held.
+pub async fn next_level(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    teacher_id: i64,
+) -> Result<Option<LevelProgress>> {
+    let Some(rules) = super::rule_sets::in_force(db).await? else { return Ok(None) };
+    let levels = assess(db, china_today(now), teacher_id, &rules).await?;
+    Ok(levels.into_iter().map(|a| a.progress).find(|p| !p.held))
+}
+
+async fn qualification_of(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    teacher_id: i64,
+) -> Result<Qualification> {
     let rules = require_in_force(db).await?;
-    let levels = assess(db, china_today(now), teacher_id, &rules).await?.into_iter().map(|a| a.progress).collect();
+    let levels =
+        assess(db, china_today(now), teacher_id, &rules).await?.into_iter().map(|a| a.progress).collect();
     Ok(Qualification { teacher_id, rule_set_version: rules.version, levels })
 }
 
 /// What stands between the signed-in teacher and each level.
-pub async fn my_qualification(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Qualification> {
+pub async fn my_qualification(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<Qualification> {
     qualification_of(db, now, actor.teacher()?).await
 }
 

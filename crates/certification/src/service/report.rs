@@ -103,7 +103,11 @@ impl Tally {
 }
 
 fn share(part: u32, whole: u32) -> Decimal {
-    if whole == 0 { Decimal::ZERO } else { (Decimal::from(part) / Decimal::from(whole)).round_dp(4).normalize() }
+    if whole == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(part) / Decimal::from(whole)).round_dp(4).normalize()
+    }
 }
 
 /// How many more holders `whole × target` (rounded up) asks for.
@@ -150,7 +154,8 @@ pub async fn qualification_report(
 ) -> Result<QualificationReport> {
     let rules = require_in_force(db).await?;
     let path = directory::scope_path(db, actor, org_unit, Permission::ReadDirectory).await?;
-    let unit_id: i64 = path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let unit_id: i64 =
+        path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or(0);
     let teachers = directory::teachers_with_roles(db, &path).await?;
     // Certificates follow the holder's school at issue; a teacher who moved is still counted
     // where they teach now, so look across the whole tree for their certificates.
@@ -172,7 +177,11 @@ pub async fn qualification_report(
         children.into_iter().map(|(id, tally)| tally.into_row(id, name(id), &rules.targets)).collect();
     let behind_by = |row: &UnitQualification| {
         let c = (rules.targets.c_share - row.c_share).max(Decimal::ZERO);
-        let b = if row.target_group == 0 { Decimal::ZERO } else { (rules.targets.b_share - row.b_share).max(Decimal::ZERO) };
+        let b = if row.target_group == 0 {
+            Decimal::ZERO
+        } else {
+            (rules.targets.b_share - row.b_share).max(Decimal::ZERO)
+        };
         c + b
     };
     rows.sort_by(|x, y| behind_by(y).cmp(&behind_by(x)).then(x.org_unit_id.cmp(&y.org_unit_id)));

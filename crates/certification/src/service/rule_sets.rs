@@ -30,7 +30,10 @@ pub struct RuleSet {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRuleSet {
-    #[cfg_attr(feature = "openapi", schema(example = "恩施州中小学教师心理健康教育资格分级标准（2027 版）", max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "恩施州中小学教师心理健康教育资格分级标准（2027 版）", max_length = 100)
+    )]
     pub name: String,
     pub effective_from: NaiveDate,
     pub levels: Vec<LevelRule>,
@@ -38,7 +41,8 @@ pub struct NewRuleSet {
 }
 
 pub(crate) fn view(m: rule_set::Model) -> Result<RuleSet> {
-    let corrupt = |e: serde_json::Error| Error::Unexpected(anyhow::anyhow!("rule set {} is unreadable: {e}", m.id));
+    let corrupt =
+        |e: serde_json::Error| Error::Unexpected(anyhow::anyhow!("rule set {} is unreadable: {e}", m.id));
     Ok(RuleSet {
         id: m.id,
         name: m.name.clone(),
@@ -104,7 +108,7 @@ async fn insert(
         .await?
         .flatten();
     let encode = |e: serde_json::Error| Error::Unexpected(e.into());
-    Ok(rule_set::ActiveModel {
+    rule_set::ActiveModel {
         name: Set(name),
         version: Set(last.unwrap_or(0) + 1),
         effective_from: Set(input.effective_from),
@@ -121,19 +125,25 @@ async fn insert(
     .map_err(Error::on_unique(
         "rule_set_version_taken",
         Text::fixed("另一版本刚刚保存，请重试", "another version was saved just now; retry"),
-    ))?)
+    ))
 }
 
 /// Every rule set, newest version first. Policy is public to every signed-in user.
 pub async fn list_rule_sets(db: &DatabaseConnection, page: PageRequest) -> Result<Page<RuleSet>> {
-    let page = fetch_page(db, rule_set::Entity::find().order_by_desc(rule_set::Column::Version), page).await?;
+    let page =
+        fetch_page(db, rule_set::Entity::find().order_by_desc(rule_set::Column::Version), page).await?;
     let items = page.items.into_iter().map(view).collect::<Result<Vec<_>>>()?;
     Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
 
 /// Puts a rule set in force and retires the one before, in one transaction, so exactly one is
 /// ever active. The rules are checked again (an exam may have gone since the draft).
-pub async fn activate_rule_set(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor, id: i64) -> Result<RuleSet> {
+pub async fn activate_rule_set(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+) -> Result<RuleSet> {
     require_prefecture_admin(actor)?;
     let txn = kernel::begin_write(db).await?;
     let found = rule_set::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
@@ -176,10 +186,13 @@ pub(crate) async fn require_in_force(db: &impl ConnectionTrait) -> Result<RuleSe
     })
 }
 
-
 /// Installs a rule set and puts it in force without an actor: the seed's default, loaded at
 /// setup like the prefecture itself. Does nothing when any rule set exists.
-pub async fn install_default(db: &DatabaseConnection, now: DateTime<Utc>, input: NewRuleSet) -> Result<Option<RuleSet>> {
+pub async fn install_default(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    input: NewRuleSet,
+) -> Result<Option<RuleSet>> {
     if rule_set::Entity::find().one(db).await?.is_some() {
         return Ok(None);
     }

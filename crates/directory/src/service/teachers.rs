@@ -602,6 +602,10 @@ pub async fn teachers_with_roles(db: &impl ConnectionTrait, path: &str) -> Resul
     }
     Ok(people
         .into_iter()
-        .map(|(id, org_path)| RosterTeacher { id, org_path, roles: by_person.remove(&id).unwrap_or_default() })
+        .map(|(id, org_path)| RosterTeacher {
+            id,
+            org_path,
+            roles: by_person.remove(&id).unwrap_or_default(),
+        })
         .collect())
 }

@@ -21,5 +21,6 @@ pub use papers::{
     Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
 };
 pub use results::{
-    Regrade, ScoreChange, attempt_audit, best_pass_score, exam_exists, has_passed, regrade, release_exam, submit_overdue,
+    Regrade, ScoreChange, attempt_audit, best_pass_score, exam_exists, has_passed, regrade, release_exam,
+    submit_overdue,
 };

@@ -470,7 +470,11 @@ pub async fn has_passed(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64
 
 /// The best score among a teacher's released passes of an exam, if any: certification asks
 /// for a minimum score on top of the exam's own pass mark.
-pub async fn best_pass_score(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64) -> Result<Option<Decimal>> {
+pub async fn best_pass_score(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    exam_id: i64,
+) -> Result<Option<Decimal>> {
     Ok(attempt::Entity::find()
         .filter(attempt::Column::TeacherId.eq(teacher_id))
         .filter(attempt::Column::ExamId.eq(exam_id))

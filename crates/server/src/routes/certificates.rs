@@ -2,7 +2,9 @@
 //! credential and its key set, public verification, and the compliance report.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use certification::{Certificate, CertificateFilter, CertificateStatus, PublicCertificate, QualificationReport, Revocation};
+use certification::{
+    Certificate, CertificateFilter, CertificateStatus, PublicCertificate, QualificationReport, Revocation,
+};
 use chrono::NaiveDate;
 use kernel::{FieldError, Level, Text};
 use serde::{Deserialize, Serialize};
@@ -34,7 +36,9 @@ pub struct CertificateQuery {
 pub struct SignedCredential {
     /// An Open Badges 3.0 `AchievementCredential` as a compact JWT (EdDSA, Ed25519); verify it
     /// with the key named by `kid` in `/.well-known/jwks.json`.
-    #[schema(example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFZERTQSIsImtpZCI6ImVkMjU1MTktMjAyNjExMzBUMDAwMDAwWiJ9.eyJ2YyI6e319.c2ln")]
+    #[schema(
+        example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFZERTQSIsImtpZCI6ImVkMjU1MTktMjAyNjExMzBUMDAwMDAwWiJ9.eyJ2YyI6e319.c2ln"
+    )]
     pub credential: String,
 }
 
@@ -77,7 +81,8 @@ pub async fn list(
         expiring_within: q.expiring_within.map(|d| d.min(3660)),
         teacher_id: q.teacher_id,
     };
-    let found = certification::certificates(&state.db, state.clock.now(), &actor, filter, page.request()?).await?;
+    let found =
+        certification::certificates(&state.db, state.clock.now(), &actor, filter, page.request()?).await?;
     Ok(web::Json(found.into()))
 }
 
@@ -90,7 +95,11 @@ pub async fn list(
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/certificates/{id}")]
-pub async fn get(state: web::Data<AppState>, AuthUser(actor): AuthUser, id: web::Path<i64>) -> ApiResult<web::Json<Certificate>> {
+pub async fn get(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Certificate>> {
     Ok(web::Json(certification::certificate(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
 }
 
@@ -116,7 +125,8 @@ pub async fn revoke(
     body: web::Json<Revocation>,
 ) -> ApiResult<web::Json<Certificate>> {
     Ok(web::Json(
-        certification::revoke(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
+        certification::revoke(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
+            .await?,
     ))
 }
 
@@ -134,7 +144,11 @@ pub async fn revoke(
         (status = 422, description = "Too few hours in the window", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/certificates/{id}/renew")]
-pub async fn renew(state: web::Data<AppState>, AuthUser(actor): AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn renew(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let renewed = certification::renew(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
     Ok(HttpResponse::Created().json(renewed))
 }
@@ -150,7 +164,11 @@ pub async fn renew(state: web::Data<AppState>, AuthUser(actor): AuthUser, id: we
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/certificates/{id}/print")]
-pub async fn print(state: web::Data<AppState>, AuthUser(actor): AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn print(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let cert = certification::certificate(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
     let url = format!("{}{}", state.settings.public_url, cert.verify_path);
     let page = render::certificate_html(&cert, &url, lang::english())?;
@@ -175,7 +193,10 @@ pub async fn credential(
 ) -> ApiResult<web::Json<SignedCredential>> {
     let now = state.clock.now();
     let cert = certification::certificate(&state.db, now, &actor, id.into_inner()).await?;
-    let credential = state.credentials.credential(&cert, &state.settings.public_url, now).map_err(kernel::Error::Unexpected)?;
+    let credential = state
+        .credentials
+        .credential(&cert, &state.settings.public_url, now)
+        .map_err(kernel::Error::Unexpected)?;
     Ok(web::Json(SignedCredential { credential }))
 }
 
@@ -199,7 +220,9 @@ pub async fn verify(
     if let Some(peer) = request.peer_addr()
         && let Err(wait) = state.verify_limiter.check_key(&peer.ip())
     {
-        let secs = wait.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default())).as_secs();
+        let secs = wait
+            .wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()))
+            .as_secs();
         return Err(kernel::Error::RateLimited { retry_after_secs: secs.max(1) }.into());
     }
     Ok(web::Json(certification::verify(&state.db, state.clock.now(), &code).await?))
@@ -252,9 +275,31 @@ pub async fn report(
         return Ok(HttpResponse::Ok().json(report));
     }
     let headers: [&str; 10] = if lang::english() {
-        ["Org unit id", "Org unit", "Teachers", "C or above", "C share", "Target group", "B or above in group", "B share", "A", "Behind"]
+        [
+            "Org unit id",
+            "Org unit",
+            "Teachers",
+            "C or above",
+            "C share",
+            "Target group",
+            "B or above in group",
+            "B share",
+            "A",
+            "Behind",
+        ]
     } else {
-        ["机构ID", "机构", "教师数", "C级及以上", "C级占比", "目标群体", "其中B级及以上", "B级占比", "A级", "是否落后"]
+        [
+            "机构ID",
+            "机构",
+            "教师数",
+            "C级及以上",
+            "C级占比",
+            "目标群体",
+            "其中B级及以上",
+            "B级占比",
+            "A级",
+            "是否落后",
+        ]
     };
     let rows: Vec<Vec<String>> = std::iter::once(&report.summary)
         .chain(report.rows.iter())

@@ -57,7 +57,8 @@ pub async fn create_rule_set(
     AuthUser(actor): AuthUser,
     body: web::Json<NewRuleSet>,
 ) -> ApiResult<HttpResponse> {
-    let saved = certification::create_rule_set(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
+    let saved =
+        certification::create_rule_set(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(saved))
 }
 
@@ -78,7 +79,9 @@ pub async fn activate_rule_set(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<RuleSet>> {
-    Ok(web::Json(certification::activate_rule_set(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+    Ok(web::Json(
+        certification::activate_rule_set(&state.db, state.clock.now(), &actor, id.into_inner()).await?,
+    ))
 }
 
 /// My qualification
@@ -93,7 +96,10 @@ pub async fn activate_rule_set(
         (status = 409, description = "No rule set in force", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/me/qualification")]
-pub async fn my_qualification(state: web::Data<AppState>, AuthUser(actor): AuthUser) -> ApiResult<web::Json<Qualification>> {
+pub async fn my_qualification(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+) -> ApiResult<web::Json<Qualification>> {
     Ok(web::Json(certification::my_qualification(&state.db, state.clock.now(), &actor).await?))
 }
 
@@ -138,7 +144,8 @@ pub async fn apply(
     AuthUser(actor): AuthUser,
     body: web::Json<NewApplication>,
 ) -> ApiResult<HttpResponse> {
-    let saved = certification::submit_application(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
+    let saved =
+        certification::submit_application(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(saved))
 }
 
@@ -206,7 +213,13 @@ pub async fn reject(
     body: web::Json<ApplicationDecision>,
 ) -> ApiResult<web::Json<Application>> {
     Ok(web::Json(
-        certification::reject_application(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
-            .await?,
+        certification::reject_application(
+            &state.db,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
     ))
 }

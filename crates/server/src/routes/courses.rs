@@ -169,19 +169,22 @@ pub async fn my_enrollments(
     Ok(web::Json(courses::my_enrollments(&state.db, &actor, page.request()?).await?.into()))
 }
 
-/// The home screen: training figures and "N of 3 research events this year".
+/// The home screen: training figures, "N of 3 research events this year", and the next
+/// qualification level with what it still needs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HomeScreen {
     #[serde(flatten)]
     pub training: Dashboard,
     pub research: ResearchProgress,
+    /// The lowest level not held yet; `null` when all are held or no rule set is in force.
+    pub next_level: Option<certification::LevelProgress>,
 }
 
 /// My dashboard
 ///
 /// The mobile home screen: this year's online and offline hours, courses in progress with
-/// their resume point, upcoming offline sessions, and research events attended against the
-/// three-a-year rule.
+/// their resume point, upcoming offline sessions, research events attended against the
+/// three-a-year rule, and progress towards the next qualification level.
 #[utoipa::path(
     tag = "training",
     security(("bearer" = [])),
@@ -203,5 +206,6 @@ pub async fn dashboard(
     let research =
         research::research_progress(&state.db, teacher_id, year, state.settings.research_events_per_year)
             .await?;
-    Ok(web::Json(HomeScreen { training, research }))
+    let next_level = certification::next_level(&state.db, now, teacher_id).await?;
+    Ok(web::Json(HomeScreen { training, research, next_level }))
 }
