@@ -390,6 +390,14 @@ async fn revocation_shows_on_the_public_verification_which_masks_the_holder() {
         "revocation is audited"
     );
 
+    let page = app.client.get(app.url(&format!("/verify/{code}"))).send().await.unwrap();
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("已于") && page.contains(holder) && !page.contains(name),
+        "the page a QR code opens"
+    );
+
     let unknown = app.client.get(app.url("/api/v1/verify/AAAAAAAAAAAAAAAAAAAA")).send().await.unwrap();
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
 }

@@ -217,6 +217,11 @@ pub async fn verify(
     request: HttpRequest,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<PublicCertificate>> {
+    Ok(web::Json(verified(&state, &request, &code).await?))
+}
+
+/// A certificate's public claims, once the client address is within its rate.
+async fn verified(state: &AppState, request: &HttpRequest, code: &str) -> ApiResult<PublicCertificate> {
     if let Some(peer) = request.peer_addr()
         && let Err(wait) = state.verify_limiter.check_key(&peer.ip())
     {
@@ -225,7 +230,29 @@ pub async fn verify(
             .as_secs();
         return Err(kernel::Error::RateLimited { retry_after_secs: secs.max(1) }.into());
     }
-    Ok(web::Json(certification::verify(&state.db, state.clock.now(), &code).await?))
+    Ok(certification::verify(&state.db, state.clock.now(), code).await?)
+}
+
+/// Verification page (public)
+///
+/// What the QR code on a certificate opens: the same claims as `GET /api/v1/verify/{code}` as
+/// a page for people, with the status (valid, expired, revoked) first. Same rate limit.
+#[utoipa::path(tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
+    responses(
+        (status = 200, description = "HTML page", content_type = "text/html", body = String),
+        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many verifications from this address", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/verify/{code}")]
+pub async fn verify_page(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let claims = verified(&state, &request, &code).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(render::verification_html(&claims, lang::english())))
 }
 
 /// Credential signing keys (public)

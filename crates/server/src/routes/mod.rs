@@ -35,6 +35,7 @@ use crate::error::{ApiError, ApiResult};
 pub fn all(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(certificates::jwks)
+        .service(certificates::verify_page)
         .service(utoipa_actix_web::scope("/api/v1").configure(configure));
 }
 
