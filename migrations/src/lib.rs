@@ -11,6 +11,7 @@ mod m20261128_000005_research;
 mod m20261128_000006_outbox;
 mod m20261128_000007_lesson_quiz;
 mod m20261130_000008_certification;
+mod m20261130_000009_credit_totals;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_outbox::Migration),
             Box::new(m20261128_000007_lesson_quiz::Migration),
             Box::new(m20261130_000008_certification::Migration),
+            Box::new(m20261130_000009_credit_totals::Migration),
         ]
     }
 }

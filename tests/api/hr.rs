@@ -56,6 +56,51 @@ async fn hr_search_sorts_filters_and_stays_in_scope() {
 }
 
 #[tokio::test]
+async fn search_totals_kept_by_the_ledger_agree_with_its_entries_across_years_and_reversals() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let teacher = first_teacher_of(&app, &admin, "ES-LCS").await;
+    let post = |hours: &str, date: &str, category: &str| json!({"category": category, "hours": hours, "occurred_on": date, "reason": "年度研修认定"});
+    let url = format!("/api/v1/teachers/{teacher}/credits/adjustments");
+    for body in [
+        post("10", "2025-06-01", "external"),
+        post("4.5", "2026-03-01", "external"),
+        post("2", "2026-03-02", "adjustment"),
+    ] {
+        assert_eq!(app.post(&admin, &url, body).await.status(), StatusCode::CREATED);
+    }
+    let wrong = json_of(app.post(&admin, &url, post("7", "2026-03-03", "external")).await).await;
+    let reversal =
+        json!({"occurred_on": "2026-03-04", "reason": "录入错误", "reverses_entry_id": wrong["id"]});
+    assert_eq!(app.post(&admin, &url, reversal).await.status(), StatusCode::CREATED);
+
+    let hr = app.token("hr").await;
+    let row =
+        |page: Value| page["items"].as_array().unwrap().iter().find(|t| t["teacher_id"] == teacher).cloned();
+    let search = |query: String| {
+        let (app, hr) = (&app, hr.clone());
+        async move { json_of(app.get(&hr, &format!("/api/v1/credits?q={query}&per_page=5")).await).await }
+    };
+    let employee_no =
+        json_of(app.get(&admin, &format!("/api/v1/teachers/{teacher}")).await).await["employee_no"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let all = row(search(employee_no.clone()).await).unwrap();
+    assert_eq!((all["total_hours"].as_str(), all["entries"].as_i64()), (Some("16.5"), Some(5)));
+    let y2026 = row(search(format!("{employee_no}&year=2026")).await).unwrap();
+    assert_eq!((y2026["total_hours"].as_str(), y2026["entries"].as_i64()), (Some("6.5"), Some(4)));
+    let y2025 = row(search(format!("{employee_no}&year=2025")).await).unwrap();
+    assert_eq!(y2025["total_hours"], "10");
+    let external = row(search(format!("{employee_no}&year=2026&category=external")).await).unwrap();
+    assert_eq!(external["total_hours"], "4.5", "the reversal cancels the wrong 7 h in its category");
+    let statement = json_of(app.get(&admin, &format!("/api/v1/teachers/{teacher}/credits")).await).await;
+    assert_eq!(statement["totals"]["total_hours"], all["total_hours"], "search and statement agree");
+    let check = json_of(app.get(&admin, &format!("/api/v1/teachers/{teacher}/credits/verify")).await).await;
+    assert_eq!(check["ok"], true, "the kept total matches the chain's entries");
+}
+
+#[tokio::test]
 async fn teachers_cannot_search_credits() {
     let app = spawn_seeded_app().await;
     let teacher = app.token("teacher").await;

@@ -6,12 +6,14 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use futures_util::future::BoxFuture;
 use kernel::{AnyConnection, Error, FieldError, Result, Text};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::domain::{Category, EntryContent, GENESIS_HASH, from_tenths, to_tenths};
-use crate::entity::{credit_chain, credit_entry};
+use crate::entity::{credit_chain, credit_entry, credit_year_total};
 
 /// What must happen in the same transaction as every new entry: certification issues a
 /// certificate the moment the entry completes a level's requirements. Registered once per
@@ -101,7 +103,7 @@ pub struct Posted {
     pub created: bool,
 }
 
-/// The result of recomputing a teacher's chain.
+/// The result of recomputing a teacher's chain (and the running total searches read).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChainCheck {
@@ -184,12 +186,8 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
             "the entry collides with an existing one; reload and retry",
         ),
     ))?;
-    credit_chain::Entity::update_many()
-        .col_expr(credit_chain::Column::Length, Expr::value(seq))
-        .col_expr(credit_chain::Column::HeadHash, Expr::value(hash))
-        .filter(credit_chain::Column::TeacherId.eq(entry.teacher_id))
-        .exec(txn)
-        .await?;
+    advance_head(txn, entry.teacher_id, seq, hash, tenths).await?;
+    add_to_year(txn, entry.teacher_id, saved.year, tenths, 1).await?;
     let entry: Entry = saved.into();
     if let Some(hook) = AFTER_POST.get() {
         hook(AnyConnection(txn), now, &entry).await?;
@@ -205,6 +203,7 @@ pub async fn lock_chain(txn: &impl ConnectionTrait, teacher_id: i64) -> Result<(
         teacher_id: Set(teacher_id),
         length: Set(0),
         head_hash: Set(GENESIS_HASH.to_owned()),
+        total_tenths: Set(0),
     })
     .on_conflict_do_nothing_on([credit_chain::Column::TeacherId])
     .exec(txn)
@@ -215,6 +214,51 @@ pub async fn lock_chain(txn: &impl ConnectionTrait, teacher_id: i64) -> Result<(
         .filter(credit_chain::Column::TeacherId.eq(teacher_id))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Moves a chain's head to `seq`/`hash` and adds `tenths` to the teacher's running total.
+async fn advance_head(
+    txn: &impl ConnectionTrait,
+    teacher_id: i64,
+    seq: i64,
+    hash: String,
+    tenths: i64,
+) -> Result<()> {
+    credit_chain::Entity::update_many()
+        .col_expr(credit_chain::Column::Length, Expr::value(seq))
+        .col_expr(credit_chain::Column::HeadHash, Expr::value(hash))
+        .col_expr(credit_chain::Column::TotalTenths, Expr::col(credit_chain::Column::TotalTenths).add(tenths))
+        .filter(credit_chain::Column::TeacherId.eq(teacher_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Adds hours and entries to a teacher's total of one year, creating the row on first use.
+async fn add_to_year(
+    txn: &impl ConnectionTrait,
+    teacher_id: i64,
+    year: i32,
+    tenths: i64,
+    entries: i64,
+) -> Result<()> {
+    use credit_year_total::Column as C;
+    let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
+    credit_year_total::Entity::insert(credit_year_total::ActiveModel {
+        teacher_id: Set(teacher_id),
+        year: Set(year),
+        tenths: Set(tenths),
+        entries: Set(entries),
+    })
+    .on_conflict(
+        OnConflict::columns([C::TeacherId, C::Year])
+            .value(C::Tenths, Expr::col((credit_year_total::Entity, C::Tenths)).add(excluded(C::Tenths)))
+            .value(C::Entries, Expr::col((credit_year_total::Entity, C::Entries)).add(excluded(C::Entries)))
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }
 
@@ -276,8 +320,11 @@ pub async fn verify_chain(db: &impl ConnectionTrait, teacher_id: i64) -> Result<
         prev_hash = recomputed;
     }
     let head = credit_chain::Entity::find_by_id(teacher_id).one(db).await?;
+    let sum: i64 = entries.iter().map(|e| e.hours_tenths).sum();
     let head_matches = match head {
-        Some(head) => head.length == entries.len() as i64 && head.head_hash == prev_hash,
+        Some(head) => {
+            head.length == entries.len() as i64 && head.head_hash == prev_hash && head.total_tenths == sum
+        }
         None => entries.is_empty(),
     };
     Ok(ChainCheck { ok: head_matches, checked_entries: entries.len() as u64, first_broken_entry_id: None })
@@ -329,12 +376,17 @@ pub async fn import_history(
     let recorded_at = truncate_to_micros(now);
     let mut rows = Vec::new();
     let mut heads = Vec::new();
+    let mut years: std::collections::BTreeMap<(i64, i32), (i64, i64)> = std::collections::BTreeMap::new();
     for (teacher_id, list) in by_teacher {
         let head = credit_chain::Entity::find_by_id(teacher_id).one(txn).await?;
         let (mut seq, mut prev) =
             head.as_ref().map_or((0, GENESIS_HASH.to_owned()), |h| (h.length, h.head_hash.clone()));
+        let mut added = 0;
         for entry in list {
             let tenths = check_hours(&entry)?;
+            added += tenths;
+            let year_total = years.entry((teacher_id, entry.occurred_on.year())).or_insert((0, 0));
+            *year_total = (year_total.0 + tenths, year_total.1 + 1);
             seq += 1;
             let hash = hash_of(&entry, seq, tenths, recorded_at, &prev);
             rows.push(credit_entry::ActiveModel {
@@ -356,29 +408,28 @@ pub async fn import_history(
             });
             prev = hash;
         }
-        heads.push((teacher_id, head.is_some(), seq, prev));
+        heads.push((teacher_id, head.is_some(), seq, prev, added));
     }
     let count = rows.len() as u64;
     for chunk in rows.chunks(1000) {
         credit_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
     }
-    for (teacher_id, existed, length, head_hash) in heads {
+    for (teacher_id, existed, length, head_hash, added) in heads {
         if existed {
-            credit_chain::Entity::update_many()
-                .col_expr(credit_chain::Column::Length, Expr::value(length))
-                .col_expr(credit_chain::Column::HeadHash, Expr::value(head_hash))
-                .filter(credit_chain::Column::TeacherId.eq(teacher_id))
-                .exec(txn)
-                .await?;
+            advance_head(txn, teacher_id, length, head_hash, added).await?;
         } else {
             credit_chain::ActiveModel {
                 teacher_id: Set(teacher_id),
                 length: Set(length),
                 head_hash: Set(head_hash),
+                total_tenths: Set(added),
             }
             .insert(txn)
             .await?;
         }
+    }
+    for ((teacher_id, year), (tenths, entries)) in years {
+        add_to_year(txn, teacher_id, year, tenths, entries).await?;
     }
     Ok(count)
 }

@@ -8,6 +8,8 @@ pub struct Model {
     pub teacher_id: i64,
     pub length: i64,
     pub head_hash: String,
+    /// Sum of every entry's hours, kept by each post: HR searches read it instead of the ledger.
+    pub total_tenths: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,4 +4,5 @@ pub(crate) mod audit_log;
 pub(crate) mod credit_chain;
 pub(crate) mod credit_claim;
 pub(crate) mod credit_entry;
+pub(crate) mod credit_year_total;
 pub(crate) mod transcript;

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::access::record;
 use crate::domain::{Category, CreditPolicy, from_tenths, to_tenths};
-use crate::entity::credit_entry;
+use crate::entity::{credit_chain, credit_entry, credit_year_total};
 
 /// The order of HR search results; ties always break on the teacher's id, so pages are stable.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -134,26 +134,47 @@ fn describe(search: &CreditSearch) -> String {
     )
 }
 
-/// Teachers of the subtree left-joined to their totals under the filters, one row each. The
-/// ledger is aggregated first (one pass over `credit_entry`, by teacher) and then joined, so the
-/// cost grows with the ledger once, not once per teacher.
+/// Per-teacher sums under the filters, as `teacher_id, sum_tenths, entry_count`. Without a
+/// category the totals the ledger keeps as it posts answer (one row per teacher, or per teacher
+/// and year); a category filter aggregates the ledger itself.
+fn sums(search: &CreditSearch) -> SelectStatement {
+    let (sum, count) = (Alias::new("sum_tenths"), Alias::new("entry_count"));
+    let mut sums = Query::select();
+    match (search.category, search.year) {
+        (None, None) => {
+            sums.column(credit_chain::Column::TeacherId)
+                .expr_as(Expr::col(credit_chain::Column::TotalTenths), sum)
+                .expr_as(Expr::col(credit_chain::Column::Length), count)
+                .from(credit_chain::Entity);
+        }
+        (None, Some(year)) => {
+            sums.column(credit_year_total::Column::TeacherId)
+                .expr_as(Expr::col(credit_year_total::Column::Tenths), sum)
+                .expr_as(Expr::col(credit_year_total::Column::Entries), count)
+                .from(credit_year_total::Entity)
+                .and_where(Expr::col(credit_year_total::Column::Year).eq(year));
+        }
+        (Some(category), year) => {
+            sums.column(credit_entry::Column::TeacherId)
+                .expr_as(
+                    Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")),
+                    sum,
+                )
+                .expr_as(Expr::col(credit_entry::Column::Id).count(), count)
+                .from(credit_entry::Entity)
+                .and_where(Expr::col(credit_entry::Column::Category).eq(category.as_str()))
+                .group_by_col(credit_entry::Column::TeacherId);
+            if let Some(year) = year {
+                sums.and_where(Expr::col(credit_entry::Column::Year).eq(year));
+            }
+        }
+    }
+    sums
+}
+
+/// Teachers of the subtree left-joined to their sums under the filters, one row each.
 fn grouped(path: &str, search: &CreditSearch) -> SelectStatement {
     let (t, s) = (Alias::new("t"), Alias::new("s"));
-    let mut sums = Query::select();
-    sums.column(credit_entry::Column::TeacherId)
-        .expr_as(
-            Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")),
-            Alias::new("sum_tenths"),
-        )
-        .expr_as(Expr::col(credit_entry::Column::Id).count(), Alias::new("entry_count"))
-        .from(credit_entry::Entity)
-        .group_by_col(credit_entry::Column::TeacherId);
-    if let Some(year) = search.year {
-        sums.and_where(Expr::col(credit_entry::Column::Year).eq(year));
-    }
-    if let Some(category) = search.category {
-        sums.and_where(Expr::col(credit_entry::Column::Category).eq(category.as_str()));
-    }
     let filter = TeacherFilter { org_unit: None, role: search.role, q: search.q.clone() };
     let total = || Func::coalesce([Expr::col((s.clone(), Alias::new("sum_tenths"))), Expr::val(0i64)]);
     let mut query = Query::select();
@@ -169,9 +190,9 @@ fn grouped(path: &str, search: &CreditSearch) -> SelectStatement {
         .from_subquery(directory::teacher_selection(path, &filter), t.clone())
         .join_subquery(
             JoinType::LeftJoin,
-            sums.to_owned(),
+            sums(search),
             s.clone(),
-            Expr::col((s.clone(), credit_entry::Column::TeacherId)).equals((t, Alias::new(TEACHER_ID))),
+            Expr::col((s.clone(), Alias::new("teacher_id"))).equals((t, Alias::new(TEACHER_ID))),
         );
     if let Some(min) = search.min_hours {
         query.and_where(Expr::expr(total()).gte(to_tenths(min)));
