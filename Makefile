@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN := target/debug/qualify
 
-.PHONY: run test spec lint fmt build clean-data bench
+.PHONY: run test spec lint fmt build clean-data bench fuzz
 
 ## Build, migrate the embedded SQLite database, load the demo data and serve the API.
 run:
@@ -39,3 +39,7 @@ clean-data:
 ## Load-test the release server on prefecture-scale data; writes docs/PERFORMANCE.md.
 bench:
 	bash bench/run.sh
+
+## Fuzz every API operation against api-spec/openapi.json with schemathesis, once per demo role.
+fuzz:
+	bash fuzz/run.sh

@@ -3,9 +3,9 @@
 //! ledger's bulk path, so every chain verifies).
 
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use directory::{ImportOptions, NewOrgUnit, OrgKind, Stage, TeacherFilter};
-use kernel::{Actor, Role, Scope};
+use kernel::{Actor, Level, Role, Scope};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
@@ -42,6 +42,7 @@ pub struct ScaleReport {
     pub schools: u64,
     pub teachers: u64,
     pub entries: u64,
+    pub certificates: u64,
 }
 
 const COUNTIES: [&str; 8] = ["ES-ESS", "ES-LCS", "ES-JSX", "ES-BDX", "ES-XEX", "ES-XFX", "ES-LFX", "ES-HFX"];
@@ -103,7 +104,9 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
             .created;
         report.teachers += created;
         if created > 0 {
-            report.entries += history(db, &county_path(db, county_code).await?, &mut rng).await?;
+            let path = county_path(db, county_code).await?;
+            report.entries += history(db, &path, &mut rng).await?;
+            report.certificates += certificates(db, &path, &mut rng).await?;
         }
     }
     Ok(report)
@@ -111,6 +114,53 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
 
 async fn county_path(db: &DatabaseConnection, code: &str) -> anyhow::Result<String> {
     Ok(directory::org_unit_by_code(db, code).await?.context("no county")?.1)
+}
+
+/// Certificates as a prefecture a few years into the plan might hold them: about 70 % of
+/// teachers at C (some issued long enough ago to have expired), about half of the target group
+/// at B, a handful of full-time MH teachers at A.
+async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<u64> {
+    let mut rows = Vec::new();
+    let day = |rng: &mut StdRng, first_year: i32| {
+        NaiveDate::from_ymd_opt(
+            rng.random_range(first_year..2027),
+            rng.random_range(1..11),
+            rng.random_range(1..29),
+        )
+    };
+    for teacher in directory::teachers_with_roles(db, path).await? {
+        if !rng.random_bool(0.7) {
+            continue;
+        }
+        let c_day = day(rng, 2021).context("date")?;
+        rows.push(certification::HistoricCertificate {
+            teacher_id: teacher.id,
+            level: Level::C,
+            issued_on: c_day,
+        });
+        if teacher.roles.is_empty() || !rng.random_bool(0.5) {
+            continue;
+        }
+        let b_day = day(rng, c_day.year()).context("date")?.max(c_day);
+        rows.push(certification::HistoricCertificate {
+            teacher_id: teacher.id,
+            level: Level::B,
+            issued_on: b_day,
+        });
+        if teacher.roles.contains(&directory::MhRole::MhFulltime) && rng.random_bool(0.3) {
+            rows.push(certification::HistoricCertificate {
+                teacher_id: teacher.id,
+                level: Level::A,
+                issued_on: b_day,
+            });
+        }
+    }
+    let txn = kernel::begin_write(db).await?;
+    let count = certification::import_certificates(&txn, Utc::now(), rows)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    txn.commit().await?;
+    Ok(count)
 }
 
 /// About eleven entries per generated teacher over five years.

@@ -53,13 +53,26 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server over a database holding the demo seed.
 pub async fn spawn_seeded_app() -> TestApp {
+    spawn_seeded_app_with(|_| {}).await
+}
+
+/// A seeded server whose settings a test changes first (e.g. a low rate limit to hit).
+pub async fn spawn_seeded_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let (url, db) = fresh_database().await;
     seed::load_demo(&db).await.expect("seed");
-    spawn_on(url, db).await
+    spawn_configured(url, db, adjust).await
 }
 
 async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
-    let settings = Settings {
+    spawn_configured(url, db, |_| {}).await
+}
+
+async fn spawn_configured(
+    url: String,
+    db: DatabaseConnection,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = Settings {
         database_url: url,
         bind: "127.0.0.1:0".parse().expect("address"),
         jwt_secret: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4())),
@@ -74,7 +87,10 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
         background_jobs: false,
         signing_key_dir: std::env::temp_dir().join(format!("qualify-keys-{}", uuid::Uuid::new_v4())),
         verify_per_minute: 30,
+        login_per_minute: 1000,
+        cors_origins: vec!["https://app.qualify.test".to_owned()],
     };
+    adjust(&mut settings);
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());

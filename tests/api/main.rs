@@ -13,6 +13,7 @@ mod hr;
 mod import;
 mod learning;
 mod mail;
+mod matrix;
 mod openapi;
 mod research;
 mod sessions;

@@ -10,6 +10,9 @@ pub struct PageRequest {
 impl PageRequest {
     pub const MAX_PER_PAGE: u64 = 200;
     pub const DEFAULT_PER_PAGE: u64 = 20;
+    /// Far beyond any real list (a million pages of 200 is every teacher of the country ten
+    /// times over), and small enough that the offset never overflows a database integer.
+    pub const MAX_PAGE: u64 = 1_000_000;
 
     /// Builds a request from optional client values, refusing out-of-range ones rather than
     /// silently clamping them, so a client never misreads a shorter page as the end.
@@ -17,11 +20,11 @@ impl PageRequest {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(Self::DEFAULT_PER_PAGE);
         let mut errors = Vec::new();
-        if page == 0 {
+        if page == 0 || page > Self::MAX_PAGE {
             errors.push(crate::FieldError::new(
                 "page",
                 "out_of_range",
-                Text::fixed("页码从 1 开始", "page starts at 1"),
+                Text::fixed("页码须在 1 到 1000000 之间", "page must be between 1 and 1000000"),
             ));
         }
         if per_page == 0 || per_page > Self::MAX_PER_PAGE {
@@ -99,6 +102,14 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_beyond_the_maximum_are_refused_so_the_offset_cannot_overflow() {
+        assert!(PageRequest::parse(Some(u64::MAX), Some(200)).is_err());
+        assert!(PageRequest::parse(Some(0), None).is_err());
+        let last = PageRequest::parse(Some(PageRequest::MAX_PAGE), Some(200)).unwrap();
+        assert_eq!(last.offset(), (PageRequest::MAX_PAGE - 1) * 200);
+    }
 
     #[test]
     fn defaults_to_first_page_of_twenty() {

@@ -40,6 +40,10 @@ pub struct Settings {
     pub signing_key_dir: PathBuf,
     /// Public certificate verifications one client address may make per minute.
     pub verify_per_minute: u32,
+    /// Login attempts one client address may make per minute (over all accounts).
+    pub login_per_minute: u32,
+    /// Browser origins (besides the public URL's own) allowed to call the API cross-origin.
+    pub cors_origins: Vec<String>,
 }
 
 /// A configuration problem, told in one line.
@@ -100,6 +104,8 @@ impl Settings {
             background_jobs: var("QUALIFY_BACKGROUND_JOBS").is_none_or(|v| v != "0" && v != "false"),
             signing_key_dir,
             verify_per_minute: positive(&var, "QUALIFY_VERIFY_PER_MINUTE", 30)?,
+            login_per_minute: positive(&var, "QUALIFY_LOGIN_PER_MINUTE", 60)?,
+            cors_origins: origins(var("QUALIFY_CORS_ORIGINS"))?,
         })
     }
 
@@ -159,6 +165,25 @@ fn positive(var: &dyn Fn(&str) -> Option<String>, name: &str, default: u32) -> R
         return Err(ConfigError(format!("{name} must be at least 1")));
     }
     Ok(value)
+}
+
+/// `QUALIFY_CORS_ORIGINS`: comma-separated `http(s)://host[:port]` origins, no paths.
+fn origins(value: Option<String>) -> Result<Vec<String>, ConfigError> {
+    let list: Vec<String> = value
+        .unwrap_or_default()
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_owned())
+        .filter(|o| !o.is_empty())
+        .collect();
+    for origin in &list {
+        let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        if rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
+            return Err(ConfigError(format!(
+                "QUALIFY_CORS_ORIGINS: '{origin}' is not an origin such as https://app.example.cn"
+            )));
+        }
+    }
+    Ok(list)
 }
 
 /// A variable parsed as a number, or its default when unset.

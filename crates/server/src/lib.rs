@@ -10,6 +10,8 @@ mod extract;
 mod fallback;
 mod lang;
 pub mod openapi;
+mod rate;
+mod security;
 mod render;
 pub mod routes;
 pub mod startup;

@@ -56,5 +56,37 @@ pub fn base() -> Document {
 /// `api-spec/openapi.json` holds.
 pub fn document() -> Document {
     let (_, document) = App::new().into_utoipa_app().openapi(base()).configure(routes::all).split_for_parts();
+    complete(document)
+}
+
+/// Adds what every operation with a JSON body can answer before its handler runs — 400 for
+/// malformed JSON, 413 for a body over the limit, 415 for another content type
+/// (`extract::json_config`) — so no route has to repeat them. Runs on the collected paths (modifiers run before paths exist).
+pub fn complete(mut document: Document) -> Document {
+    use utoipa::openapi::path::Operation;
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", Content::new(Some(Ref::from_schema_name("Problem"))))
+                .build(),
+        )
+    };
+    let takes_json = |operation: &Operation| match &operation.request_body {
+        Some(RefOr::T(body)) => body.content.contains_key("application/json"),
+        _ => false,
+    };
+    for item in document.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
+            if takes_json(operation) {
+                let responses = &mut operation.responses.responses;
+                responses.entry("400".to_owned()).or_insert_with(|| problem("Malformed JSON body"));
+                responses.entry("413".to_owned()).or_insert_with(|| problem("Body over the size limit"));
+                responses.entry("415".to_owned()).or_insert_with(|| problem("Body is not application/json"));
+            }
+        }
+    }
     document
 }

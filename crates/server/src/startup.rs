@@ -1,14 +1,12 @@
 //! Building the HTTP server: state built once, a listener bound (port 0 in tests), middleware.
 
 use std::net::TcpListener;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use governor::{Quota, RateLimiter};
 use kernel::Clock;
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -20,7 +18,7 @@ use crate::config::Settings;
 use crate::credential::CredentialKeys;
 use crate::routes::teachers::IMPORT_LIMIT;
 use crate::state::AppState;
-use crate::{db, extract, fallback, lang, openapi, routes};
+use crate::{db, extract, fallback, lang, openapi, rate, routes, security};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -50,8 +48,8 @@ impl Application {
         }
         install_ledger_hooks();
         let credentials = Arc::new(CredentialKeys::load_or_create(&settings.signing_key_dir, clock.now())?);
-        let per_minute = NonZeroU32::new(settings.verify_per_minute).unwrap_or(NonZeroU32::MIN);
-        let verify_limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
+        let verify_limiter = rate::per_minute(settings.verify_per_minute);
+        let login_limiter = rate::per_minute(settings.login_per_minute);
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
             db,
@@ -59,7 +57,11 @@ impl Application {
             settings,
             credentials,
             verify_limiter,
+            login_limiter,
         });
+        let cors_origins: Vec<String> = std::iter::once(state.settings.public_url.clone())
+            .chain(state.settings.cors_origins.clone())
+            .collect();
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
@@ -71,7 +73,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(IMPORT_LIMIT))
                 .configure(routes::all)
                 .split_for_parts();
-            app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi::complete(api)))
                 .route(
                     "/docs",
                     web::get().to(|| async {
@@ -80,12 +82,8 @@ impl Application {
                 )
                 .wrap(fallback::problem_errors())
                 .wrap(from_fn(lang::detect))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("X-Frame-Options", "DENY"))
-                        .add(("Referrer-Policy", "no-referrer")),
-                )
+                .wrap(from_fn(security::headers))
+                .wrap(security::cors(&cors_origins))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

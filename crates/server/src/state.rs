@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use governor::DefaultKeyedRateLimiter;
 use kernel::Clock;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::credential::CredentialKeys;
+use crate::rate::AddressLimiter;
 
 /// Shared application state, registered as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -19,5 +19,7 @@ pub struct AppState {
     pub settings: Settings,
     pub credentials: Arc<CredentialKeys>,
     /// Public verifications per client address, against enumeration of codes.
-    pub verify_limiter: Arc<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    pub verify_limiter: AddressLimiter,
+    /// Login attempts per client address, against credential stuffing across accounts.
+    pub login_limiter: AddressLimiter,
 }

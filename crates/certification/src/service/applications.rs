@@ -219,9 +219,9 @@ pub async fn reject_application(
     id: i64,
     decision: ApplicationDecision,
 ) -> Result<Application> {
-    let reason = directory::required_text(decision.reason.as_deref().unwrap_or(""), "reason", 500)?;
     let txn = kernel::begin_write(db).await?;
     let found = pending_in_scope(&txn, actor, id).await?;
+    let reason = directory::required_text(decision.reason.as_deref().unwrap_or(""), "reason", 500)?;
     let mut active: application::ActiveModel = found.into();
     active.status = Set(ApplicationStatus::Rejected.as_str().to_owned());
     active.reason = Set(Some(reason));

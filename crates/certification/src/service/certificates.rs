@@ -220,9 +220,9 @@ pub async fn revoke(
     id: i64,
     input: Revocation,
 ) -> Result<Certificate> {
-    let reason = directory::required_text(&input.reason, "reason", 500)?;
     let txn = kernel::begin_write(db).await?;
     let found = visible(&txn, actor, id, Permission::ManageCertification).await?;
+    let reason = directory::required_text(&input.reason, "reason", 500)?;
     if found.revoked_on.is_some() {
         return Err(Error::Conflict {
             code: "already_revoked",

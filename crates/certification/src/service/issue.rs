@@ -186,3 +186,100 @@ pub(crate) async fn issue(
     }
     Ok(saved)
 }
+
+/// A certificate from a data generator or a migration from paper records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoricCertificate {
+    pub teacher_id: i64,
+    pub level: kernel::Level,
+    pub issued_on: chrono::NaiveDate,
+}
+
+/// Bulk path for generators and migrations: numbers (continuing each level's and year's
+/// serial), codes, dates under the rule set in force, and a `certificate` ledger entry each,
+/// all in the caller's transaction. Unlike [`issue`] it judges no requirements: the records it
+/// takes were issued elsewhere. Returns how many it stored.
+pub async fn import_certificates(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    rows: Vec<HistoricCertificate>,
+) -> Result<u64> {
+    let rules = super::rule_sets::require_in_force(txn).await?;
+    let prefecture = directory::prefecture(txn).await?;
+    let mut last: std::collections::BTreeMap<(kernel::Level, i32), i32> = std::collections::BTreeMap::new();
+    let mut models = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let rule = rules.levels.iter().find(|r| r.level == row.level).ok_or(Error::NotFound)?;
+        let year = row.issued_on.year();
+        let serial = match last.get_mut(&(row.level, year)) {
+            Some(serial) => serial,
+            None => {
+                let stored =
+                    serial::Entity::find_by_id((row.level.as_str().to_owned(), year)).one(txn).await?;
+                last.entry((row.level, year)).or_insert(stored.map_or(0, |s| s.last))
+            }
+        };
+        *serial += 1;
+        models.push(certificate::ActiveModel {
+            number: Set(certificate_number(&prefecture.code, row.issued_on, row.level, *serial)),
+            teacher_id: Set(row.teacher_id),
+            org_path: Set(directory::teacher_scope_path(txn, row.teacher_id).await?),
+            level: Set(row.level.as_str().to_owned()),
+            year: Set(year),
+            serial: Set(*serial),
+            generation: Set(0),
+            verification_code: Set(verification_code()),
+            issued_on: Set(row.issued_on),
+            expires_on: Set(expiry_date(row.issued_on, rule.validity_years)),
+            hours_tenths: Set(kernel::to_tenths(rule.online_hours + rule.offline_hours)),
+            rule_set_id: Set(rules.id),
+            rule_set_version: Set(rules.version),
+            ledger_entry_id: Set(None),
+            renews_certificate_id: Set(None),
+            application_id: Set(None),
+            revoked_on: Set(None),
+            revoked_by: Set(None),
+            revoke_reason: Set(None),
+            expiry_notice_sent: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    for ((level, year), value) in &last {
+        serial::Entity::insert(serial::ActiveModel {
+            level: Set(level.as_str().to_owned()),
+            year: Set(*year),
+            last: Set(*value),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([serial::Column::Level, serial::Column::Year])
+                .update_column(serial::Column::Last)
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    let numbers: Vec<String> = models.iter().filter_map(|m| m.number.try_as_ref().cloned()).collect();
+    for chunk in models.chunks(500) {
+        certificate::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    let mut entries = Vec::with_capacity(numbers.len());
+    for chunk in numbers.chunks(500) {
+        let stored = certificate::Entity::find()
+            .filter(certificate::Column::Number.is_in(chunk.iter().cloned()))
+            .all(txn)
+            .await?;
+        entries.extend(stored.into_iter().map(|c| credit::NewEntry {
+            teacher_id: c.teacher_id,
+            category: Category::Certificate,
+            hours: rust_decimal::Decimal::ZERO,
+            occurred_on: c.issued_on,
+            source_kind: "certificate".to_owned(),
+            source_id: c.id.to_string(),
+            description: format!("心理健康教育 {} 级资格证书 {}", c.level.to_uppercase(), c.number),
+            recorded_by: None,
+            reverses_entry_id: None,
+        }));
+    }
+    credit::import_history(txn, now, entries).await
+}

@@ -15,7 +15,7 @@ pub use certificates::{
     Certificate, CertificateFilter, PublicCertificate, Revocation, certificate, certificates,
     enqueue_expiry_notices, renew, revoke, verify,
 };
-pub use issue::after_ledger_post;
+pub use issue::{HistoricCertificate, after_ledger_post, import_certificates};
 pub use progress::{LevelProgress, Qualification, my_qualification, next_level, teacher_qualification};
 pub use report::{QualificationReport, UnitQualification, qualification_report};
 pub use rule_sets::{

@@ -133,6 +133,9 @@ pub async fn record_progress(
     let found = lesson::Entity::find_by_id(lesson_id).one(db).await?.ok_or(Error::NotFound)?;
     let owner = course::Entity::find_by_id(found.course_id).one(db).await?.ok_or(Error::NotFound)?;
     if enrollment(db, teacher_id, owner.id).await?.is_none() {
+        // A course the teacher cannot see does not exist for them; only a visible one says
+        // "enrol first".
+        directory::ensure_owner_visible(db, actor, &owner.org_path).await?;
         return Err(Error::conflict(
             "not_enrolled",
             Text::fixed("请先选课再学习", "enrol in the course first"),

@@ -294,7 +294,6 @@ pub async fn register_for_session(
     teacher_id: Option<i64>,
 ) -> Result<Attendance> {
     let found = visible(db, actor, id).await?;
-    refuse_closed(&found)?;
     let teacher_id = match (actor.person_id(), teacher_id) {
         (Some(own), None) => own,
         (Some(own), Some(given)) if own == given => own,
@@ -313,6 +312,7 @@ pub async fn register_for_session(
             )));
         }
     };
+    refuse_closed(&found)?;
     let occasion = occasion(&found);
     let txn = kernel::begin_write(db).await?;
     attendance::register(&txn, &occasion, teacher_id, now).await?;

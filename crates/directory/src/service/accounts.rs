@@ -23,11 +23,19 @@ pub struct Account {
     pub role: String,
     #[cfg_attr(feature = "openapi", schema(example = 3))]
     pub org_unit_id: Option<i64>,
+    /// A disabled account cannot log in, and its tokens stop working at once.
+    pub disabled: bool,
 }
 
 impl From<account::Model> for Account {
     fn from(model: account::Model) -> Self {
-        Self { id: model.id, username: model.username, role: model.role, org_unit_id: model.org_unit_id }
+        Self {
+            id: model.id,
+            username: model.username,
+            role: model.role,
+            org_unit_id: model.org_unit_id,
+            disabled: model.disabled,
+        }
     }
 }
 
@@ -169,6 +177,34 @@ pub async fn create_account(db: &DatabaseConnection, actor: &Actor, input: NewAc
         Text::fixed("用户名已被使用", "username is already taken"),
     ))?;
     Ok(saved.into())
+}
+
+/// Disables or re-enables an account in the caller's subtree (a staff account by its unit, a
+/// teacher's by their school). Access tokens stop working on the next request, since every
+/// request re-reads the account; refresh tokens are refused too. Nobody disables themself.
+pub async fn set_account_disabled(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    disabled: bool,
+) -> Result<Account> {
+    actor.require(Permission::ManageDirectory)?;
+    let found = account::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    let path = match (found.person_id, found.org_unit_id) {
+        (Some(person_id), _) => person::Entity::find_by_id(person_id).one(db).await?.map(|p| p.org_path),
+        (None, Some(unit)) => org_unit::Entity::find_by_id(unit).one(db).await?.map(|u| u.path),
+        (None, None) => None,
+    };
+    actor.authorize(Permission::ManageDirectory, &path.ok_or(Error::NotFound)?)?;
+    if found.id == actor.account_id {
+        return Err(Error::Conflict {
+            code: "cannot_disable_self",
+            detail: Text::fixed("不能停用自己的账号", "you cannot disable your own account"),
+        });
+    }
+    let mut active: account::ActiveModel = found.into();
+    active.disabled = Set(disabled);
+    Ok(active.update(db).await?.into())
 }
 
 fn session_ended() -> Error {

@@ -71,7 +71,7 @@ pub struct Feedback {
     pub question_id: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2"))]
     pub score: Option<Decimal>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value))]
     pub answer_key: Value,
     pub explanation: String,
 }

@@ -78,7 +78,7 @@ pub struct Question {
     pub stem: String,
     pub options: Vec<OptionItem>,
     /// A key, a list of keys, a boolean, accepted texts, or a reference answer.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!("A")))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value, example = json!("A")))]
     pub answer: Value,
     pub partial_credit: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2"))]
@@ -110,7 +110,7 @@ pub struct NewQuestion {
     #[serde(default)]
     pub options: Vec<OptionItem>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!("A")))]
+    #[cfg_attr(feature = "openapi", schema(value_type = serde_json::Value, example = json!("A")))]
     pub answer: Value,
     #[serde(default)]
     pub partial_credit: bool,
@@ -136,7 +136,7 @@ pub struct QuestionPatch {
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub stem: Option<String>,
     pub options: Option<Vec<OptionItem>>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<serde_json::Value>))]
     pub answer: Option<Value>,
     pub partial_credit: Option<bool>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "3"))]

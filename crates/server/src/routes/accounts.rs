@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use directory::{Account, NewAccount};
+use kernel::Actor;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
@@ -29,4 +30,52 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let account = directory::create_account(&state.db, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(account))
+}
+
+async fn set_disabled(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    disabled: bool,
+) -> ApiResult<web::Json<Account>> {
+    Ok(web::Json(directory::set_account_disabled(&state.db, actor, id, disabled).await?))
+}
+
+/// Disable an account
+///
+/// It can no longer log in or refresh, and its access tokens are refused from the next
+/// request on. Admins, in their subtree; not their own account.
+#[utoipa::path(tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Disabled", body = Account),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Your own account", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/accounts/{id}/disable")]
+pub async fn disable(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Account>> {
+    set_disabled(&state, &actor, id.into_inner(), true).await
+}
+
+/// Enable an account again
+#[utoipa::path(tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Enabled", body = Account),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Your own account", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/accounts/{id}/enable")]
+pub async fn enable(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Account>> {
+    set_disabled(&state, &actor, id.into_inner(), false).await
 }

@@ -1,10 +1,11 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::{ACCESS_TOKEN_LIFETIME, AuthUser};
 use crate::error::{ApiResult, Problem};
+use crate::rate;
 use crate::routes::validated;
 use crate::state::AppState;
 
@@ -66,7 +67,8 @@ fn tokens(state: &AppState, session: directory::Session) -> ApiResult<TokenRespo
 
 /// Log in
 ///
-/// Five wrong passwords in a row lock the account for 15 minutes (429 with `Retry-After`).
+/// Five wrong passwords in a row lock the account for 15 minutes (429 with `Retry-After`); one
+/// client address may try at most `QUALIFY_LOGIN_PER_MINUTE` logins a minute over all accounts.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -75,15 +77,17 @@ fn tokens(state: &AppState, session: directory::Session) -> ApiResult<TokenRespo
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Locked after repeated failures", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Locked after repeated failures, or too many logins from this address", body = Problem, content_type = "application/problem+json",
          headers(("Retry-After" = u64, description = "Seconds until the lock ends"))),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
+    rate::check(&state.login_limiter, &request)?;
     let body = validated(body)?;
     let session = directory::login(&state.db, state.clock.as_ref(), &body.username, &body.password).await?;
     Ok(web::Json(tokens(&state, session)?))

@@ -14,7 +14,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
-use crate::{lang, render, table};
+use crate::{lang, rate, render, table};
 
 /// Filters of `GET /certificates`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -222,14 +222,7 @@ pub async fn verify(
 
 /// A certificate's public claims, once the client address is within its rate.
 async fn verified(state: &AppState, request: &HttpRequest, code: &str) -> ApiResult<PublicCertificate> {
-    if let Some(peer) = request.peer_addr()
-        && let Err(wait) = state.verify_limiter.check_key(&peer.ip())
-    {
-        let secs = wait
-            .wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()))
-            .as_secs();
-        return Err(kernel::Error::RateLimited { retry_after_secs: secs.max(1) }.into());
-    }
+    rate::check(&state.verify_limiter, request)?;
     Ok(certification::verify(&state.db, state.clock.now(), code).await?)
 }
 
@@ -275,7 +268,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 /// needs; units furthest behind first. Counts honour expiry and revocation on `as_of`.
 #[utoipa::path(tag = "reports", params(QualificationQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", body = QualificationReport),
+        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((QualificationReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No rule set in force", body = Problem, content_type = "application/problem+json"),

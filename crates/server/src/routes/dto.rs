@@ -28,7 +28,7 @@ impl<T: ToSchema> From<Page<T>> for PageOf<T> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u64>,
     #[param(minimum = 1, maximum = 200, example = 20)]
     pub per_page: Option<u64>,

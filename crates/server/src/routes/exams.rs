@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
     /// A key, a list of keys, a boolean or text.
-    #[schema(value_type = Object, example = json!("A"))]
+    #[schema(value_type = serde_json::Value, example = json!("A"))]
     pub answer: Value,
 }
 
@@ -195,6 +195,7 @@ pub async fn start(
     responses(
         (status = 200, description = "The attempt", body = AttemptView),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not see attempts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt of the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -55,7 +55,7 @@ fn cells(row: &TeacherCredits) -> [String; 7] {
     params(SearchQuery, FormatQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The file", content_type = "text/csv", body = String),
+        (status = 200, description = "The file (CSV by default; XLSX by `format`)", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or format", body = Problem, content_type = "application/problem+json"),

@@ -56,6 +56,8 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(teachers::get)
         .service(teachers::update)
         .service(accounts::create)
+        .service(accounts::disable)
+        .service(accounts::enable)
         .service(reports::staffing)
         .service(credits::mine)
         .service(credits::of_teacher)

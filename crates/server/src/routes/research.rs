@@ -345,7 +345,7 @@ pub async fn mine(
 /// the year, compliant or not; behind pace first; share compliant per school and county.
 #[utoipa::path(tag = "reports", params(ResearchQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", body = ResearchReport),
+        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((ResearchReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),

@@ -338,7 +338,7 @@ pub async fn reopen(
     params(("id" = i64, Path, description = "Session id"), SheetQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The sheet (JSON; or CSV / XLSX by `format`)", body = SessionAttendance),
+        (status = 200, description = "The sheet (JSON; or CSV / XLSX by `format`)", content((SessionAttendance = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run sessions", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session in the caller's scope", body = Problem, content_type = "application/problem+json"),

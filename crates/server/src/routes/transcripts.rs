@@ -29,7 +29,7 @@ pub struct TranscriptQuery {
     params(("id" = i64, Path, description = "Teacher id"), TranscriptQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The transcript (JSON; or CSV / HTML by `format`)", body = Transcript),
+        (status = 200, description = "The transcript (JSON; or CSV / HTML by `format`)", content((Transcript = "application/json"), (String = "text/csv"), (String = "text/html"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
