@@ -36,9 +36,10 @@ lint:
 clean-data:
 	rm -rf data
 
-## Load-test the release server on prefecture-scale data; writes docs/PERFORMANCE.md.
+## Load-test the release server on prefecture-scale data (SQLite, and PostgreSQL when
+## BENCH_DATABASE_URL or TEST_DATABASE_URL is set); writes docs/PERFORMANCE.md and docs/perf/latest.json.
 bench:
-	bash bench/run.sh
+	python3 bench/run.py
 
 ## Fuzz every API operation against api-spec/openapi.json with schemathesis, once per demo role.
 fuzz:
