@@ -10,7 +10,11 @@ prefecture's qualification compliance report; W6 the prefecture's credits CSV ex
 streamed download, timed, with the server's memory sampled while it runs).
 
 Environment: BENCH_DURATION (wrk duration per workload, default 10s), BENCH_CONNECTIONS
-(default 64), BENCH_PORT (default 18080), BENCH_SCALE (prefecture|province, default prefecture).
+(default 64), BENCH_PORT (default 18080).
+
+`python3 bench/run.py province` instead generates the 600,000-teacher province on PostgreSQL
+only and measures W0, W4 and W5 there, into docs/perf/province.json (the figures
+docs/SCALING.md reasons from).
 """
 
 import datetime
@@ -32,7 +36,7 @@ BIN = ROOT / "target" / "release" / "qualify"
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 PORT = int(os.environ.get("BENCH_PORT", "18080"))
-SCALE = os.environ.get("BENCH_SCALE", "prefecture")
+SCALE = "province" if sys.argv[1:] == ["province"] else "prefecture"
 BASE = f"http://127.0.0.1:{PORT}"
 TEACHERS = 64
 
@@ -140,7 +144,8 @@ def export(pid):
 
 def prepare(database_url, work):
     env = dict(os.environ, QUALIFY_DATA_DIR=str(work), QUALIFY_BIND=f"127.0.0.1:{PORT}",
-               QUALIFY_BACKGROUND_JOBS="0", QUALIFY_LOG="warn", QUALIFY_VERIFY_PER_MINUTE="100000")
+               QUALIFY_BACKGROUND_JOBS="0", QUALIFY_LOG="warn", QUALIFY_VERIFY_PER_MINUTE="100000",
+               QUALIFY_LOGIN_PER_MINUTE="100000")
     if database_url:
         env["QUALIFY_DATABASE_URL"] = database_url
     else:
@@ -176,6 +181,8 @@ def measure(label, database_url):
 
 def run_workloads(work, pid):
     hr, admin = login("hr"), login("admin")
+    if SCALE == "province":
+        return province_workloads(work, hr, admin)
     course = call("GET", "/api/v1/courses?q=C%20%E7%BA%A7", hr)["items"][0]
     lesson = course["modules"][0]["lessons"][1]["id"]
     c_exam = call("GET", "/api/v1/rule-sets", admin)["items"][0]["levels"][0]["exam_id"]
@@ -210,6 +217,16 @@ def run_workloads(work, pid):
     return out
 
 
+def province_workloads(work, hr, admin):
+    """W4 and W5 only: the reads whose cost grows with the data, at ten times the prefecture."""
+    county = call("GET", "/api/v1/org-units?kind=county&per_page=50", admin)["items"][0]["id"]
+    search_path = f"/api/v1/credits?org_unit={county}&per_page=50&sort=-total_hours"
+    search = rotate_script(work, "search", [("GET", search_path, hr, "")])
+    report = rotate_script(work, "report", [("GET", "/api/v1/reports/qualification", admin, "")])
+    return {"W0": wrk("W0", "/health", None, work), "W4": wrk("W4", "/", search, work),
+            "W5": wrk("W5", "/", report, work)}
+
+
 def postgres_database():
     url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if not url:
@@ -238,8 +255,23 @@ def main():
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "server"], cwd=ROOT, check=True)
-    runs = {"sqlite": measure("sqlite", None)}
     admin_url, pg_url = postgres_database()
+    if SCALE == "province":
+        if not pg_url:
+            sys.exit("the province run needs BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL)")
+        try:
+            run = measure("postgres", pg_url)
+        finally:
+            subprocess.run(["psql", admin_url, "-qc", f'DROP DATABASE IF EXISTS "{pg_url.rsplit("/", 1)[1]}"'])
+        out = {"date": datetime.date.today().isoformat(), "machine": machine(), "connections": CONNECTIONS,
+               "duration": DURATION, "seed": run["seed"], "seed_seconds": round(run["seed_seconds"], 1),
+               "peak_rss_mb": round(run["peak_rss_mb"], 1),
+               "workloads": {w: {k: round(v, 2) for k, v in run[w].items()} for w in ["W0", "W4", "W5"]}}
+        (ROOT / "docs" / "perf").mkdir(parents=True, exist_ok=True)
+        (ROOT / "docs" / "perf" / "province.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    runs = {"sqlite": measure("sqlite", None)}
     if pg_url:
         try:
             runs["postgres"] = measure("postgres", pg_url)

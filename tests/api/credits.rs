@@ -80,6 +80,15 @@ async fn concurrent_retries_with_one_idempotency_key_post_once() {
     }
     assert!(ids.windows(2).all(|w| w[0] == w[1]), "every retry answers the one entry: {ids:?}");
     assert_eq!(totals(&app, &admin, teacher).await["total_hours"], "8");
+
+    let (_, other) = teachers(&app).await;
+    for (target, body) in [(teacher, external("9", "国培计划")), (other, external("8", "国培计划"))] {
+        let path = format!("/api/v1/teachers/{target}/credits/adjustments");
+        let reused = app.client.post(app.url(&path)).bearer_auth(&admin).header("Idempotency-Key", "retry-1");
+        let response = reused.json(&body).send().await.unwrap();
+        assert_problem(response, StatusCode::CONFLICT, "idempotency_key_reused").await;
+    }
+    assert_eq!(totals(&app, &admin, teacher).await["total_hours"], "8", "nothing posted on a reused key");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use server::config::Settings;
 use server::startup::Application;
 
 /// The credit policy the test server runs with: the national default.
-pub fn credit_policy() -> credit::CreditPolicy {
+fn credit_policy() -> credit::CreditPolicy {
     credit::CreditPolicy::default()
 }
 
@@ -67,12 +67,10 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
     spawn_configured(url, db, |_| {}).await
 }
 
-async fn spawn_configured(
-    url: String,
-    db: DatabaseConnection,
-    adjust: impl FnOnce(&mut Settings),
-) -> TestApp {
-    let mut settings = Settings {
+/// The settings of a test server over `url`: a fresh JWT secret and signing-key directory, no
+/// background jobs, generous rate limits; tests change what they exercise.
+pub fn test_settings(url: String) -> Settings {
+    Settings {
         database_url: url,
         bind: "127.0.0.1:0".parse().expect("address"),
         jwt_secret: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4())),
@@ -89,7 +87,15 @@ async fn spawn_configured(
         verify_per_minute: 30,
         login_per_minute: 1000,
         cors_origins: vec!["https://app.qualify.test".to_owned()],
-    };
+    }
+}
+
+async fn spawn_configured(
+    url: String,
+    db: DatabaseConnection,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = test_settings(url);
     adjust(&mut settings);
     let clock = ManualClock::default();
     let app = Application::build(settings, db.clone(), Arc::new(clock.clone())).await.expect("build app");

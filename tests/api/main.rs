@@ -15,6 +15,7 @@ mod learning;
 mod mail;
 mod matrix;
 mod openapi;
+mod reliability;
 mod research;
 mod sessions;
 mod staffing;

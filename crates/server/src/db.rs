@@ -1,10 +1,13 @@
-//! Connecting to SQLite or PostgreSQL, and knowing whether the schema is current.
+//! Connecting to SQLite or PostgreSQL, knowing whether the schema is current, and taking an
+//! online backup of a SQLite database.
 
+use std::path::Path;
 use std::time::Duration;
 
+use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
 /// Opens a pool. SQLite runs in WAL mode with a busy timeout, so readers never block the
 /// writer and concurrent writers wait their turn instead of failing with "database is locked".
@@ -37,4 +40,34 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// How many migrations have not been applied yet.
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.len())
+}
+
+/// Writes a consistent copy of a SQLite database to `target` while the server keeps serving.
+///
+/// `VACUUM INTO` reads one snapshot inside a read transaction, so the copy holds every commit
+/// made before it began and none made during it: no torn ledger chain, no half-issued
+/// certificate. Copying the `.db` file by hand is not safe in WAL mode (recent commits live in
+/// the `-wal` file until a checkpoint). An existing `target` is refused rather than
+/// overwritten, so a backup never destroys the previous one. The path is written as an SQL
+/// string literal, its single quotes doubled (SQLite's only escape inside a literal).
+///
+/// PostgreSQL has its own online, consistent dump (`pg_dump -Fc`, restored with `pg_restore`;
+/// see docs/RELIABILITY.md), so this refuses it with one line saying so instead of doing a
+/// worse copy itself.
+pub async fn backup(db: &DatabaseConnection, target: &Path) -> anyhow::Result<()> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {}
+        DbBackend::Postgres => anyhow::bail!(
+            "backup copies SQLite only; back up PostgreSQL with `pg_dump -Fc` and restore with `pg_restore` (docs/RELIABILITY.md)"
+        ),
+        other => anyhow::bail!("backup does not support {other:?} databases"),
+    }
+    if target.symlink_metadata().is_ok() {
+        anyhow::bail!("{} already exists; a backup never overwrites a file", target.display());
+    }
+    let path = target.to_str().with_context(|| format!("{} is not valid UTF-8", target.display()))?;
+    db.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await
+        .with_context(|| format!("failed to back up the database into {}", target.display()))?;
+    Ok(())
 }

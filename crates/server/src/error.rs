@@ -100,6 +100,12 @@ impl ApiError {
                     ),
                     &[],
                 ),
+                Error::Db(sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_)) => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    Text::fixed("数据库暂时不可用，请稍后重试", "the database is unavailable; retry shortly"),
+                    &[],
+                ),
                 Error::Db(_) | Error::Unexpected(_) => (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal_error",

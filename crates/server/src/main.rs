@@ -36,15 +36,25 @@ enum Command {
     Worker,
     /// Add a newer credential signing key; it signs from now on and older keys stay published.
     RotateSigningKey,
+    /// Write a consistent copy of the SQLite database to FILE while serving goes on (an
+    /// existing FILE is refused). PostgreSQL is backed up with `pg_dump -Fc` instead; the
+    /// signing keys (QUALIFY_SIGNING_KEY_DIR) are not in the database: back them up apart.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Request spans are printed when they close: one access-log line per request, with its
+    // route, status and time (never headers or bodies, so no token or password).
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("QUALIFY_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse().command).await {
@@ -74,8 +84,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 let scale = if size == "province" { seed::Scale::Province } else { seed::Scale::Prefecture };
                 let report = seed::load_scale(&connection, scale).await?;
                 println!(
-                    "generated {} schools, {} teachers, {} ledger entries",
-                    report.schools, report.teachers, report.entries
+                    "generated {} schools, {} teachers, {} ledger entries, {} certificates",
+                    report.schools, report.teachers, report.entries, report.certificates
                 );
             }
             None => {
@@ -102,6 +112,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::RotateSigningKey => {
             let path = server::credential::create_key(&settings.signing_key_dir, chrono::Utc::now())?;
             println!("new signing key {}", path.display());
+        }
+        Command::Backup { file } => {
+            db::backup(&connection, &file).await?;
+            println!("backed up the database to {}", file.display());
         }
         Command::Openapi => {}
     }

@@ -1,6 +1,51 @@
-//! Small tables as files offices open: CSV with a BOM (so Excel reads UTF-8) and XLSX.
+//! Small tables as files offices open: CSV with a BOM (so Excel reads UTF-8) and XLSX, and the
+//! `format` choice every report shares.
+
+use actix_web::HttpResponse;
+use kernel::{FieldError, Text};
 
 use crate::error::ApiError;
+
+/// What a report is asked for as: JSON for programs, CSV or XLSX for offices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl ReportFormat {
+    /// `json` (also when absent), `csv` or `xlsx`; anything else is a 422 naming `format`.
+    pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
+        match value.unwrap_or("json") {
+            "json" => Ok(Self::Json),
+            "csv" => Ok(Self::Csv),
+            "xlsx" => Ok(Self::Xlsx),
+            _ => Err(ApiError::invalid(vec![FieldError::new(
+                "format",
+                "invalid_value",
+                Text::fixed("格式须为 json、csv 或 xlsx", "format is json, csv or xlsx"),
+            )])),
+        }
+    }
+
+    /// The table as a CSV or XLSX download (a JSON report answers before calling this).
+    pub fn file(
+        self,
+        sheet_name: &str,
+        headers: &[&str],
+        rows: &[Vec<String>],
+    ) -> Result<HttpResponse, ApiError> {
+        Ok(match self {
+            Self::Csv => {
+                HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv_file(headers, rows)?)
+            }
+            Self::Json | Self::Xlsx => HttpResponse::Ok()
+                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .body(xlsx_file(sheet_name, headers, rows)?),
+        })
+    }
+}
 
 fn failed(error: impl std::fmt::Display) -> ApiError {
     kernel::Error::Unexpected(anyhow::anyhow!("failed to write a table: {error}")).into()

@@ -6,7 +6,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::issue::{Issued, issue};
-use super::progress::assess;
+use super::progress::{Which, assess};
 use super::rule_sets::require_in_force;
 use crate::domain::{ApplicationStatus, china_today};
 use crate::entity::application;
@@ -86,7 +86,7 @@ pub async fn submit_application(
     }
     let txn = kernel::begin_write(db).await?;
     let rules = require_in_force(&txn).await?;
-    let standing = assess(&txn, china_today(now), teacher_id, &rules).await?;
+    let standing = assess(&txn, china_today(now), teacher_id, &rules, Which::All).await?;
     if standing.iter().any(|a| a.rule.level == input.level && a.progress.held) {
         return Err(conflict("level_held", "已持有该等级证书", "you already hold this level"));
     }
@@ -167,7 +167,7 @@ pub async fn approve_application(
     credit::lock_chain(&txn, found.teacher_id).await?;
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
-    let assessment = assess(&txn, china_today(now), found.teacher_id, &rules)
+    let assessment = assess(&txn, china_today(now), found.teacher_id, &rules, Which::All)
         .await?
         .into_iter()
         .find(|a| a.rule.level == level)

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::issue::{Issued, issue};
-use super::progress::{EXPIRING_WITHIN_DAYS, assess};
+use super::progress::{EXPIRING_WITHIN_DAYS, Which, assess};
 use super::rule_sets::require_in_force;
 use crate::domain::{CertificateStatus, china_today, mask_name, status_on};
 use crate::entity::certificate;
@@ -292,7 +292,7 @@ pub async fn renew(
     }
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
-    let mut assessment = assess(&txn, today, found.teacher_id, &rules)
+    let mut assessment = assess(&txn, today, found.teacher_id, &rules, Which::All)
         .await?
         .into_iter()
         .find(|a| a.rule.level == level)

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, Set,
 };
 
-use super::progress::{Assessment, assess};
+use super::progress::{Assessment, Which, assess};
 use super::rule_sets::{RuleSet, in_force};
 use crate::domain::{Issuance, certificate_number, china_today, expiry_date};
 use crate::entity::{certificate, serial};
@@ -39,12 +39,54 @@ async fn issue_automatic(
     rules: &RuleSet,
 ) -> Result<()> {
     loop {
-        let assessments = assess(txn, china_today(now), teacher_id, rules).await?;
+        let assessments = assess(txn, china_today(now), teacher_id, rules, Which::All).await?;
         let due = assessments
             .into_iter()
             .find(|a| a.rule.issuance == Issuance::Automatic && !a.ever_revoked && a.issuable());
         let Some(due) = due else { return Ok(()) };
         issue(txn, now, teacher_id, rules, &due, Issued::Automatically).await?;
+    }
+}
+
+/// What a new certificate says; it starts neither revoked, renewed nor notified.
+struct Draft {
+    number: String,
+    teacher_id: i64,
+    org_path: String,
+    level: kernel::Level,
+    serial: i32,
+    generation: i32,
+    issued_on: chrono::NaiveDate,
+    expires_on: chrono::NaiveDate,
+    hours_tenths: i64,
+}
+
+impl Draft {
+    fn into_model(self, rules: &RuleSet, now: DateTime<Utc>) -> certificate::ActiveModel {
+        certificate::ActiveModel {
+            number: Set(self.number),
+            teacher_id: Set(self.teacher_id),
+            org_path: Set(self.org_path),
+            level: Set(self.level.as_str().to_owned()),
+            year: Set(self.issued_on.year()),
+            serial: Set(self.serial),
+            generation: Set(self.generation),
+            verification_code: Set(verification_code()),
+            issued_on: Set(self.issued_on),
+            expires_on: Set(self.expires_on),
+            hours_tenths: Set(self.hours_tenths),
+            rule_set_id: Set(rules.id),
+            rule_set_version: Set(rules.version),
+            ledger_entry_id: Set(None),
+            renews_certificate_id: Set(None),
+            application_id: Set(None),
+            revoked_on: Set(None),
+            revoked_by: Set(None),
+            revoke_reason: Set(None),
+            expiry_notice_sent: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        }
     }
 }
 
@@ -114,39 +156,27 @@ pub(crate) async fn issue(
         _ => expiry_date(today, assessment.rule.validity_years),
     };
     let number = certificate_number(&prefecture.code, today, level, serial);
-    let saved = certificate::ActiveModel {
-        number: Set(number.clone()),
-        teacher_id: Set(teacher_id),
-        org_path: Set(directory::teacher_scope_path(txn, teacher_id).await?),
-        level: Set(level.as_str().to_owned()),
-        year: Set(today.year()),
-        serial: Set(serial),
-        generation: Set(i32::try_from(generation).unwrap_or(i32::MAX)),
-        verification_code: Set(verification_code()),
-        issued_on: Set(today),
-        expires_on: Set(expires_on),
-        hours_tenths: Set(kernel::to_tenths(assessment.hours_counted)),
-        rule_set_id: Set(rules.id),
-        rule_set_version: Set(rules.version),
-        ledger_entry_id: Set(None),
-        renews_certificate_id: Set(match &why {
-            Issued::AsRenewalOf(old) => Some(old.id),
-            _ => None,
-        }),
-        application_id: Set(match why {
-            Issued::OnApplication(id) => Some(id),
-            _ => None,
-        }),
-        revoked_on: Set(None),
-        revoked_by: Set(None),
-        revoke_reason: Set(None),
-        expiry_notice_sent: Set(false),
-        created_at: Set(now),
-        ..Default::default()
+    let mut draft = Draft {
+        number: number.clone(),
+        teacher_id,
+        org_path: directory::teacher_scope_path(txn, teacher_id).await?,
+        level,
+        serial,
+        generation: i32::try_from(generation).unwrap_or(i32::MAX),
+        issued_on: today,
+        expires_on,
+        hours_tenths: kernel::to_tenths(assessment.hours_counted),
     }
-    .insert(txn)
-    .await
-    .map_err(Error::on_unique(
+    .into_model(rules, now);
+    draft.renews_certificate_id = Set(match &why {
+        Issued::AsRenewalOf(old) => Some(old.id),
+        _ => None,
+    });
+    draft.application_id = Set(match why {
+        Issued::OnApplication(id) => Some(id),
+        _ => None,
+    });
+    let saved = draft.insert(txn).await.map_err(Error::on_unique(
         "certificate_already_issued",
         Text::fixed("该等级证书刚刚已颁发", "this level's certificate was just issued"),
     ))?;
@@ -220,30 +250,18 @@ pub async fn import_certificates(
             }
         };
         *serial += 1;
-        models.push(certificate::ActiveModel {
-            number: Set(certificate_number(&prefecture.code, row.issued_on, row.level, *serial)),
-            teacher_id: Set(row.teacher_id),
-            org_path: Set(directory::teacher_scope_path(txn, row.teacher_id).await?),
-            level: Set(row.level.as_str().to_owned()),
-            year: Set(year),
-            serial: Set(*serial),
-            generation: Set(0),
-            verification_code: Set(verification_code()),
-            issued_on: Set(row.issued_on),
-            expires_on: Set(expiry_date(row.issued_on, rule.validity_years)),
-            hours_tenths: Set(kernel::to_tenths(rule.online_hours + rule.offline_hours)),
-            rule_set_id: Set(rules.id),
-            rule_set_version: Set(rules.version),
-            ledger_entry_id: Set(None),
-            renews_certificate_id: Set(None),
-            application_id: Set(None),
-            revoked_on: Set(None),
-            revoked_by: Set(None),
-            revoke_reason: Set(None),
-            expiry_notice_sent: Set(false),
-            created_at: Set(now),
-            ..Default::default()
-        });
+        let draft = Draft {
+            number: certificate_number(&prefecture.code, row.issued_on, row.level, *serial),
+            teacher_id: row.teacher_id,
+            org_path: directory::teacher_scope_path(txn, row.teacher_id).await?,
+            level: row.level,
+            serial: *serial,
+            generation: 0,
+            issued_on: row.issued_on,
+            expires_on: expiry_date(row.issued_on, rule.validity_years),
+            hours_tenths: kernel::to_tenths(rule.online_hours + rule.offline_hours),
+        };
+        models.push(draft.into_model(&rules, now));
     }
     for ((level, year), value) in &last {
         serial::Entity::insert(serial::ActiveModel {

@@ -64,6 +64,14 @@ impl Assessment {
     }
 }
 
+/// Which levels to judge: all, or only the lowest one not held (the dashboard's next step,
+/// which should not pay for the levels above it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Which {
+    All,
+    FirstNotHeld,
+}
+
 const ONLINE: [Category; 2] = [Category::OnlineCourse, Category::Exam];
 const OFFLINE: [Category; 3] = [Category::OfflineTraining, Category::ResearchEvent, Category::External];
 
@@ -74,6 +82,7 @@ pub(crate) async fn assess(
     today: NaiveDate,
     teacher_id: i64,
     rules: &RuleSet,
+    which: Which,
 ) -> Result<Vec<Assessment>> {
     let certificates = certificate::Entity::find()
         .filter(certificate::Column::TeacherId.eq(teacher_id))
@@ -95,6 +104,12 @@ pub(crate) async fn assess(
     rules_in_order.sort_by_key(|r| r.level);
     let mut out = Vec::with_capacity(rules_in_order.len());
     for rule in rules_in_order {
+        let last = latest.get(&rule.level);
+        let last_status = last.map(|c| status(c));
+        let held = last_status == Some(CertificateStatus::Active);
+        if which == Which::FirstNotHeld && (held || !out.is_empty()) {
+            continue;
+        }
         let after_entry_id = rule.prerequisite.and_then(|p| latest.get(&p)).and_then(|c| c.ledger_entry_id);
         let window = EntryWindow { after_entry_id, ..EntryWindow::default() };
         let hours = credit::hours_by_category(db, teacher_id, &window).await?;
@@ -116,9 +131,6 @@ pub(crate) async fn assess(
         };
         let requirements = requirements(&rule, &evidence);
         let missing = requirements.iter().filter(|r| !r.met).map(|r| r.kind).collect();
-        let last = latest.get(&rule.level);
-        let last_status = last.map(|c| status(c));
-        let held = last_status == Some(CertificateStatus::Active);
         let expiring = held && last.is_some_and(|c| (c.expires_on - today).num_days() < EXPIRING_WITHIN_DAYS);
         out.push(Assessment {
             hours_counted: evidence.online_hours + evidence.offline_hours,
@@ -150,8 +162,8 @@ pub async fn next_level(
     teacher_id: i64,
 ) -> Result<Option<LevelProgress>> {
     let Some(rules) = super::rule_sets::in_force(db).await? else { return Ok(None) };
-    let levels = assess(db, china_today(now), teacher_id, &rules).await?;
-    Ok(levels.into_iter().map(|a| a.progress).find(|p| !p.held))
+    let levels = assess(db, china_today(now), teacher_id, &rules, Which::FirstNotHeld).await?;
+    Ok(levels.into_iter().next().map(|a| a.progress))
 }
 
 async fn qualification_of(
@@ -160,8 +172,11 @@ async fn qualification_of(
     teacher_id: i64,
 ) -> Result<Qualification> {
     let rules = require_in_force(db).await?;
-    let levels =
-        assess(db, china_today(now), teacher_id, &rules).await?.into_iter().map(|a| a.progress).collect();
+    let levels = assess(db, china_today(now), teacher_id, &rules, Which::All)
+        .await?
+        .into_iter()
+        .map(|a| a.progress)
+        .collect();
     Ok(Qualification { teacher_id, rule_set_version: rules.version, levels })
 }
 

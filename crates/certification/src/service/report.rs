@@ -1,10 +1,10 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use directory::RosterTeacher;
-use kernel::{Actor, Level, Permission, Result};
+use kernel::{Actor, Permission, Result};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, ExprTrait};
 use serde::Serialize;
 
 use super::rule_sets::require_in_force;
@@ -63,7 +63,8 @@ pub struct QualificationReport {
     pub rows: Vec<UnitQualification>,
 }
 
-#[derive(Default)]
+/// Counts of one school, or of a unit summed from its schools.
+#[derive(Default, Clone, Copy)]
 struct Tally {
     teachers: u32,
     c_holders: u32,
@@ -73,13 +74,12 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, teacher: &RosterTeacher, held: Option<Level>) {
-        let in_group = teacher.roles.iter().any(|r| TARGET_GROUP.contains(r));
-        self.teachers += 1;
-        self.c_holders += u32::from(held.is_some());
-        self.target_group += u32::from(in_group);
-        self.b_holders_in_group += u32::from(in_group && held >= Some(Level::B));
-        self.a_holders += u32::from(held == Some(Level::A));
+    fn add(&mut self, other: Tally) {
+        self.teachers += other.teachers;
+        self.c_holders += other.c_holders;
+        self.target_group += other.target_group;
+        self.b_holders_in_group += other.b_holders_in_group;
+        self.a_holders += other.a_holders;
     }
 
     fn into_row(self, org_unit_id: i64, org_unit_name: String, targets: &Targets) -> UnitQualification {
@@ -116,32 +116,73 @@ fn shortfall(target: Decimal, whole: u32, holders: u32) -> u32 {
     u32::try_from((needed - Decimal::from(holders)).max(Decimal::ZERO).mantissa()).unwrap_or(u32::MAX)
 }
 
-/// The highest level each teacher holds on `as_of`: issued by then, not yet expired, not
-/// revoked by then.
-async fn levels_held(db: &impl ConnectionTrait, path: &str, as_of: NaiveDate) -> Result<HashMap<i64, Level>> {
-    let rows: Vec<(i64, String)> = certificate::Entity::find()
-        .select_only()
+/// Each teacher's highest level valid on `as_of` (issued by then, not yet expired, not revoked
+/// by then) as `teacher_id, lvl` with C = 1, B = 2, A = 3.
+fn levels_held(as_of: NaiveDate) -> SelectStatement {
+    Query::select()
         .column(certificate::Column::TeacherId)
-        .column(certificate::Column::Level)
-        .filter(certificate::Column::OrgPath.starts_with(path))
-        .filter(certificate::Column::IssuedOn.lte(as_of))
-        .filter(certificate::Column::ExpiresOn.gte(as_of))
-        .filter(
+        .expr_as(
+            Expr::cust("MAX(CASE level WHEN 'c' THEN 1 WHEN 'b' THEN 2 WHEN 'a' THEN 3 ELSE 0 END)"),
+            Alias::new("lvl"),
+        )
+        .from(certificate::Entity)
+        .and_where(certificate::Column::IssuedOn.lte(as_of))
+        .and_where(certificate::Column::ExpiresOn.gte(as_of))
+        .cond_where(
             Condition::any()
                 .add(certificate::Column::RevokedOn.is_null())
                 .add(certificate::Column::RevokedOn.gt(as_of)),
         )
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut held: HashMap<i64, Level> = HashMap::new();
-    for (teacher, level) in rows {
-        if let Some(level) = Level::parse(&level) {
-            let best = held.entry(teacher).or_insert(level);
-            *best = (*best).max(level);
-        }
-    }
-    Ok(held)
+        .group_by_col(certificate::Column::TeacherId)
+        .to_owned()
+}
+
+/// Per school of the subtree: its path and counts, in one grouped query over the directory's
+/// roster joined to the levels held. Certificates follow the holder wherever they teach now.
+async fn school_tallies(
+    db: &impl ConnectionTrait,
+    path: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<(String, Tally)>> {
+    let (r, h) = (Alias::new("r"), Alias::new("h"));
+    let count = |sql: &str| Expr::cust(format!("CAST({sql} AS BIGINT)"));
+    let query = Query::select()
+        .expr_as(Expr::cust("MIN(r.org_path)"), Alias::new("org_path"))
+        .expr_as(count("COUNT(*)"), Alias::new("teachers"))
+        .expr_as(count("SUM(CASE WHEN h.lvl >= 1 THEN 1 ELSE 0 END)"), Alias::new("c_holders"))
+        .expr_as(count("SUM(r.in_group)"), Alias::new("target_group"))
+        .expr_as(
+            count("SUM(CASE WHEN r.in_group = 1 AND h.lvl >= 2 THEN 1 ELSE 0 END)"),
+            Alias::new("b_in_group"),
+        )
+        .expr_as(count("SUM(CASE WHEN h.lvl = 3 THEN 1 ELSE 0 END)"), Alias::new("a_holders"))
+        .from_subquery(directory::roster_selection(path, &TARGET_GROUP), r.clone())
+        .join_subquery(
+            JoinType::LeftJoin,
+            levels_held(as_of),
+            h.clone(),
+            Expr::col((h, Alias::new("teacher_id"))).equals((r.clone(), Alias::new("teacher_id"))),
+        )
+        .group_by_col((r, Alias::new("school_id")))
+        .to_owned();
+    let number = |row: &sea_orm::QueryResult, column: &str| -> Result<u32> {
+        let value: i64 = row.try_get("", column)?;
+        Ok(u32::try_from(value).unwrap_or(0))
+    };
+    db.query_all(&query)
+        .await?
+        .iter()
+        .map(|row| {
+            let tally = Tally {
+                teachers: number(row, "teachers")?,
+                c_holders: number(row, "c_holders")?,
+                target_group: number(row, "target_group")?,
+                b_holders_in_group: number(row, "b_in_group")?,
+                a_holders: number(row, "a_holders")?,
+            };
+            Ok((row.try_get("", "org_path")?, tally))
+        })
+        .collect()
 }
 
 /// The subtree's and each child unit's standing against the targets of the rule set in force,
@@ -156,18 +197,16 @@ pub async fn qualification_report(
     let path = directory::scope_path(db, actor, org_unit, Permission::ReadDirectory).await?;
     let unit_id: i64 =
         path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).unwrap_or(0);
-    let teachers = directory::teachers_with_roles(db, &path).await?;
-    // Certificates follow the holder's school at issue; a teacher who moved is still counted
-    // where they teach now, so look across the whole tree for their certificates.
-    let held = levels_held(db, "/", as_of).await?;
     let mut summary = Tally::default();
     let mut children: BTreeMap<i64, Tally> = BTreeMap::new();
-    for teacher in &teachers {
-        let level = held.get(&teacher.id).copied();
-        summary.add(teacher, level);
-        let child = teacher.org_path[path.len()..].split('/').next().and_then(|s| s.parse::<i64>().ok());
+    for (school_path, tally) in school_tallies(db, &path, as_of).await? {
+        summary.add(tally);
+        let child = school_path
+            .get(path.len()..)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|s| s.parse().ok());
         if let Some(child) = child {
-            children.entry(child).or_default().add(teacher, level);
+            children.entry(child).or_default().add(tally);
         }
     }
     let ids: Vec<i64> = children.keys().copied().chain([unit_id]).collect();

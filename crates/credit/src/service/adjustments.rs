@@ -154,13 +154,28 @@ pub async fn adjust(
             occurred_on: input.occurred_on,
             source_kind,
             source_id,
-            description: reason.unwrap_or_default(),
+            description: reason.clone().unwrap_or_default(),
             recorded_by: Some(actor.account_id),
             reverses_entry_id: input.reverses_entry_id,
         },
     )
     .await?;
     txn.commit().await?;
+    let replayed = posted.entry.clone();
+    let same_request = replayed.teacher_id == teacher_id
+        && replayed.category == category
+        && replayed.hours == hours
+        && replayed.occurred_on == input.occurred_on
+        && Some(&replayed.description) == reason.as_ref();
+    if idempotency_key.is_some() && input.reverses_entry_id.is_none() && !posted.created && !same_request {
+        return Err(Error::conflict(
+            "idempotency_key_reused",
+            Text::fixed(
+                "该 Idempotency-Key 已用于另一项请求",
+                "this Idempotency-Key was already used for a different request",
+            ),
+        ));
+    }
     if input.reverses_entry_id.is_some() && !posted.created {
         return Err(Error::conflict(
             "already_reversed",

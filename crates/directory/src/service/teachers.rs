@@ -559,6 +559,32 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
         .collect())
 }
 
+/// A query other domains aggregate over (the qualification report): the teachers of an
+/// already-authorised subtree path with columns `teacher_id`, `school_id`, `org_path` and
+/// `in_group` (1 when they hold any of `group`'s roles, else 0). One row per teacher, so a
+/// report over a whole prefecture is one grouped query, not a list walked in memory.
+pub fn roster_selection(path: &str, group: &[MhRole]) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Alias, Expr};
+    let holds_role = Query::select()
+        .expr(Expr::val(1))
+        .from(person_role::Entity)
+        .and_where(
+            Expr::col((person_role::Entity, person_role::Column::PersonId))
+                .equals((person::Entity, person::Column::Id)),
+        )
+        .and_where(person_role::Column::Role.is_in(group.iter().map(|r| r.as_str())))
+        .to_owned();
+    Query::select()
+        .expr_as(Expr::col((person::Entity, person::Column::Id)), Alias::new(TEACHER_ID))
+        .column((person::Entity, person::Column::SchoolId))
+        .column((person::Entity, person::Column::OrgPath))
+        .expr_as(Expr::case(Expr::exists(holds_role), 1).finally(0), Alias::new("in_group"))
+        .from(person::Entity)
+        .and_where(person::Column::OrgPath.starts_with(path))
+        .to_owned()
+}
+
 /// A teacher as org-wide reports count them: where they work and which MH roles they hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterTeacher {

@@ -6,15 +6,16 @@ use certification::{
     Certificate, CertificateFilter, CertificateStatus, PublicCertificate, QualificationReport, Revocation,
 };
 use chrono::NaiveDate;
-use kernel::{FieldError, Level, Text};
+use kernel::Level;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
-use crate::{lang, rate, render, table};
+use crate::table::ReportFormat;
+use crate::{lang, rate, render};
 
 /// Filters of `GET /certificates`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -281,17 +282,10 @@ pub async fn report(
     query: web::Query<QualificationQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let format = q.format.unwrap_or_else(|| "json".to_owned());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(vec![FieldError::new(
-            "format",
-            "invalid_value",
-            Text::fixed("格式须为 json、csv 或 xlsx", "format is json, csv or xlsx"),
-        )]));
-    }
+    let format = ReportFormat::parse(q.format.as_deref())?;
     let as_of = q.as_of.unwrap_or_else(|| certification::domain::china_today(state.clock.now()));
     let report = certification::qualification_report(&state.db, &actor, q.org_unit, as_of).await?;
-    if format == "json" {
+    if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }
     let headers: [&str; 10] = if lang::english() {
@@ -338,11 +332,5 @@ pub async fn report(
             ]
         })
         .collect();
-    Ok(if format == "csv" {
-        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(table::csv_file(&headers, &rows)?)
-    } else {
-        HttpResponse::Ok()
-            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .body(table::xlsx_file(&as_of.to_string(), &headers, &rows)?)
-    })
+    format.file(&as_of.to_string(), &headers, &rows)
 }

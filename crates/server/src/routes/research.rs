@@ -14,7 +14,7 @@ use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::routes::sessions::{MarkRequest, RegistrationRequest, ScanRequest};
 use crate::state::AppState;
-use crate::table;
+use crate::table::ReportFormat;
 
 /// Filters of `GET /research-events`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -359,16 +359,12 @@ pub async fn report(
     let q = query.into_inner();
     let now = state.clock.now();
     let year = q.year.unwrap_or_else(|| research::domain::china_year(now));
-    let format = q.format.unwrap_or_else(|| "json".to_owned());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) || !(2000..=2100).contains(&year) {
-        let field = if (2000..=2100).contains(&year) { "format" } else { "year" };
+    let format = ReportFormat::parse(q.format.as_deref())?;
+    if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid(vec![FieldError::new(
-            field,
+            "year",
             "invalid_value",
-            Text::fixed(
-                "格式须为 json/csv/xlsx，年份须在 2000–2100",
-                "format is json, csv or xlsx; year 2000-2100",
-            ),
+            Text::fixed("年份须在 2000–2100", "year must be 2000-2100"),
         )]));
     }
     let report = research::research_report(
@@ -380,7 +376,7 @@ pub async fn report(
         state.settings.research_events_per_year,
     )
     .await?;
-    if format == "json" {
+    if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }
     let english = lang::english();
@@ -412,11 +408,5 @@ pub async fn report(
             ]
         })
         .collect();
-    Ok(if format == "csv" {
-        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(table::csv_file(&headers, &rows)?)
-    } else {
-        HttpResponse::Ok()
-            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .body(table::xlsx_file(&year.to_string(), &headers, &rows)?)
-    })
+    format.file(&year.to_string(), &headers, &rows)
 }

@@ -2,16 +2,15 @@ use actix_web::{HttpResponse, get, post, web};
 use attendance::{Attendance, AttendanceStatus, Scan, SignInCode};
 use chrono::{DateTime, Utc};
 use courses::{NewSession, Session, SessionAttendance, SessionFilter, SessionStatus};
-use kernel::{FieldError, Text};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
-use crate::table;
+use crate::table::ReportFormat;
 
 /// Filters of `GET /sessions`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -352,16 +351,9 @@ pub async fn sheet(
     id: web::Path<i64>,
     query: web::Query<SheetQuery>,
 ) -> ApiResult<HttpResponse> {
-    let format = query.into_inner().format.unwrap_or_else(|| "json".to_owned());
-    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
-        return Err(ApiError::invalid(vec![FieldError::new(
-            "format",
-            "invalid_value",
-            Text::fixed("格式须为 json、csv 或 xlsx", "format is json, csv or xlsx"),
-        )]));
-    }
+    let format = ReportFormat::parse(query.format.as_deref())?;
     let sheet = courses::session_attendance(&state.db, &actor, id.into_inner()).await?;
-    if format == "json" {
+    if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(sheet));
     }
     let english = lang::english();
@@ -406,11 +398,5 @@ pub async fn sheet(
             ]
         })
         .collect();
-    Ok(if format == "csv" {
-        HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(table::csv_file(&headers, &rows)?)
-    } else {
-        HttpResponse::Ok()
-            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .body(table::xlsx_file(if english { "Attendance" } else { "签到表" }, &headers, &rows)?)
-    })
+    format.file(if english { "Attendance" } else { "签到表" }, &headers, &rows)
 }
