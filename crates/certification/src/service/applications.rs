@@ -65,10 +65,6 @@ fn view(m: application::Model) -> Application {
     }
 }
 
-fn conflict(code: &'static str, zh: &'static str, en: &'static str) -> Error {
-    Error::Conflict { code, detail: Text::fixed(zh, en) }
-}
-
 /// A teacher applies for a level they do not hold; one pending application per level.
 pub async fn submit_application(
     db: &DatabaseConnection,
@@ -88,7 +84,10 @@ pub async fn submit_application(
     let rules = require_in_force(&txn).await?;
     let standing = assess(&txn, china_today(now), teacher_id, &rules, Which::All).await?;
     if standing.iter().any(|a| a.rule.level == input.level && a.progress.held) {
-        return Err(conflict("level_held", "已持有该等级证书", "you already hold this level"));
+        return Err(Error::conflict(
+            "level_held",
+            Text::fixed("已持有该等级证书", "you already hold this level"),
+        ));
     }
     let pending = application::Entity::find()
         .filter(application::Column::TeacherId.eq(teacher_id))
@@ -97,10 +96,9 @@ pub async fn submit_application(
         .one(&txn)
         .await?;
     if pending.is_some() {
-        return Err(conflict(
+        return Err(Error::conflict(
             "application_pending",
-            "该等级已有待审核的申请",
-            "an application for this level is pending",
+            Text::fixed("该等级已有待审核的申请", "an application for this level is pending"),
         ));
     }
     let saved = application::ActiveModel {
@@ -149,7 +147,10 @@ async fn pending_in_scope(
     let found = application::Entity::find_by_id(id).one(txn).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageCertification, &found.org_path)?;
     if found.status != ApplicationStatus::Pending.as_str() {
-        return Err(conflict("application_decided", "该申请已处理", "the application was already decided"));
+        return Err(Error::conflict(
+            "application_decided",
+            Text::fixed("该申请已处理", "the application was already decided"),
+        ));
     }
     Ok(found)
 }
@@ -173,10 +174,9 @@ pub async fn approve_application(
         .find(|a| a.rule.level == level)
         .ok_or(Error::NotFound)?;
     if assessment.progress.held {
-        return Err(conflict(
+        return Err(Error::conflict(
             "level_held",
-            "申请人已持有该等级证书",
-            "the applicant already holds this level",
+            Text::fixed("申请人已持有该等级证书", "the applicant already holds this level"),
         ));
     }
     if !assessment.progress.missing.is_empty() {

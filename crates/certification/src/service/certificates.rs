@@ -265,22 +265,16 @@ pub async fn renew(
         actor.authorize(Permission::ManageCertification, &found.org_path)?;
     }
     credit::lock_chain(&txn, found.teacher_id).await?;
-    let conflict = |code: &'static str, zh: &'static str, en: &'static str| Error::Conflict {
-        code,
-        detail: Text::fixed(zh, en),
-    };
     if found.revoked_on.is_some() {
-        return Err(conflict(
+        return Err(Error::conflict(
             "certificate_revoked",
-            "已撤销的证书不能续期",
-            "a revoked certificate cannot be renewed",
+            Text::fixed("已撤销的证书不能续期", "a revoked certificate cannot be renewed"),
         ));
     }
     if (found.expires_on - today).num_days() >= EXPIRING_WITHIN_DAYS {
-        return Err(conflict(
+        return Err(Error::conflict(
             "not_due_for_renewal",
-            "证书到期前 90 天内方可续期",
-            "renewal opens 90 days before expiry",
+            Text::fixed("证书到期前 90 天内方可续期", "renewal opens 90 days before expiry"),
         ));
     }
     let renewed = certificate::Entity::find()
@@ -288,7 +282,10 @@ pub async fn renew(
         .one(&txn)
         .await?;
     if renewed.is_some() {
-        return Err(conflict("already_renewed", "该证书已续期", "the certificate was already renewed"));
+        return Err(Error::conflict(
+            "already_renewed",
+            Text::fixed("该证书已续期", "the certificate was already renewed"),
+        ));
     }
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
