@@ -10,7 +10,9 @@ prefecture's qualification compliance report; W6 the prefecture's credits CSV ex
 streamed download, timed, with the server's memory sampled while it runs).
 
 Environment: BENCH_DURATION (wrk duration per workload, default 10s), BENCH_CONNECTIONS
-(default 64), BENCH_PORT (default 18080).
+(default 64), BENCH_PORT (default 18080); BENCH_ONLY=W1,W2 measures only those workloads on
+SQLite and prints them without touching the docs (for working on one of them); with
+BENCH_PROFILE=FILE also records the server with `perf record -g` into FILE meanwhile.
 
 `python3 bench/run.py province` instead generates the 600,000-teacher province on PostgreSQL
 only and measures W0, W4 and W5 there, into docs/perf/province.json (the figures
@@ -39,6 +41,7 @@ PORT = int(os.environ.get("BENCH_PORT", "18080"))
 SCALE = "province" if sys.argv[1:] == ["province"] else "prefecture"
 BASE = f"http://127.0.0.1:{PORT}"
 TEACHERS = 64
+ONLY = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]
 
 WORKLOADS = {
     "W0": "GET /health — baseline: no auth, one `SELECT 1`",
@@ -170,7 +173,14 @@ def measure(label, database_url):
                     break
                 except OSError:
                     time.sleep(0.1)
+            profiler = None
+            if os.environ.get("BENCH_PROFILE"):
+                profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(server.pid), "-o",
+                                             os.environ["BENCH_PROFILE"]], stderr=subprocess.DEVNULL)
             results = run_workloads(work, server.pid)
+            if profiler:
+                profiler.send_signal(2)
+                profiler.wait()
             results["peak_rss_mb"] = status_kb(server.pid, "VmHWM") / 1024
         finally:
             server.terminate()
@@ -206,17 +216,17 @@ def run_workloads(work, pid):
     search_path = f"/api/v1/credits?org_unit={county}&per_page=50&sort=-total_hours"
     search = rotate_script(work, "search", [("GET", search_path, hr, "")])
     report = rotate_script(work, "report", [("GET", "/api/v1/reports/qualification", admin, "")])
-    out = {
-        "W0": wrk("W0", "/health", None, work),
-        "W1": wrk("W1", "/", heartbeat, work),
-        "W2": wrk("W2", "/", dashboard, work),
-        "W3": wrk("W3", "/", autosave, work),
-        "W4": wrk("W4", "/", search, work),
+    plan = {
+        "W0": lambda: wrk("W0", "/health", None, work),
+        "W1": lambda: wrk("W1", "/", heartbeat, work),
+        "W2": lambda: wrk("W2", "/", dashboard, work),
+        "W3": lambda: wrk("W3", "/", autosave, work),
+        "W4": lambda: wrk("W4", "/", search, work),
         # An office report: run by one admin at a time, so measured with one connection.
-        "W5": wrk("W5", "/", report, work, connections=1),
+        "W5": lambda: wrk("W5", "/", report, work, connections=1),
+        "W6": lambda: export(pid),
     }
-    out["W6"] = export(pid)
-    return out
+    return {name: run() for name, run in plan.items() if not ONLY or name in ONLY}
 
 
 def province_workloads(work, hr, admin):
@@ -274,6 +284,9 @@ def main():
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return
     runs = {"sqlite": measure("sqlite", None)}
+    if ONLY:
+        print(json.dumps(runs, indent=2, ensure_ascii=False))
+        return
     if pg_url:
         try:
             runs["postgres"] = measure("postgres", pg_url)

@@ -12,6 +12,7 @@ mod m20261128_000006_outbox;
 mod m20261128_000007_lesson_quiz;
 mod m20261130_000008_certification;
 mod m20261130_000009_credit_totals;
+mod m20261130_000010_person_school_index;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_lesson_quiz::Migration),
             Box::new(m20261130_000008_certification::Migration),
             Box::new(m20261130_000009_credit_totals::Migration),
+            Box::new(m20261130_000010_person_school_index::Migration),
         ]
     }
 }

@@ -107,9 +107,20 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
             let path = county_path(db, county_code).await?;
             report.entries += history(db, &path, &mut rng).await?;
             report.certificates += certificates(db, &path, &mut rng).await?;
+            refresh_statistics(db).await?;
         }
     }
     Ok(report)
+}
+
+/// PostgreSQL plans from statistics its autovacuum refreshes only now and then; after a
+/// county's bulk load they would still describe near-empty tables, and the next county's
+/// lookups would scan instead of using their indexes.
+async fn refresh_statistics(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
 }
 
 async fn county_path(db: &DatabaseConnection, code: &str) -> anyhow::Result<String> {

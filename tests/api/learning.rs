@@ -388,3 +388,35 @@ async fn a_lesson_with_a_quiz_completes_only_once_the_quiz_is_passed() {
     assert_eq!((done["completed"].as_bool(), done["course_completed"].as_bool()), (Some(true), Some(true)));
     assert!(done["quiz_pending"].is_null());
 }
+
+/// Heartbeats of many teachers arriving together share transactions (group commit); each
+/// teacher still gets exactly their own verified time, acknowledged only once it is stored.
+#[tokio::test]
+async fn batches_of_many_teachers_sent_at_once_are_each_credited_exactly() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let (course, lessons) = published_course(&app, &admin, None).await;
+    let mut players = Vec::new();
+    for n in 1..=12 {
+        let token = app.token(&format!("ES{n:05}")).await;
+        let enrolled = app.post(&token, &format!("/api/v1/courses/{course}/enrollments"), json!({})).await;
+        assert_eq!(enrolled.status(), StatusCode::CREATED);
+        players.push(Player { app: &app, token, lesson: lessons[0], seq: 0 });
+    }
+    for (round, position) in [0, 15, 30].into_iter().enumerate() {
+        let now = app.clock.now();
+        let sends = players.iter_mut().map(|player| {
+            let beat = player.beat(now, position, true);
+            async move { json_of(player.send(vec![beat]).await).await }
+        });
+        let reports = futures_util::future::join_all(sends).await;
+        for report in reports {
+            assert_eq!(report["credited_seconds"], 15 * round, "round {round}: {report}");
+        }
+        app.clock.advance(Duration::seconds(15));
+    }
+    for player in &players {
+        let enrollments = json_of(app.get(&player.token, "/api/v1/me/enrollments").await).await;
+        assert_eq!(enrollments["items"][0]["resume_position"], 30, "{enrollments}");
+    }
+}

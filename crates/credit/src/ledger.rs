@@ -187,7 +187,7 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
         ),
     ))?;
     advance_head(txn, entry.teacher_id, seq, hash, tenths).await?;
-    add_to_year(txn, entry.teacher_id, saved.year, tenths, 1).await?;
+    add_to_years(txn, &[((entry.teacher_id, saved.year), (tenths, 1))].into()).await?;
     let entry: Entry = saved.into();
     if let Some(hook) = AFTER_POST.get() {
         hook(AnyConnection(txn), now, &entry).await?;
@@ -235,30 +235,40 @@ async fn advance_head(
     Ok(())
 }
 
-/// Adds hours and entries to a teacher's total of one year, creating the row on first use.
-async fn add_to_year(
+/// Adds hours and entries to teachers' totals of a year, creating rows on first use:
+/// `(teacher_id, year) -> (tenths, entries)`, a thousand rows per statement.
+async fn add_to_years(
     txn: &impl ConnectionTrait,
-    teacher_id: i64,
-    year: i32,
-    tenths: i64,
-    entries: i64,
+    totals: &std::collections::BTreeMap<(i64, i32), (i64, i64)>,
 ) -> Result<()> {
     use credit_year_total::Column as C;
     let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
-    credit_year_total::Entity::insert(credit_year_total::ActiveModel {
-        teacher_id: Set(teacher_id),
-        year: Set(year),
-        tenths: Set(tenths),
-        entries: Set(entries),
-    })
-    .on_conflict(
-        OnConflict::columns([C::TeacherId, C::Year])
-            .value(C::Tenths, Expr::col((credit_year_total::Entity, C::Tenths)).add(excluded(C::Tenths)))
-            .value(C::Entries, Expr::col((credit_year_total::Entity, C::Entries)).add(excluded(C::Entries)))
-            .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
+    let rows: Vec<_> = totals
+        .iter()
+        .map(|(&(teacher_id, year), &(tenths, entries))| credit_year_total::ActiveModel {
+            teacher_id: Set(teacher_id),
+            year: Set(year),
+            tenths: Set(tenths),
+            entries: Set(entries),
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        credit_year_total::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([C::TeacherId, C::Year])
+                    .value(
+                        C::Tenths,
+                        Expr::col((credit_year_total::Entity, C::Tenths)).add(excluded(C::Tenths)),
+                    )
+                    .value(
+                        C::Entries,
+                        Expr::col((credit_year_total::Entity, C::Entries)).add(excluded(C::Entries)),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -369,23 +379,30 @@ pub async fn import_history(
     now: DateTime<Utc>,
     entries: Vec<NewEntry>,
 ) -> Result<u64> {
+    use credit_chain::Column as C;
     let mut by_teacher: std::collections::BTreeMap<i64, Vec<NewEntry>> = std::collections::BTreeMap::new();
     for entry in entries {
         by_teacher.entry(entry.teacher_id).or_default().push(entry);
     }
+    let teacher_ids: Vec<i64> = by_teacher.keys().copied().collect();
+    let mut heads = std::collections::HashMap::new();
+    for chunk in teacher_ids.chunks(1000) {
+        let found =
+            credit_chain::Entity::find().filter(C::TeacherId.is_in(chunk.iter().copied())).all(txn).await?;
+        heads.extend(found.into_iter().map(|h| (h.teacher_id, (h.length, h.head_hash))));
+    }
     let recorded_at = truncate_to_micros(now);
     let mut rows = Vec::new();
-    let mut heads = Vec::new();
-    let mut years: std::collections::BTreeMap<(i64, i32), (i64, i64)> = std::collections::BTreeMap::new();
+    let mut new_heads = Vec::with_capacity(by_teacher.len());
+    let mut years = std::collections::BTreeMap::new();
     for (teacher_id, list) in by_teacher {
-        let head = credit_chain::Entity::find_by_id(teacher_id).one(txn).await?;
-        let (mut seq, mut prev) =
-            head.as_ref().map_or((0, GENESIS_HASH.to_owned()), |h| (h.length, h.head_hash.clone()));
+        let (mut seq, mut prev) = heads.remove(&teacher_id).unwrap_or((0, GENESIS_HASH.to_owned()));
         let mut added = 0;
         for entry in list {
             let tenths = check_hours(&entry)?;
             added += tenths;
-            let year_total = years.entry((teacher_id, entry.occurred_on.year())).or_insert((0, 0));
+            let year_total: &mut (i64, i64) =
+                years.entry((teacher_id, entry.occurred_on.year())).or_default();
             *year_total = (year_total.0 + tenths, year_total.1 + 1);
             seq += 1;
             let hash = hash_of(&entry, seq, tenths, recorded_at, &prev);
@@ -408,28 +425,34 @@ pub async fn import_history(
             });
             prev = hash;
         }
-        heads.push((teacher_id, head.is_some(), seq, prev, added));
+        new_heads.push(credit_chain::ActiveModel {
+            teacher_id: Set(teacher_id),
+            length: Set(seq),
+            head_hash: Set(prev),
+            total_tenths: Set(added),
+        });
     }
     let count = rows.len() as u64;
     for chunk in rows.chunks(1000) {
         credit_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
     }
-    for (teacher_id, existed, length, head_hash, added) in heads {
-        if existed {
-            advance_head(txn, teacher_id, length, head_hash, added).await?;
-        } else {
-            credit_chain::ActiveModel {
-                teacher_id: Set(teacher_id),
-                length: Set(length),
-                head_hash: Set(head_hash),
-                total_tenths: Set(added),
-            }
-            .insert(txn)
+    // New chains start at what was added; existing ones move their head and add to their total.
+    let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
+    for chunk in new_heads.chunks(1000) {
+        credit_chain::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(C::TeacherId)
+                    .value(C::Length, excluded(C::Length))
+                    .value(C::HeadHash, excluded(C::HeadHash))
+                    .value(
+                        C::TotalTenths,
+                        Expr::col((credit_chain::Entity, C::TotalTenths)).add(excluded(C::TotalTenths)),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
             .await?;
-        }
     }
-    for ((teacher_id, year), (tenths, entries)) in years {
-        add_to_year(txn, teacher_id, year, tenths, entries).await?;
-    }
+    add_to_years(txn, &years).await?;
     Ok(count)
 }

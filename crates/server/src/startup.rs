@@ -50,8 +50,10 @@ impl Application {
         let credentials = Arc::new(CredentialKeys::load_or_create(&settings.signing_key_dir, clock.now())?);
         let verify_limiter = rate::per_minute(settings.verify_per_minute);
         let login_limiter = rate::per_minute(settings.login_per_minute);
+        let progress = courses::progress_writer(db.clone(), settings.progress);
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
+            progress,
             db,
             clock,
             settings,

@@ -22,4 +22,6 @@ pub struct AppState {
     pub verify_limiter: AddressLimiter,
     /// Login attempts per client address, against credential stuffing across accounts.
     pub login_limiter: AddressLimiter,
+    /// Credits heartbeat batches of many teachers in shared transactions.
+    pub progress: courses::ProgressWriter,
 }

@@ -237,6 +237,8 @@ pub async fn import_certificates(
     let rules = super::rule_sets::require_in_force(txn).await?;
     let prefecture = directory::prefecture(txn).await?;
     let mut last: std::collections::BTreeMap<(kernel::Level, i32), i32> = std::collections::BTreeMap::new();
+    let teacher_ids: Vec<i64> = rows.iter().map(|r| r.teacher_id).collect();
+    let paths = directory::teacher_scope_paths(txn, &teacher_ids).await?;
     let mut models = Vec::with_capacity(rows.len());
     for row in &rows {
         let rule = rules.levels.iter().find(|r| r.level == row.level).ok_or(Error::NotFound)?;
@@ -253,7 +255,7 @@ pub async fn import_certificates(
         let draft = Draft {
             number: certificate_number(&prefecture.code, row.issued_on, row.level, *serial),
             teacher_id: row.teacher_id,
-            org_path: directory::teacher_scope_path(txn, row.teacher_id).await?,
+            org_path: paths.get(&row.teacher_id).cloned().ok_or(Error::NotFound)?,
             level: row.level,
             serial: *serial,
             generation: 0,

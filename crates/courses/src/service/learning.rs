@@ -118,17 +118,44 @@ fn to_state(p: &lesson_progress::Model) -> State {
     }
 }
 
-/// Credits a batch of heartbeats from the calling teacher's player. Only real, unseen,
-/// non-overlapping viewing time counts; completing the last required lesson completes the
-/// course and posts its hours to the ledger in the same transaction, exactly once.
-pub async fn record_progress(
+/// Heartbeat batches of many teachers, credited in shared transactions.
+pub type ProgressWriter = kernel::GroupCommit<ProgressBatch, ProgressReport>;
+
+/// The most batches one shared transaction credits.
+const GROUP_SIZE: usize = 256;
+
+/// Starts the tasks that credit checked batches in groups (see `kernel::GroupCommit`): one
+/// on SQLite, which has a single writer anyway; a few on PostgreSQL.
+pub fn progress_writer(db: DatabaseConnection, rules: Rules) -> ProgressWriter {
+    let writers = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => 1,
+        _ => 4,
+    };
+    kernel::GroupCommit::start(db, writers, GROUP_SIZE, move |txn, batch| {
+        Box::pin(async move { credit_progress(txn, &rules, batch).await })
+    })
+}
+
+/// A checked batch of one teacher's heartbeats for one lesson, ready to be credited.
+#[derive(Debug, Clone)]
+pub struct ProgressBatch {
+    pub teacher_id: i64,
+    /// The server's time when the batch arrived: time is verified against it.
+    received_at: DateTime<Utc>,
+    lesson: lesson::Model,
+    course: course::Model,
+    beats: Vec<Heartbeat>,
+}
+
+/// Checks a batch from the calling teacher's player before anything is written: the lesson
+/// exists, the teacher is enrolled in its course, seqs increase and positions are inside it.
+pub async fn check_progress(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
-    rules: &Rules,
     actor: &Actor,
     lesson_id: i64,
     batch: Vec<HeartbeatInput>,
-) -> Result<ProgressReport> {
+) -> Result<ProgressBatch> {
     let teacher_id = actor.teacher()?;
     let found = lesson::Entity::find_by_id(lesson_id).one(db).await?.ok_or(Error::NotFound)?;
     let owner = course::Entity::find_by_id(found.course_id).one(db).await?.ok_or(Error::NotFound)?;
@@ -142,13 +169,26 @@ pub async fn record_progress(
         ));
     }
     let beats = validate(&batch, found.duration_seconds)?;
+    Ok(ProgressBatch { teacher_id, received_at: now, lesson: found, course: owner, beats })
+}
 
-    let txn = kernel::begin_write(db).await?;
-    kernel::lock_key(&txn, "learner", teacher_id).await?;
+/// Credits a checked batch inside the caller's transaction (heartbeats of many teachers share
+/// one through `kernel::GroupCommit`). Only real, unseen, non-overlapping viewing time counts;
+/// completing the last required lesson completes the course and posts its hours to the ledger
+/// in the same transaction, exactly once.
+pub async fn credit_progress(
+    txn: &impl ConnectionTrait,
+    rules: &Rules,
+    batch: &ProgressBatch,
+) -> Result<ProgressReport> {
+    let ProgressBatch { teacher_id, received_at: now, lesson: found, course: owner, beats } = batch;
+    let (teacher_id, now) = (*teacher_id, *now);
+    let lesson_id = found.id;
+    kernel::lock_key(txn, "learner", teacher_id).await?;
     let stored = lesson_progress::Entity::find()
         .filter(lesson_progress::Column::TeacherId.eq(teacher_id))
         .filter(lesson_progress::Column::LessonId.eq(lesson_id))
-        .one(&txn)
+        .one(txn)
         .await?;
     let mut state = stored.as_ref().map(to_state).unwrap_or_default();
     let before_ms = state.credited_ms;
@@ -156,14 +196,14 @@ pub async fn record_progress(
     let busy: Vec<_> = learning_interval::Entity::find()
         .filter(learning_interval::Column::TeacherId.eq(teacher_id))
         .filter(learning_interval::Column::EndsAt.gt(floor))
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(|i| (i.starts_at, i.ends_at))
         .collect();
-    let pending = pending_challenge(&txn, teacher_id, owner.id).await?;
+    let pending = pending_challenge(txn, teacher_id, owner.id).await?;
     let paused = pending.as_ref().is_some_and(|c| c.issued_at + CHALLENGE_GRACE < now);
-    let outcome = apply(&mut state, &beats, now, &busy, paused, rules);
+    let outcome = apply(&mut state, beats, now, &busy, paused, rules);
     for (starts_at, ends_at) in &outcome.intervals {
         learning_interval::ActiveModel {
             teacher_id: Set(teacher_id),
@@ -172,12 +212,12 @@ pub async fn record_progress(
             ends_at: Set(*ends_at),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     let watched_enough = state.complete(i64::from(found.duration_seconds) * 1000, rules);
     let quiz_pending = match found.quiz_exam_id {
-        Some(exam_id) if !exams::has_passed(&txn, teacher_id, exam_id).await? => Some(exam_id),
+        Some(exam_id) if !exams::has_passed(txn, teacher_id, exam_id).await? => Some(exam_id),
         _ => None,
     };
     let lesson_done = watched_enough && quiz_pending.is_none();
@@ -201,20 +241,19 @@ pub async fn record_progress(
     active.credited_ms = Set(state.credited_ms);
     active.completed_at = Set(completed_at);
     active.updated_at = Set(now);
-    active.save(&txn).await?;
+    active.save(txn).await?;
 
     let course_completed = match completed_at {
-        Some(_) => complete_course(&txn, now, &owner, teacher_id).await?,
+        Some(_) => complete_course(txn, now, owner, teacher_id).await?,
         None => false,
     };
     let challenge = match (pending, owner.presence_check_minutes) {
         (Some(c), _) => Some(c),
         (None, Some(minutes)) if crossed(before_ms, state.credited_ms, i64::from(minutes) * 60_000) => {
-            Some(issue_challenge(&txn, now, teacher_id, owner.id).await?)
+            Some(issue_challenge(txn, now, teacher_id, owner.id).await?)
         }
         _ => None,
     };
-    txn.commit().await?;
     Ok(ProgressReport {
         credited_seconds: state.credited_ms / 1000,
         watched_seconds: state.watched_ms() / 1000,

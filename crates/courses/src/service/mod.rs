@@ -12,7 +12,10 @@ pub use catalog::{
 };
 pub use dashboard::{Dashboard, DashboardCourse, DashboardSession, dashboard};
 pub use enrollment::{EnrollmentView, enroll, my_enrollments};
-pub use learning::{Challenge, HeartbeatInput, ProgressReport, answer_challenge, record_progress};
+pub use learning::{
+    Challenge, HeartbeatInput, ProgressBatch, ProgressReport, ProgressWriter, answer_challenge,
+    check_progress, credit_progress, progress_writer,
+};
 pub use sessions::{
     NewSession, Session, SessionAttendance, SessionFilter, SessionLine, close_session, create_session,
     enqueue_session_reminders, get_session, list_sessions, mark_attendance, register_for_session,

@@ -94,7 +94,8 @@ impl CreditExport {
 
     /// The next `limit` rows; empty when done.
     pub async fn next_chunk(&mut self, db: &impl ConnectionTrait, limit: u64) -> Result<Vec<TeacherCredits>> {
-        let rows = fetch(db, &self.policy, &self.path, &self.search, self.offset, limit).await?;
+        let (rows, _) =
+            fetch(db, &self.policy, &self.path, &self.search, self.offset, limit, Counted::No).await?;
         self.offset += rows.len() as u64;
         Ok(rows)
     }
@@ -110,16 +111,33 @@ pub async fn search_credits(
     page: PageRequest,
 ) -> Result<Page<TeacherCredits>> {
     let export = CreditExport::start(db, now, policy, actor, search, "search_credits").await?;
-    let count = Query::select()
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from_subquery(grouped(&export.path, &export.search), Alias::new("g"))
-        .to_owned();
-    let total: i64 = match db.query_one(&count).await? {
-        Some(row) => row.try_get("", "n")?,
-        None => 0,
+    let (items, matching) =
+        fetch(db, &policy, &export.path, &export.search, page.offset(), page.per_page(), Counted::Yes)
+            .await?;
+    let total = match matching {
+        Some(total) => total,
+        None if page.offset() == 0 => 0,
+        // Past the last page: the window count came with no row, so count alone.
+        None => {
+            let count = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_subquery(grouped(&export.path, &export.search), Alias::new("g"))
+                .to_owned();
+            match db.query_one(&count).await? {
+                Some(row) => row.try_get("", "n")?,
+                None => 0,
+            }
+        }
     };
-    let items = fetch(db, &policy, &export.path, &export.search, page.offset(), page.per_page()).await?;
     Ok(Page::new(items, u64::try_from(total).unwrap_or(0), page))
+}
+
+/// Whether a page also carries the number of all matching rows (a window count, so the roster
+/// is joined and filtered once per request instead of once for the page and once for the count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Yes,
+    No,
 }
 
 fn describe(search: &CreditSearch) -> String {
@@ -207,8 +225,12 @@ async fn fetch(
     search: &CreditSearch,
     offset: u64,
     limit: u64,
-) -> Result<Vec<TeacherCredits>> {
+    counted: Counted,
+) -> Result<(Vec<TeacherCredits>, Option<i64>)> {
     let mut query = grouped(path, search);
+    if counted == Counted::Yes {
+        query.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("matching"));
+    }
     let t = Alias::new("t");
     match search.sort {
         SearchSort::EmployeeNo => query.order_by((t.clone(), Alias::new("employee_no")), Order::Asc),
@@ -217,8 +239,11 @@ async fn fetch(
         SearchSort::TotalHoursAsc => query.order_by(Alias::new("total_tenths"), Order::Asc),
     };
     query.order_by((t, Alias::new(TEACHER_ID)), Order::Asc).offset(offset).limit(limit);
-    let mut rows = Vec::new();
+    let (mut rows, mut total_matching) = (Vec::new(), None);
     for row in db.query_all(&query).await? {
+        if counted == Counted::Yes {
+            total_matching = Some(row.try_get("", "matching")?);
+        }
         let total = from_tenths(row.try_get("", "total_tenths")?);
         rows.push(TeacherCredits {
             teacher_id: row.try_get("", TEACHER_ID)?,
@@ -231,5 +256,5 @@ async fn fetch(
             entries: row.try_get("", "entries")?,
         });
     }
-    Ok(rows)
+    Ok((rows, total_matching))
 }

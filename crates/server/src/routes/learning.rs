@@ -51,17 +51,15 @@ pub async fn progress(
     id: web::Path<i64>,
     body: web::Json<ProgressRequest>,
 ) -> ApiResult<web::Json<ProgressReport>> {
-    let now = state.clock.now();
-    let report = courses::record_progress(
+    let batch = courses::check_progress(
         &state.db,
-        now,
-        &state.settings.progress,
+        state.clock.now(),
         &actor,
         id.into_inner(),
         body.into_inner().heartbeats,
     )
     .await?;
-    Ok(web::Json(report))
+    Ok(web::Json(state.progress.submit(batch.teacher_id, batch).await?))
 }
 
 /// Answer a presence check
