@@ -57,7 +57,7 @@ async fn put_in_force(app: &TestApp, body: Value) -> Value {
 
 /// Recognised external training, posted by the admin.
 async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
-    let today = app.clock.now().date_naive();
+    let today = kernel::china_date(app.clock.now());
     let body =
         json!({"category": "external", "hours": hours, "occurred_on": today, "reason": "外部培训认定"});
     let response = app.post(admin, &format!("/api/v1/teachers/{teacher}/credits/adjustments"), body).await;
@@ -311,7 +311,7 @@ async fn concurrent_issuance_gives_distinct_gap_free_numbers() {
     let page = json_of(app.get(&admin, "/api/v1/teachers?per_page=12").await).await;
     let teachers: Vec<i64> =
         page["items"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
-    let today = app.clock.now().date_naive();
+    let today = kernel::china_date(app.clock.now());
     let posts = teachers.iter().map(|teacher| {
         let body =
             json!({"category": "external", "hours": "1", "occurred_on": today, "reason": "外部培训认定"});
@@ -560,7 +560,7 @@ async fn the_compliance_report_counts_holders_honouring_expiry_and_revocation() 
     external(&app, &admin, me, "2").await;
     external(&app, &admin, plain, "1").await;
     external(&app, &admin, revoked, "1").await;
-    let issued_day = app.clock.now().date_naive();
+    let issued_day = kernel::china_date(app.clock.now());
     app.clock.advance(Duration::days(1));
     let admin = app.token("admin").await;
     let revoked_cert = certificates_of(&app, &admin, revoked).await[0]["id"].as_i64().unwrap();

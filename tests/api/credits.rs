@@ -1,4 +1,5 @@
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
+use kernel::Clock;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
@@ -359,4 +360,29 @@ async fn imported_history_chains_and_later_posts_continue_it() {
     let check = credit::verify_chain(&app.db, teacher).await.unwrap();
     assert_eq!((check.ok, check.checked_entries), (true, 6), "{check:?}");
     assert_eq!(totals(&app, &admin, teacher).await["total_hours"], "13.5");
+}
+
+/// Days are the prefecture's (China time, UTC+8): at 04:00 on 1 January in Enshi, while it is
+/// still 31 December in UTC, an entry dated 1 January is today (not "in the future") and the
+/// teacher's home screen already counts the new year.
+#[tokio::test]
+async fn the_day_and_year_are_china_time_while_utc_is_still_yesterday() {
+    let app = spawn_seeded_app().await;
+    let now = app.clock.now();
+    let year = if now < new_years_eve_20_utc(now.year()) { now.year() } else { now.year() + 1 };
+    app.clock.advance(new_years_eve_20_utc(year) - now);
+    let (admin, teacher) = (app.token("admin").await, app.token("teacher").await);
+    let me = json_of(app.get(&teacher, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap();
+
+    let new_year_day = format!("{}-01-01", year + 1);
+    let body =
+        json!({"category": "external", "hours": "2", "occurred_on": new_year_day, "reason": "元旦培训"});
+    let posted = app.post(&admin, &format!("/api/v1/teachers/{me}/credits/adjustments"), body).await;
+    assert_eq!(posted.status(), StatusCode::CREATED, "1 January is today in China");
+    let dashboard = json_of(app.get(&teacher, "/api/v1/me/dashboard").await).await;
+    assert_eq!(dashboard["year"], year + 1);
+}
+
+fn new_years_eve_20_utc(year: i32) -> chrono::DateTime<chrono::Utc> {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap().and_hms_opt(20, 0, 0).unwrap().and_utc()
 }

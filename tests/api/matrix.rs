@@ -400,13 +400,13 @@ fn exam_body(org_unit: i64, bank: i64, now: DateTime<Utc>) -> Value {
 }
 
 fn claim_body(now: DateTime<Utc>) -> Value {
-    let day = |days: i64| (now - Duration::days(days)).date_naive().to_string();
+    let day = |days: i64| kernel::china_date(now - Duration::days(days)).to_string();
     json!({"title": "国培计划专题研修", "organiser": "国家智慧教育平台", "started_on": day(20),
         "ended_on": day(10), "hours": "2", "form": "online", "evidence_ref": "GP2026-118"})
 }
 
 fn workload_body(now: DateTime<Utc>) -> Value {
-    json!({"date": now.date_naive().to_string(), "kind": "individual_counseling", "minutes": 30,
+    json!({"date": kernel::china_date(now).to_string(), "kind": "individual_counseling", "minutes": 30,
         "note": "个别辅导"})
 }
 
@@ -452,7 +452,7 @@ async fn records(
     let workload =
         id(&create(app, holder_token, "/api/v1/me/workload", workload_body(now), "workload").await);
     // One external hour completes C under the matrix rule set: the certificate is issued.
-    let external = json!({"category": "external", "hours": "1", "occurred_on": now.date_naive().to_string(),
+    let external = json!({"category": "external", "hours": "1", "occurred_on": kernel::china_date(now).to_string(),
         "reason": "外部培训认定"});
     let path = format!("/api/v1/teachers/{holder}/credits/adjustments");
     create(app, admin, &path, external, "external hour").await;
@@ -651,7 +651,7 @@ fn concrete(w: &World, template: &str, ids: &Records) -> String {
 /// field), for the operation on `ids`.
 fn body(w: &World, op: &str, ids: &Records) -> Body {
     let now = w.app.clock.now();
-    let today = now.date_naive().to_string();
+    let today = kernel::china_date(now).to_string();
     let county = w.county;
     let json = match op {
         "POST /api/v1/accounts" => json!({"username": "matrix.trainer", "password": "Matrix-2026",
@@ -677,7 +677,7 @@ fn body(w: &World, op: &str, ids: &Records) -> Body {
         }
         "POST /api/v1/me/workload" => workload_body(now),
         "POST /api/v1/mentorships" => json!({"mentor_id": w.own.teacher, "mentee_id": w.neighbour,
-            "starts_on": today, "ends_on": (now + Duration::days(365)).date_naive().to_string()}),
+            "starts_on": today, "ends_on": kernel::china_date(now + Duration::days(365)).to_string()}),
         "POST /api/v1/org-units" => json!({"kind": "school", "code": "ES-ESS-901", "name": "权限矩阵学校",
             "parent_id": county, "stage": "primary", "student_count": 300}),
         "POST /api/v1/presence-challenges/{id}/answer" => json!({"answer": "12"}),
@@ -966,7 +966,7 @@ async fn records_of_another_county_or_teacher_are_hidden_and_lists_and_writes_ke
     // Writes that would place something in 利川市 or touch its teacher are refused alike, and so
     // are those reaching above the county.
     let now = w.app.clock.now();
-    let today = now.date_naive().to_string();
+    let today = kernel::china_date(now).to_string();
     let far = other.teacher;
     let school = json!({"kind": "school", "code": "ES-LCS-901", "name": "越界学校", "parent_id": lcs,
         "stage": "primary", "student_count": 300});
@@ -977,7 +977,7 @@ async fn records_of_another_county_or_teacher_are_hidden_and_lists_and_writes_ke
             "org_unit_id": unit})
     };
     let pair = json!({"mentor_id": far, "mentee_id": own.teacher, "starts_on": today,
-        "ends_on": (now + Duration::days(365)).date_naive().to_string()});
+        "ends_on": kernel::china_date(now + Duration::days(365)).to_string()});
     let studio = json!({"name": "越界工作室", "host_id": far, "member_ids": []});
     for (method, path, body) in [
         ("POST", "/api/v1/org-units".to_owned(), school),

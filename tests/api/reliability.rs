@@ -80,7 +80,7 @@ async fn a_backup_restores_and_every_chain_verifies() {
         return;
     }
     let admin = app.token("admin").await;
-    let today = app.clock.now().date_naive();
+    let today = kernel::china_date(app.clock.now());
     let teachers = teacher_ids(&app, &admin, 5).await;
     for (n, teacher) in teachers.iter().enumerate() {
         let path = format!("/api/v1/teachers/{teacher}/credits/adjustments");
@@ -564,7 +564,7 @@ async fn database_outage_the_server_recovers_by_itself() {
             .await;
     let admin = app.token("admin").await;
     let teacher = teacher_ids(&app, &admin, 1).await[0];
-    let today = app.clock.now().date_naive();
+    let today = kernel::china_date(app.clock.now());
     let write = |key: &str| {
         app.client
             .post(app.url(&format!("/api/v1/teachers/{teacher}/credits/adjustments")))
@@ -689,7 +689,7 @@ async fn two_instances_on_one_postgresql_neither_duplicate_nor_skip() {
         b.post(&admin, &format!("/api/v1/rule-sets/{rules}/activate"), json!({})).await.status(),
         StatusCode::OK
     );
-    let today = clock.now().date_naive();
+    let today = kernel::china_date(clock.now());
     let year = clock.now().format("%Y").to_string();
     let teachers = teacher_ids(&a, &admin, 13).await;
     let (racing, twin_teacher) = (&teachers[..12], teachers[12]);

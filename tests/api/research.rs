@@ -176,7 +176,7 @@ async fn a_school_cannot_hold_a_county_level_event() {
 async fn workload_notes_must_not_identify_students_and_confirmed_minutes_become_class_hours() {
     let app = spawn_seeded_app().await;
     let teacher = app.token("teacher").await;
-    let today = app.clock.now().date_naive();
+    let today = kernel::china_date(app.clock.now());
     for note in ["学生电话 13812345678", "身份证 42280119990101123X"] {
         let body =
             json!({"date": today.to_string(), "kind": "individual_counseling", "minutes": 45, "note": note});

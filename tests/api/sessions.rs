@@ -260,7 +260,7 @@ async fn the_dashboard_shows_hours_courses_and_upcoming_sessions() {
     app.post(&teacher, &format!("/api/v1/courses/{course}/enrollments"), json!({})).await;
     app.post(&teacher, &format!("/api/v1/sessions/{id}/registrations"), json!({})).await;
     let me = json_of(app.get(&teacher, "/api/v1/me").await).await;
-    let body = json!({"category": "external", "hours": "4", "occurred_on": app.clock.now().date_naive().to_string(), "reason": "外部培训"});
+    let body = json!({"category": "external", "hours": "4", "occurred_on": kernel::china_date(app.clock.now()).to_string(), "reason": "外部培训"});
     app.post(&admin, &format!("/api/v1/teachers/{}/credits/adjustments", me["person"]["id"]), body).await;
 
     let dashboard = json_of(app.get(&teacher, "/api/v1/me/dashboard").await).await;

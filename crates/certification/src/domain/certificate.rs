@@ -1,14 +1,9 @@
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, NaiveDate};
 use kernel::{Level, string_enum};
 
 string_enum! {
     /// A certificate on a given day: in force, past its expiry, or withdrawn.
     CertificateStatus { Active => "active", Expired => "expired", Revoked => "revoked" }
-}
-
-/// The calendar day in China, where certificates are dated.
-pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
-    (now + Duration::hours(8)).date_naive()
 }
 
 /// The last day a certificate issued on `issued_on` is valid: the day before the same date
@@ -83,6 +78,6 @@ mod tests {
     #[test]
     fn china_day_starts_at_16_utc() {
         let late = day(2026, 12, 31).and_hms_opt(16, 0, 0).map(|d| d.and_utc()).unwrap_or_default();
-        assert_eq!(china_today(late), day(2027, 1, 1));
+        assert_eq!(kernel::china_date(late), day(2027, 1, 1));
     }
 }

@@ -6,8 +6,6 @@ mod certificate;
 mod requirements;
 mod rules;
 
-pub use certificate::{
-    CertificateStatus, certificate_number, china_today, expiry_date, mask_name, status_on,
-};
+pub use certificate::{CertificateStatus, certificate_number, expiry_date, mask_name, status_on};
 pub use requirements::{Evidence, Requirement, RequirementKind, requirements};
 pub use rules::{ApplicationStatus, Issuance, LevelRule, RuleSetStatus, TARGET_GROUP, Targets, check_rules};

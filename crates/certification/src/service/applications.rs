@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::issue::{Issued, issue};
 use super::progress::{Which, assess};
 use super::rule_sets::require_in_force;
-use crate::domain::{ApplicationStatus, china_today};
+use crate::domain::ApplicationStatus;
 use crate::entity::application;
 
 /// An application for a level issued on review (or one whose certificate was revoked).
@@ -82,7 +82,7 @@ pub async fn submit_application(
     }
     let txn = kernel::begin_write(db).await?;
     let rules = require_in_force(&txn).await?;
-    let standing = assess(&txn, china_today(now), teacher_id, &rules, Which::All).await?;
+    let standing = assess(&txn, kernel::china_date(now), teacher_id, &rules, Which::All).await?;
     if standing.iter().any(|a| a.rule.level == input.level && a.progress.held) {
         return Err(Error::conflict(
             "level_held",
@@ -168,7 +168,7 @@ pub async fn approve_application(
     credit::lock_chain(&txn, found.teacher_id).await?;
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
-    let assessment = assess(&txn, china_today(now), found.teacher_id, &rules, Which::All)
+    let assessment = assess(&txn, kernel::china_date(now), found.teacher_id, &rules, Which::All)
         .await?
         .into_iter()
         .find(|a| a.rule.level == level)

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::issue::{Issued, issue};
 use super::progress::{EXPIRING_WITHIN_DAYS, Which, assess};
 use super::rule_sets::require_in_force;
-use crate::domain::{CertificateStatus, china_today, mask_name, status_on};
+use crate::domain::{CertificateStatus, mask_name, status_on};
 use crate::entity::certificate;
 
 /// A certificate as its holder and staff see it: everything printed on it.
@@ -145,7 +145,7 @@ pub async fn certificates(
     filter: CertificateFilter,
     page: PageRequest,
 ) -> Result<Page<Certificate>> {
-    let today = china_today(now);
+    let today = kernel::china_date(now);
     let mut condition = Condition::all();
     match actor.person_id() {
         Some(me) => condition = condition.add(certificate::Column::TeacherId.eq(me)),
@@ -208,7 +208,7 @@ pub async fn certificate(
     id: i64,
 ) -> Result<Certificate> {
     let found = visible(db, actor, id, Permission::ReadCredits).await?;
-    view_one(db, china_today(now), found).await
+    view_one(db, kernel::china_date(now), found).await
 }
 
 /// Withdraws a certificate from today, with the reason; written to the audit log. A revoked
@@ -229,7 +229,7 @@ pub async fn revoke(
             detail: Text::fixed("该证书已撤销", "the certificate is already revoked"),
         });
     }
-    let today = china_today(now);
+    let today = kernel::china_date(now);
     let (teacher_id, number) = (found.teacher_id, found.number.clone());
     let mut active: certificate::ActiveModel = found.into();
     active.revoked_on = Set(Some(today));
@@ -258,7 +258,7 @@ pub async fn renew(
     actor: &Actor,
     id: i64,
 ) -> Result<Certificate> {
-    let today = china_today(now);
+    let today = kernel::china_date(now);
     let txn = kernel::begin_write(db).await?;
     let found = certificate::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
     if actor.person_id() != Some(found.teacher_id) {
@@ -329,7 +329,7 @@ pub async fn verify(db: &DatabaseConnection, now: DateTime<Utc>, code: &str) -> 
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
-    let cert = view_one(db, china_today(now), found).await?;
+    let cert = view_one(db, kernel::china_date(now), found).await?;
     Ok(PublicCertificate {
         number: cert.number,
         level: cert.level,
@@ -347,7 +347,7 @@ pub async fn verify(db: &DatabaseConnection, now: DateTime<Utc>, code: &str) -> 
 
 /// Tells each holder once when a certificate enters its last 90 days (and was not renewed).
 pub async fn enqueue_expiry_notices(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u32> {
-    let today = china_today(now);
+    let today = kernel::china_date(now);
     let txn = kernel::begin_write(db).await?;
     let due = certificate::Entity::find()
         .filter(certificate::Column::ExpiryNoticeSent.eq(false))

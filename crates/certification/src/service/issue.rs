@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::progress::{Assessment, Which, assess};
 use super::rule_sets::{RuleSet, in_force};
-use crate::domain::{Issuance, certificate_number, china_today, expiry_date};
+use crate::domain::{Issuance, certificate_number, expiry_date};
 use crate::entity::{certificate, serial};
 
 /// The ledger's [`credit::AfterPost`] callback: after any entry except a certificate's own,
@@ -39,7 +39,7 @@ async fn issue_automatic(
     rules: &RuleSet,
 ) -> Result<()> {
     loop {
-        let assessments = assess(txn, china_today(now), teacher_id, rules, Which::All).await?;
+        let assessments = assess(txn, kernel::china_date(now), teacher_id, rules, Which::All).await?;
         let due = assessments
             .into_iter()
             .find(|a| a.rule.issuance == Issuance::Automatic && !a.ever_revoked && a.issuable());
@@ -140,7 +140,7 @@ pub(crate) async fn issue(
     assessment: &Assessment,
     why: Issued<'_>,
 ) -> Result<certificate::Model> {
-    let today = china_today(now);
+    let today = kernel::china_date(now);
     let level = assessment.rule.level;
     let generation = certificate::Entity::find()
         .filter(certificate::Column::TeacherId.eq(teacher_id))

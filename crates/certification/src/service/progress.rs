@@ -9,8 +9,7 @@ use serde::Serialize;
 
 use super::rule_sets::{RuleSet, require_in_force};
 use crate::domain::{
-    CertificateStatus, Evidence, Issuance, LevelRule, Requirement, RequirementKind, china_today,
-    requirements, status_on,
+    CertificateStatus, Evidence, Issuance, LevelRule, Requirement, RequirementKind, requirements, status_on,
 };
 use crate::entity::certificate;
 
@@ -97,7 +96,7 @@ pub(crate) async fn assess(
         .filter(|c| status(c) == CertificateStatus::Active)
         .filter_map(|c| Level::parse(&c.level))
         .max();
-    let roles = directory::teacher_identity(db, teacher_id).await?.roles;
+    let roles = directory::mh_roles(db, teacher_id).await?;
     let practice = research::practice_record(db, teacher_id).await?;
 
     let mut rules_in_order = rules.levels.clone();
@@ -162,7 +161,7 @@ pub async fn next_level(
     teacher_id: i64,
 ) -> Result<Option<LevelProgress>> {
     let Some(rules) = super::rule_sets::in_force(db).await? else { return Ok(None) };
-    let levels = assess(db, china_today(now), teacher_id, &rules, Which::FirstNotHeld).await?;
+    let levels = assess(db, kernel::china_date(now), teacher_id, &rules, Which::FirstNotHeld).await?;
     Ok(levels.into_iter().next().map(|a| a.progress))
 }
 
@@ -172,7 +171,7 @@ async fn qualification_of(
     teacher_id: i64,
 ) -> Result<Qualification> {
     let rules = require_in_force(db).await?;
-    let levels = assess(db, china_today(now), teacher_id, &rules, Which::All)
+    let levels = assess(db, kernel::china_date(now), teacher_id, &rules, Which::All)
         .await?
         .into_iter()
         .map(|a| a.progress)

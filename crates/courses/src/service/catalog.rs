@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use kernel::{
     Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
@@ -463,9 +465,40 @@ pub(crate) async fn lessons_of(
         .order_by_asc(lesson::Column::Position)
         .all(db)
         .await?;
+    Ok(with_hours(found, lessons))
+}
+
+/// The lessons of several courses in two queries, each course's in order with its hours.
+pub(crate) async fn courses_with_lessons(
+    db: &impl ConnectionTrait,
+    course_ids: &[i64],
+) -> Result<HashMap<i64, (course::Model, Vec<(lesson::Model, Decimal)>)>> {
+    let courses =
+        course::Entity::find().filter(course::Column::Id.is_in(course_ids.iter().copied())).all(db).await?;
+    let mut lessons: HashMap<i64, Vec<lesson::Model>> = HashMap::new();
+    for l in lesson::Entity::find()
+        .filter(lesson::Column::CourseId.is_in(course_ids.iter().copied()))
+        .order_by_asc(lesson::Column::ModuleId)
+        .order_by_asc(lesson::Column::Position)
+        .all(db)
+        .await?
+    {
+        lessons.entry(l.course_id).or_default().push(l);
+    }
+    Ok(courses
+        .into_iter()
+        .map(|c| {
+            let of_course = with_hours(&c, lessons.remove(&c.id).unwrap_or_default());
+            (c.id, (c, of_course))
+        })
+        .collect())
+}
+
+/// Each lesson's share of the course's hours: its own, or its part of the required duration.
+fn with_hours(found: &course::Model, lessons: Vec<lesson::Model>) -> Vec<(lesson::Model, Decimal)> {
     let required_seconds: i64 =
         lessons.iter().filter(|l| l.required).map(|l| i64::from(l.duration_seconds)).sum();
-    Ok(lessons
+    lessons
         .into_iter()
         .map(|l| {
             let hours = match l.hours_tenths {
@@ -477,7 +510,7 @@ pub(crate) async fn lessons_of(
             };
             (l, hours)
         })
-        .collect())
+        .collect()
 }
 
 async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course> {

@@ -1,11 +1,11 @@
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use kernel::{Actor, Result};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use super::enrollment::view;
-use crate::entity::{course, enrollment, offline_session};
+use super::enrollment::views;
+use crate::entity::{enrollment, offline_session};
 
 /// A course in progress on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,7 +53,7 @@ pub struct Dashboard {
 /// This year's hours, courses in progress and upcoming sessions of the calling teacher.
 pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Dashboard> {
     let teacher_id = actor.teacher()?;
-    let year = now.year();
+    let year = kernel::china_year(now);
     let hours = credit::hours_in_year(db, teacher_id, year).await?;
     let of = |category| hours.get(&category).copied().unwrap_or_default();
     let open = enrollment::Entity::find()
@@ -63,18 +63,17 @@ pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Acto
         .limit(10)
         .all(db)
         .await?;
-    let mut courses_in_progress = Vec::with_capacity(open.len());
-    for e in open {
-        let Some(found) = course::Entity::find_by_id(e.course_id).one(db).await? else { continue };
-        let progress = view(db, &found, e).await?;
-        courses_in_progress.push(DashboardCourse {
+    let courses_in_progress = views(db, teacher_id, open)
+        .await?
+        .into_iter()
+        .map(|progress| DashboardCourse {
             course_id: progress.course_id,
             title: progress.course_title,
             percent: progress.percent,
             resume_lesson_id: progress.resume_lesson_id,
             resume_position: progress.resume_position,
-        });
-    }
+        })
+        .collect();
     let registered = attendance::registered_occasions(db, "session", teacher_id).await?;
     let upcoming_sessions = offline_session::Entity::find()
         .filter(offline_session::Column::Id.is_in(registered))

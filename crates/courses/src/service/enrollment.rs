@@ -7,8 +7,8 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::catalog::{lessons_of, visible_course};
-use crate::entity::{course, enrollment, lesson_progress};
+use super::catalog::{courses_with_lessons, lessons_of, visible_course};
+use crate::entity::{course, enrollment, lesson, lesson_progress};
 
 /// A teacher's enrolment with progress, for the course list and the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,11 +88,7 @@ pub async fn my_enrollments(
         .filter(enrollment::Column::TeacherId.eq(teacher_id))
         .order_by_desc(enrollment::Column::Id);
     let page = kernel::fetch_page(db, select, page).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for e in page.items {
-        let found = course::Entity::find_by_id(e.course_id).one(db).await?.ok_or(Error::NotFound)?;
-        items.push(view(db, &found, e).await?);
-    }
+    let items = views(db, teacher_id, page.items).await?;
     Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
 
@@ -102,11 +98,52 @@ pub(crate) async fn view(
     e: enrollment::Model,
 ) -> Result<EnrollmentView> {
     let lessons = lessons_of(db, found).await?;
-    let progress = lesson_progress::Entity::find()
-        .filter(lesson_progress::Column::TeacherId.eq(e.teacher_id))
-        .filter(lesson_progress::Column::LessonId.is_in(lessons.iter().map(|(l, _)| l.id)))
+    let progress = progress_of(db, e.teacher_id, lessons.iter().map(|(l, _)| l.id)).await?;
+    Ok(summarize(found, &lessons, &progress, e))
+}
+
+/// Views of one teacher's enrolments in three queries however many there are (courses, their
+/// lessons, the teacher's progress in them), for lists and the dashboard.
+pub(crate) async fn views(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    enrollments: Vec<enrollment::Model>,
+) -> Result<Vec<EnrollmentView>> {
+    let course_ids: Vec<i64> = enrollments.iter().map(|e| e.course_id).collect();
+    let courses = courses_with_lessons(db, &course_ids).await?;
+    let lesson_ids = courses.values().flat_map(|(_, lessons)| lessons.iter().map(|(l, _)| l.id));
+    let progress = progress_of(db, teacher_id, lesson_ids).await?;
+    enrollments
+        .into_iter()
+        .map(|e| {
+            let (found, lessons) = courses.get(&e.course_id).ok_or(Error::NotFound)?;
+            Ok(summarize(found, lessons, &progress, e))
+        })
+        .collect()
+}
+
+async fn progress_of(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    lesson_ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<lesson_progress::Model>> {
+    Ok(lesson_progress::Entity::find()
+        .filter(lesson_progress::Column::TeacherId.eq(teacher_id))
+        .filter(lesson_progress::Column::LessonId.is_in(lesson_ids))
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// One enrolment's progress from its course's lessons and the teacher's progress rows (which
+/// may include other courses' lessons).
+fn summarize(
+    found: &course::Model,
+    lessons: &[(lesson::Model, Decimal)],
+    all_progress: &[lesson_progress::Model],
+    e: enrollment::Model,
+) -> EnrollmentView {
+    let progress: Vec<_> =
+        all_progress.iter().filter(|p| lessons.iter().any(|(l, _)| l.id == p.lesson_id)).collect();
     let required: Vec<_> = lessons.iter().filter(|(l, _)| l.required).map(|(l, _)| l).collect();
     let total_ms: i64 = required.iter().map(|l| i64::from(l.duration_seconds) * 1000).sum();
     let watched_ms: i64 = required
@@ -126,7 +163,7 @@ pub(crate) async fn view(
     } else {
         0
     };
-    Ok(EnrollmentView {
+    EnrollmentView {
         course_id: found.id,
         course_title: found.title.clone(),
         hours: from_tenths(found.hours_tenths),
@@ -137,5 +174,5 @@ pub(crate) async fn view(
         lessons_required: required.len() as u32,
         resume_lesson_id: latest.map(|p| p.lesson_id),
         resume_position: latest.map(|p| p.last_position_ms / 1000),
-    })
+    }
 }

@@ -310,7 +310,7 @@ async fn complete_course(
             teacher_id,
             category: credit::Category::OnlineCourse,
             hours: kernel::from_tenths(owner.hours_tenths),
-            occurred_on: now.date_naive(),
+            occurred_on: kernel::china_date(now),
             source_kind: "course".to_owned(),
             source_id: format!("{}:{teacher_id}", owner.id),
             description: owner.title.clone(),

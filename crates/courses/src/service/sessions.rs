@@ -409,7 +409,7 @@ pub async fn close_session(
                 teacher_id: line.teacher_id,
                 category: credit::Category::OfflineTraining,
                 hours: from_tenths(found.hours_tenths),
-                occurred_on: found.starts_at.date_naive(),
+                occurred_on: kernel::china_date(found.starts_at),
                 source_kind: "offline_session".to_owned(),
                 source_id: format!("{}:{}", found.id, line.teacher_id),
                 description: format!("{}（{}）", found.title, found.place),

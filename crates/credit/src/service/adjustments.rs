@@ -38,7 +38,7 @@ pub struct Adjustment {
 }
 
 fn not_in_future(occurred_on: chrono::NaiveDate, now: DateTime<Utc>) -> std::result::Result<(), FieldError> {
-    if occurred_on > now.date_naive() {
+    if occurred_on > kernel::china_date(now) {
         Err(FieldError::new(
             "occurred_on",
             "in_future",

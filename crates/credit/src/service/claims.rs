@@ -143,7 +143,7 @@ pub async fn submit_claim(
             Text::fixed("结束日期不能早于开始日期", "ended_on is before started_on"),
         ));
     }
-    if input.ended_on > now.date_naive() {
+    if input.ended_on > kernel::china_date(now) {
         v.push(FieldError::new(
             "ended_on",
             "in_future",

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{Actor, Page, PageRequest, Result, fetch_page};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr};
@@ -109,7 +109,7 @@ pub(crate) async fn totals(
         .into_tuple()
         .all(db)
         .await?;
-    let cycle = policy.cycle_of(now.year());
+    let cycle = policy.cycle_of(kernel::china_year(now));
     let (mut total, mut in_cycle) = (0i64, 0i64);
     let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_year: BTreeMap<String, i64> = BTreeMap::new();

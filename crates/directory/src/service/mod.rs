@@ -21,7 +21,7 @@ pub use org_units::{
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{
     NewTeacher, RosterTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher,
-    list_teachers, roster_selection, scope_path, teacher_identity, teacher_scope_path, teacher_scope_paths,
-    teacher_selection, teachers_by_ids, teachers_with_roles, update_teacher,
+    list_teachers, mh_roles, roster_selection, scope_path, teacher_identity, teacher_scope_path,
+    teacher_scope_paths, teacher_selection, teachers_by_ids, teachers_with_roles, update_teacher,
 };
 pub use visibility::{OwnerScope, ensure_owner_visible, owner_scope};

@@ -335,6 +335,13 @@ pub async fn teacher_scope_path(db: &impl ConnectionTrait, person_id: i64) -> Re
     Ok(person::Entity::find_by_id(person_id).one(db).await?.ok_or(Error::NotFound)?.org_path)
 }
 
+/// A teacher's MH roles alone, for judging requirements (one query, where
+/// [`teacher_identity`] also reads the person and the school).
+pub async fn mh_roles(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<MhRole>> {
+    let mut roles = repo::roles_of(db, [person_id]).await?;
+    Ok(roles.remove(&person_id).unwrap_or_default().iter().filter_map(|r| MhRole::parse(r).ok()).collect())
+}
+
 /// The org paths of many teachers at once (bulk imports must not ask per row); teachers that
 /// do not exist are absent.
 pub async fn teacher_scope_paths(

@@ -1,6 +1,5 @@
 //! Research values and pure rules, no I/O.
 
-use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use kernel::string_enum;
 
 string_enum! {
@@ -56,13 +55,6 @@ impl EventLevel {
     }
 }
 
-/// The calendar year an event belongs to, in China time (UTC+8): an event at 00:30 on 1 January
-/// Beijing time belongs to the new year even though it is still 31 December in UTC.
-pub fn china_year(at: DateTime<Utc>) -> i32 {
-    let china = FixedOffset::east_opt(8 * 3600).map(|offset| at.with_timezone(&offset));
-    china.map_or(at.year(), |t| t.year())
-}
-
 /// Whether a note would identify someone: an 11-digit mainland mobile number or an 18-character
 /// resident ID number. Workload notes must not name students.
 pub fn identifies_someone(note: &str) -> bool {
@@ -87,14 +79,6 @@ pub fn identifies_someone(note: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn year_boundaries_follow_china_time() {
-        let new_year_eve =
-            DateTime::parse_from_rfc3339("2026-12-31T20:00:00+08:00").unwrap().with_timezone(&Utc);
-        let new_year = DateTime::parse_from_rfc3339("2027-01-01T00:30:00+08:00").unwrap().with_timezone(&Utc);
-        assert_eq!((china_year(new_year_eve), china_year(new_year)), (2026, 2027));
-    }
 
     #[test]
     fn notes_with_phone_or_id_numbers_are_caught() {

@@ -12,8 +12,9 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{EventForm, EventLevel, EventStatus, china_year};
+use crate::domain::{EventForm, EventLevel, EventStatus};
 use crate::entity::research_event;
+use kernel::china_year;
 
 /// The attendance component's name for research events.
 pub(crate) const KIND: &str = "event";
@@ -402,7 +403,7 @@ fn post_hours<'a>(
             teacher_id,
             category: credit::Category::ResearchEvent,
             hours: from_tenths(found.hours_tenths),
-            occurred_on: found.starts_at.date_naive(),
+            occurred_on: kernel::china_date(found.starts_at),
             source_kind: "research_event".to_owned(),
             source_id: format!("{}:{teacher_id}", found.id),
             description: format!("{}（{}）", found.title, found.place),

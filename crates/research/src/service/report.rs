@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use super::events::{KIND, counted_events, events_of_year};
-use crate::domain::china_year;
+use kernel::china_year;
 
 /// One full-time MH teacher's year under the three-a-year rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -105,7 +105,7 @@ pub async fn log_workload(
             Text::fixed("时长须为 1 到 600 分钟", "minutes must be 1 to 600"),
         ));
     }
-    if input.date > now.date_naive() {
+    if input.date > kernel::china_date(now) {
         errors.push(FieldError::new(
             "date",
             "in_future",

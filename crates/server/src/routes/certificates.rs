@@ -283,7 +283,7 @@ pub async fn report(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = ReportFormat::parse(q.format.as_deref())?;
-    let as_of = q.as_of.unwrap_or_else(|| certification::domain::china_today(state.clock.now()));
+    let as_of = q.as_of.unwrap_or_else(|| kernel::china_date(state.clock.now()));
     let report = certification::qualification_report(&state.db, &actor, q.org_unit, as_of).await?;
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));

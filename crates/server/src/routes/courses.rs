@@ -202,7 +202,7 @@ pub async fn dashboard(
     let now = state.clock.now();
     let training = courses::dashboard(&state.db, now, &actor).await?;
     let teacher_id = actor.teacher()?;
-    let year = research::domain::china_year(now);
+    let year = kernel::china_year(now);
     let research =
         research::research_progress(&state.db, teacher_id, year, state.settings.research_events_per_year)
             .await?;

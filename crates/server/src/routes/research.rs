@@ -326,7 +326,7 @@ pub async fn mine(
     let progress = research::research_progress(
         &state.db,
         teacher_id,
-        research::domain::china_year(now),
+        kernel::china_year(now),
         state.settings.research_events_per_year,
     )
     .await?;
@@ -358,7 +358,7 @@ pub async fn report(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let now = state.clock.now();
-    let year = q.year.unwrap_or_else(|| research::domain::china_year(now));
+    let year = q.year.unwrap_or_else(|| kernel::china_year(now));
     let format = ReportFormat::parse(q.format.as_deref())?;
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid(vec![FieldError::new(
