@@ -15,8 +15,8 @@ SQLite and prints them without touching the docs (for working on one of them); w
 BENCH_PROFILE=FILE also records the server with `perf record -g` into FILE meanwhile.
 
 `python3 bench/run.py province` instead generates the 600,000-teacher province on PostgreSQL
-only and measures W0, W4 and W5 there, into docs/perf/province.json (the figures
-docs/SCALING.md reasons from).
+only and measures W0, W4 (64 connections, and one as W4_single) and W5 (one connection) there,
+into docs/perf/province.json (the figures docs/SCALING.md reasons from).
 """
 
 import datetime
@@ -230,13 +230,19 @@ def run_workloads(work, pid):
 
 
 def province_workloads(work, hr, admin):
-    """W4 and W5 only: the reads whose cost grows with the data, at ten times the prefecture."""
+    """W4 and W5 only: the reads whose cost grows with the data, at ten times the prefecture. W4
+    at 64 connections as for the prefecture, and both at one connection: one HR officer or one
+    admin waiting for an answer, which is what these reads are. The single-connection runs go
+    first: requests left queued when wrk stops at 64 connections keep the database busy for
+    seconds after."""
     county = call("GET", "/api/v1/org-units?kind=county&per_page=50", admin)["items"][0]["id"]
     search_path = f"/api/v1/credits?org_unit={county}&per_page=50&sort=-total_hours"
     search = rotate_script(work, "search", [("GET", search_path, hr, "")])
     report = rotate_script(work, "report", [("GET", "/api/v1/reports/qualification", admin, "")])
-    return {"W0": wrk("W0", "/health", None, work), "W4": wrk("W4", "/", search, work),
-            "W5": wrk("W5", "/", report, work)}
+    return {"W0": wrk("W0", "/health", None, work),
+            "W4_single": wrk("W4_single", "/", search, work, connections=1),
+            "W5": wrk("W5", "/", report, work, connections=1),
+            "W4": wrk("W4", "/", search, work)}
 
 
 def postgres_database():
@@ -278,7 +284,7 @@ def main():
         out = {"date": datetime.date.today().isoformat(), "machine": machine(), "connections": CONNECTIONS,
                "duration": DURATION, "seed": run["seed"], "seed_seconds": round(run["seed_seconds"], 1),
                "peak_rss_mb": round(run["peak_rss_mb"], 1),
-               "workloads": {w: {k: round(v, 2) for k, v in run[w].items()} for w in ["W0", "W4", "W5"]}}
+               "workloads": {w: {k: round(v, 2) for k, v in run[w].items()} for w in ["W0", "W4", "W4_single", "W5"]}}
         (ROOT / "docs" / "perf").mkdir(parents=True, exist_ok=True)
         (ROOT / "docs" / "perf" / "province.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         print(json.dumps(out, indent=2, ensure_ascii=False))
