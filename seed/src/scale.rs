@@ -14,9 +14,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 /// How much to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
-    /// 8 counties, 800 schools, 35,000 teachers, about 400,000 ledger entries.
+    /// 8 counties, 800 schools of 150–1,000 students (about 460,000 in all), 35,000 teachers,
+    /// about 400,000 ledger entries, about 30,000 certificates.
     Prefecture,
-    /// Ten times the schools, 600,000 teachers.
+    /// Ten times the schools, 600,000 teachers, 6.6 million ledger entries.
     Province,
 }
 
@@ -77,7 +78,7 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
                     name: format!("{}第{}学校", county.name, s + 1),
                     parent_id: Some(county.id),
                     stage: Some([Stage::Primary, Stage::Junior, Stage::Senior, Stage::NineYear][s % 4]),
-                    student_count: Some(rng.random_range(300..4500)),
+                    student_count: Some(rng.random_range(150..1000)),
                 };
                 directory::create_org_unit(db, &system, unit).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 report.schools += 1;
