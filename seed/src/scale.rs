@@ -1,6 +1,6 @@
 //! Generated data at the size of a real prefecture or province, for benchmarks: schools,
-//! teachers (through the same import as the API) and five years of ledger history (through the
-//! ledger's bulk path, so every chain verifies).
+//! teachers (through the same import as the API), five years of ledger history (through the
+//! ledger's bulk path, so every chain verifies), certificates and the exam attempts behind them.
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -44,6 +44,7 @@ pub struct ScaleReport {
     pub teachers: u64,
     pub entries: u64,
     pub certificates: u64,
+    pub attempts: u64,
 }
 
 const COUNTIES: [&str; 8] = ["ES-ESS", "ES-LCS", "ES-JSX", "ES-BDX", "ES-XEX", "ES-XFX", "ES-LFX", "ES-HFX"];
@@ -107,7 +108,9 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
         if created > 0 {
             let path = county_path(db, county_code).await?;
             report.entries += history(db, &path, &mut rng).await?;
-            report.certificates += certificates(db, &path, &mut rng).await?;
+            let (certificates, attempts) = certificates(db, &path, &mut rng).await?;
+            report.certificates += certificates;
+            report.attempts += attempts;
             refresh_statistics(db).await?;
         }
     }
@@ -130,8 +133,11 @@ async fn county_path(db: &DatabaseConnection, code: &str) -> anyhow::Result<Stri
 
 /// Certificates as a prefecture a few years into the plan might hold them: about 70 % of
 /// teachers at C (some issued long enough ago to have expired), about half of the target group
-/// at B, a handful of full-time MH teachers at A.
-async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<u64> {
+/// at B, a handful of full-time MH teachers at A; each with the passed exam of its level a
+/// month before, and one in four after a failed first try.
+async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<(u64, u64)> {
+    let exams = level_exams(db).await?;
+    let mut attempts = Vec::new();
     let mut rows = Vec::new();
     let day = |rng: &mut StdRng, first_year: i32| {
         NaiveDate::from_ymd_opt(
@@ -167,12 +173,43 @@ async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> 
             });
         }
     }
+    for row in &rows {
+        let Some(&exam_id) = exams.get(&row.level) else { continue };
+        let taken_at =
+            (row.issued_on - chrono::Duration::days(30)).and_hms_opt(1, 30, 0).context("time")?.and_utc();
+        let attempt = |taken_at, score: i64, passed| exams::HistoricAttempt {
+            exam_id,
+            teacher_id: row.teacher_id,
+            taken_at,
+            score: Decimal::from(score),
+            passed,
+        };
+        if rng.random_bool(0.25) {
+            attempts.push(attempt(taken_at - chrono::Duration::days(60), rng.random_range(30..60), false));
+        }
+        attempts.push(attempt(taken_at, rng.random_range(60..100), true));
+    }
     let txn = kernel::begin_write(db).await?;
+    let attempts = exams::import_attempts(&txn, attempts).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let count = certification::import_certificates(&txn, Utc::now(), rows)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     txn.commit().await?;
-    Ok(count)
+    Ok((count, attempts))
+}
+
+/// The exam of each level in the rule set in force.
+async fn level_exams(db: &DatabaseConnection) -> anyhow::Result<std::collections::HashMap<Level, i64>> {
+    let rule_sets = certification::list_rule_sets(db, kernel::PageRequest::parse(None, None)?)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(rule_sets
+        .items
+        .into_iter()
+        .filter(|r| r.status == certification::RuleSetStatus::Active)
+        .flat_map(|r| r.levels)
+        .filter_map(|level| Some((level.level, level.exam_id?)))
+        .collect())
 }
 
 /// About eleven entries per generated teacher over five years.

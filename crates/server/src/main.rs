@@ -108,8 +108,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 let scale = if size == "province" { seed::Scale::Province } else { seed::Scale::Prefecture };
                 let report = seed::load_scale(&connection, scale).await?;
                 println!(
-                    "generated {} schools, {} teachers, {} ledger entries, {} certificates",
-                    report.schools, report.teachers, report.entries, report.certificates
+                    "generated {} schools, {} teachers, {} ledger entries, {} certificates, {} exam attempts",
+                    report.schools, report.teachers, report.entries, report.certificates, report.attempts
                 );
             }
             None => {

@@ -3,6 +3,7 @@
 mod attempts;
 mod bank;
 mod grading;
+mod history;
 mod import;
 mod papers;
 mod results;
@@ -16,6 +17,7 @@ pub use bank::{
     create_question, list_banks, list_questions, update_question,
 };
 pub use grading::{CLAIM_TIME, GradingTask, TaskFilter, TaskScore, claim_task, list_tasks, score_task};
+pub use history::{HistoricAttempt, import_attempts};
 pub use import::{ImportFormat, QuestionImport, import_questions};
 pub use papers::{
     Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
