@@ -9,7 +9,7 @@ use crate::state::AppState;
 /// Create a staff account
 ///
 /// A trainer, HR or admin account scoped to an org unit of the caller's subtree.
-#[utoipa::path(
+#[utoipa::path(operation_id = "createAccount", 
     tag = "directory",
     request_body = NewAccount,
     security(("bearer" = [])),
@@ -45,7 +45,7 @@ async fn set_disabled(
 ///
 /// It can no longer log in or refresh, and its access tokens are refused from the next
 /// request on. Admins, in their subtree; not their own account.
-#[utoipa::path(tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "disableAccount", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Disabled", body = Account),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -63,7 +63,7 @@ pub async fn disable(
 }
 
 /// Enable an account again
-#[utoipa::path(tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "enableAccount", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Enabled", body = Account),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),

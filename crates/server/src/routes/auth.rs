@@ -69,7 +69,7 @@ fn tokens(state: &AppState, session: directory::Session) -> ApiResult<TokenRespo
 ///
 /// Five wrong passwords in a row lock the account for 15 minutes (429 with `Retry-After`); one
 /// client address may try at most `QUALIFY_LOGIN_PER_MINUTE` logins a minute over all accounts.
-#[utoipa::path(
+#[utoipa::path(operation_id = "login", 
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -97,7 +97,7 @@ pub async fn login(
 ///
 /// The refresh token is single-use: the response carries its successor. Presenting a spent
 /// token again ends the whole session family.
-#[utoipa::path(
+#[utoipa::path(operation_id = "refreshToken", 
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -120,7 +120,7 @@ pub async fn refresh(
 /// Log out
 ///
 /// Ends the session of the refresh token; idempotent.
-#[utoipa::path(
+#[utoipa::path(operation_id = "logout", 
     tag = "auth",
     request_body = RefreshRequest,
     responses(
@@ -139,7 +139,7 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
 /// Change my password
 ///
 /// Needs the current password; ends every other session of the account.
-#[utoipa::path(
+#[utoipa::path(operation_id = "changeMyPassword", 
     tag = "me",
     request_body = ChangePasswordRequest,
     security(("bearer" = [])),

@@ -26,7 +26,7 @@ pub struct QuestionQuery {
 }
 
 /// List question banks
-#[utoipa::path(
+#[utoipa::path(operation_id = "listQuestionBanks", 
     tag = "exams",
     params(PageParams),
     security(("bearer" = [])),
@@ -47,7 +47,7 @@ pub async fn list(
 }
 
 /// Create a question bank
-#[utoipa::path(
+#[utoipa::path(operation_id = "createQuestionBank", 
     tag = "exams",
     request_body = NewBank,
     security(("bearer" = [])),
@@ -72,7 +72,7 @@ pub async fn create(
 /// List a bank's questions
 ///
 /// With their answer keys: staff only.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listBankQuestions", 
     tag = "exams",
     params(("id" = i64, Path, description = "Bank id"), QuestionQuery, PageParams),
     security(("bearer" = [])),
@@ -100,7 +100,7 @@ pub async fn questions(
 }
 
 /// Add a question
-#[utoipa::path(
+#[utoipa::path(operation_id = "addQuestion", 
     tag = "exams",
     params(("id" = i64, Path, description = "Bank id")),
     request_body = NewQuestion,
@@ -131,7 +131,7 @@ pub async fn add_question(
 ///
 /// Attempts keep the copy they drew, so a change never alters a finished or running attempt;
 /// `version` counts the changes.
-#[utoipa::path(
+#[utoipa::path(operation_id = "updateQuestion", 
     tag = "exams",
     params(("id" = i64, Path, description = "Question id")),
     request_body = QuestionPatch,
@@ -164,7 +164,7 @@ pub async fn update_question(
 /// options `A=text|B=text`, lists separated by `|`, rubric `criterion:points|…`) or
 /// `application/json` (an array of question objects). All-or-nothing; the 422 lists every bad
 /// row (CSV line, header = 1; JSON item from 1), column and reason.
-#[utoipa::path(
+#[utoipa::path(operation_id = "importQuestions", 
     tag = "exams",
     params(("id" = i64, Path, description = "Bank id")),
     request_body(content = String, content_type = "text/csv",

@@ -60,7 +60,7 @@ pub struct QualificationQuery {
 /// List certificates
 ///
 /// A teacher's own; staff who read credits those of their subtree (or of `org_unit` in it).
-#[utoipa::path(tag = "certification", params(CertificateQuery, PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listCertificates", tag = "certification", params(CertificateQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of certificates", body = PageOf<Certificate>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -88,7 +88,7 @@ pub async fn list(
 }
 
 /// One certificate
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The certificate", body = Certificate),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -107,7 +107,7 @@ pub async fn get(
 /// Revoke a certificate
 ///
 /// From today, with a reason; audited. Public verification shows it at once.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Certificate id")),
+#[utoipa::path(operation_id = "revokeCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")),
     request_body = Revocation, security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked", body = Certificate),
@@ -135,7 +135,7 @@ pub async fn revoke(
 ///
 /// Opens 90 days before expiry; needs the rule set's renewal hours earned within the validity
 /// window. The new certificate runs on from the old one's last day and points back at it.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "renewCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 201, description = "The renewed certificate", body = Certificate),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -158,7 +158,7 @@ pub async fn renew(
 ///
 /// A print-ready A4 HTML page (zh-CN, English on `Accept-Language: en`) with the verification
 /// URL as an inline SVG QR code.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "printCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "HTML page", content_type = "text/html", body = String),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -180,7 +180,7 @@ pub async fn print(
 ///
 /// An Open Badges 3.0 `AchievementCredential` as a JWT signed with Ed25519; anyone holding the
 /// published key set can check it offline.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getCertificateCredential", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential", body = SignedCredential),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -206,7 +206,7 @@ pub async fn credential(
 /// No login. Every claim printed on the certificate — number, level, status, dates, issuer,
 /// hours, rule-set version — with the holder's name masked, so an edited printout shows. Rate
 /// limited per client address.
-#[utoipa::path(tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
+#[utoipa::path(operation_id = "verifyCertificate", tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
     responses(
         (status = 200, description = "The certificate's claims", body = PublicCertificate),
         (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
@@ -231,7 +231,7 @@ async fn verified(state: &AppState, request: &HttpRequest, code: &str) -> ApiRes
 ///
 /// What the QR code on a certificate opens: the same claims as `GET /api/v1/verify/{code}` as
 /// a page for people, with the status (valid, expired, revoked) first. Same rate limit.
-#[utoipa::path(tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
+#[utoipa::path(operation_id = "getVerifyPage", tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
     responses(
         (status = 200, description = "HTML page", content_type = "text/html", body = String),
         (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
@@ -253,7 +253,7 @@ pub async fn verify_page(
 ///
 /// The JSON Web Key Set of every Ed25519 key that has signed credentials, newest first; keys
 /// stay published after rotation.
-#[utoipa::path(tag = "verify",
+#[utoipa::path(operation_id = "getJwks", tag = "verify",
     responses((status = 200, description = "JWKS", body = Object,
         example = json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
             "kid": "ed25519-20261130T000000000000Z", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}))))]
@@ -267,7 +267,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 /// For the subtree and each child unit: teachers, holders of C or above and their share,
 /// target-group size and its holders of B or above, holders of A, how many more each target
 /// needs; units furthest behind first. Counts honour expiry and revocation on `as_of`.
-#[utoipa::path(tag = "reports", params(QualificationQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getQualificationReport", tag = "reports", params(QualificationQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((QualificationReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),

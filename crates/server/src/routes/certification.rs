@@ -23,7 +23,7 @@ pub struct ApplicationQuery {
 ///
 /// Every version, newest first; the one in force has `status: active`. Readable by every
 /// signed-in user: the rules are public policy.
-#[utoipa::path(tag = "certification", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listRuleSets", tag = "certification", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of rule sets", body = PageOf<RuleSet>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +43,7 @@ pub async fn rule_sets(
 /// Prefecture admins only. Saved as a draft with the next version; refused (422, naming the
 /// field) when it cannot be satisfied: a level missing or doubled, a level not requiring the
 /// one below, an unknown exam, a level no eligible role could reach, impossible targets.
-#[utoipa::path(tag = "certification", request_body = NewRuleSet, security(("bearer" = [])),
+#[utoipa::path(operation_id = "createRuleSet", tag = "certification", request_body = NewRuleSet, security(("bearer" = [])),
     responses(
         (status = 201, description = "Drafted", body = RuleSet),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -65,7 +65,7 @@ pub async fn create_rule_set(
 /// Put a rule set in force
 ///
 /// Retires the one in force before; certificates keep the version they were issued under.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Rule set id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "activateRuleSet", tag = "certification", params(("id" = i64, Path, description = "Rule set id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "In force", body = RuleSet),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -88,7 +88,7 @@ pub async fn activate_rule_set(
 ///
 /// For each level under the rules in force: every requirement with its numbers, what is still
 /// missing, and whether the level is held, expiring or expired. Evidence is the ledger.
-#[utoipa::path(tag = "certification", security(("bearer" = [])),
+#[utoipa::path(operation_id = "getMyQualification", tag = "certification", security(("bearer" = [])),
     responses(
         (status = 200, description = "Progress per level", body = Qualification),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -106,7 +106,7 @@ pub async fn my_qualification(
 /// A teacher's qualification
 ///
 /// The same view for staff who read credits in the teacher's school.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Teacher id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getTeacherQualification", tag = "certification", params(("id" = i64, Path, description = "Teacher id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Progress per level", body = Qualification),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -129,7 +129,7 @@ pub async fn teacher_qualification(
 ///
 /// For levels issued on review (B's practical assessment, A's expert committee) or after a
 /// revocation. One pending application per level.
-#[utoipa::path(tag = "certification", request_body = NewApplication, security(("bearer" = [])),
+#[utoipa::path(operation_id = "applyForCertification", tag = "certification", request_body = NewApplication, security(("bearer" = [])),
     responses(
         (status = 201, description = "Pending review", body = Application),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -152,7 +152,7 @@ pub async fn apply(
 /// List applications
 ///
 /// A teacher's own; staff who read credits those of their subtree, oldest first.
-#[utoipa::path(tag = "certification", params(ApplicationQuery, PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listCertificationApplications", tag = "certification", params(ApplicationQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of applications", body = PageOf<Application>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +173,7 @@ pub async fn applications(
 ///
 /// Issues the certificate, but only when the applicant meets every requirement of the level
 /// under the rules in force; else 422 with one error per unmet requirement.
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Application id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "approveCertificationApplication", tag = "certification", params(("id" = i64, Path, description = "Application id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Approved; `certificate_id` names the new certificate", body = Application),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -194,7 +194,7 @@ pub async fn approve(
 }
 
 /// Reject an application
-#[utoipa::path(tag = "certification", params(("id" = i64, Path, description = "Application id")),
+#[utoipa::path(operation_id = "rejectCertificationApplication", tag = "certification", params(("id" = i64, Path, description = "Application id")),
     request_body = ApplicationDecision, security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = Application),

@@ -19,7 +19,7 @@ pub struct ClaimQuery {
 ///
 /// A teacher claims hours for training done elsewhere; an admin of the teacher's school or
 /// county approves (posting one `external` ledger entry) or rejects it with a reason.
-#[utoipa::path(
+#[utoipa::path(operation_id = "submitCreditClaim", 
     tag = "credits",
     request_body = NewClaim,
     security(("bearer" = [])),
@@ -44,7 +44,7 @@ pub async fn submit(
 /// My credit claims
 ///
 /// The caller's claims and their status, newest first.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listMyCreditClaims", 
     tag = "credits",
     params(PageParams),
     security(("bearer" = [])),
@@ -67,7 +67,7 @@ pub async fn mine(
 /// Claims to review
 ///
 /// Claims of teachers in the caller's subtree, oldest first; filter by status.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listCreditClaims", 
     tag = "credits",
     params(ClaimQuery, PageParams),
     security(("bearer" = [])),
@@ -91,7 +91,7 @@ pub async fn queue(
 /// Approve a claim
 ///
 /// Posts one `external` entry for the claimed hours, in the same transaction.
-#[utoipa::path(
+#[utoipa::path(operation_id = "approveCreditClaim", 
     tag = "credits",
     params(("id" = i64, Path, description = "Claim id")),
     request_body = ClaimDecision,
@@ -122,7 +122,7 @@ pub async fn approve(
 /// Reject a claim
 ///
 /// The reason is shown to the teacher.
-#[utoipa::path(
+#[utoipa::path(operation_id = "rejectCreditClaim", 
     tag = "credits",
     params(("id" = i64, Path, description = "Claim id")),
     request_body = ClaimDecision,

@@ -24,7 +24,7 @@ pub struct CourseQuery {
 ///
 /// Staff see the courses of their subtree; teachers the published courses open to their
 /// school (owned by it or by a unit above it).
-#[utoipa::path(
+#[utoipa::path(operation_id = "listCourses", 
     tag = "training",
     params(CourseQuery, PageParams),
     security(("bearer" = [])),
@@ -49,7 +49,7 @@ pub async fn list(
 /// Create a course
 ///
 /// With its ordered modules and lessons; admins and trainers, owned by a unit of their subtree.
-#[utoipa::path(
+#[utoipa::path(operation_id = "createCourse", 
     tag = "training",
     request_body = NewCourse,
     security(("bearer" = [])),
@@ -72,7 +72,7 @@ pub async fn create(
 }
 
 /// Get a course
-#[utoipa::path(
+#[utoipa::path(operation_id = "getCourse", 
     tag = "training",
     params(("id" = i64, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -94,7 +94,7 @@ pub async fn get(
 /// Update a course
 ///
 /// Fields, status (publish/archive), or the outline (`modules`, refused once teachers enrolled).
-#[utoipa::path(
+#[utoipa::path(operation_id = "updateCourse", 
     tag = "training",
     params(("id" = i64, Path, description = "Course id")),
     request_body = CoursePatch,
@@ -125,7 +125,7 @@ pub async fn update(
 /// Enrol in a course
 ///
 /// The calling teacher enrols in a published course open to them; enrolling twice is a no-op.
-#[utoipa::path(
+#[utoipa::path(operation_id = "enrollInCourse", 
     tag = "training",
     params(("id" = i64, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -149,7 +149,7 @@ pub async fn enroll(
 /// My enrolments
 ///
 /// With progress percent and the resume point.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listMyEnrollments", 
     tag = "training",
     params(PageParams),
     security(("bearer" = [])),
@@ -185,7 +185,7 @@ pub struct HomeScreen {
 /// The mobile home screen: this year's online and offline hours, courses in progress with
 /// their resume point, upcoming offline sessions, research events attended against the
 /// three-a-year rule, and progress towards the next qualification level.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getMyDashboard", 
     tag = "training",
     security(("bearer" = [])),
     responses(

@@ -89,7 +89,7 @@ impl SearchQuery {
 ///
 /// The caller's ledger entries (paginated, filterable) with totals by category, by year and
 /// for the current continuing-education cycle.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getMyCredits", 
     tag = "credits",
     params(EntryQuery, PageParams),
     security(("bearer" = [])),
@@ -115,7 +115,7 @@ pub async fn mine(
 ///
 /// Entries and totals of one teacher, for staff whose subtree holds the teacher (each read is
 /// audited) or the teacher themself.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getTeacherCredits", 
     tag = "credits",
     params(("id" = i64, Path, description = "Teacher id"), EntryQuery, PageParams),
     security(("bearer" = [])),
@@ -166,7 +166,7 @@ async fn statement(
 /// Recognises external training (`external`) or records a manual `adjustment`, with a
 /// mandatory reason; with `reverses_entry_id` it cancels a wrong entry instead (the ledger is
 /// append-only). Send an `Idempotency-Key` header to make retries safe.
-#[utoipa::path(
+#[utoipa::path(operation_id = "adjustTeacherCredits", 
     tag = "credits",
     params(
         ("id" = i64, Path, description = "Teacher id"),
@@ -213,7 +213,7 @@ pub async fn adjust(
 ///
 /// Recomputes the teacher's hash chain: `ok`, or the first entry that does not match (an edit
 /// made behind the system's back).
-#[utoipa::path(
+#[utoipa::path(operation_id = "verifyTeacherCreditChain", 
     tag = "credits",
     params(("id" = i64, Path, description = "Teacher id")),
     security(("bearer" = [])),
@@ -237,7 +237,7 @@ pub async fn verify(
 ///
 /// Per-teacher totals over the caller's subtree under the filters; sortable, paginated,
 /// audited.
-#[utoipa::path(
+#[utoipa::path(operation_id = "searchCredits", 
     tag = "credits",
     params(SearchQuery, PageParams),
     security(("bearer" = [])),
@@ -271,7 +271,7 @@ pub async fn search(
 /// Audit log
 ///
 /// Every read of a teacher's credits by HR or an admin, newest first; prefecture admins only.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listAuditEntries", 
     tag = "credits",
     params(PageParams),
     security(("bearer" = [])),

@@ -41,7 +41,7 @@ pub struct TaskQuery {
 /// List exams
 ///
 /// Staff see their subtree's; teachers the exams open to their school.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listExams", 
     tag = "exams",
     params(PageParams),
     security(("bearer" = [])),
@@ -64,7 +64,7 @@ pub async fn list(
 ///
 /// A paper that cannot be drawn (a section asks for more questions than the banks hold) is a
 /// 422 naming the section.
-#[utoipa::path(
+#[utoipa::path(operation_id = "createExam", 
     tag = "exams",
     request_body = NewExam,
     security(("bearer" = [])),
@@ -87,7 +87,7 @@ pub async fn create(
 }
 
 /// Get an exam
-#[utoipa::path(
+#[utoipa::path(operation_id = "getExam", 
     tag = "exams",
     params(("id" = i64, Path, description = "Exam id")),
     security(("bearer" = [])),
@@ -107,7 +107,7 @@ pub async fn get(
 }
 
 /// Update an exam
-#[utoipa::path(
+#[utoipa::path(operation_id = "updateExam", 
     tag = "exams",
     params(("id" = i64, Path, description = "Exam id")),
     request_body = ExamPatch,
@@ -135,7 +135,7 @@ pub async fn update(
 ///
 /// Publishes every graded attempt of an exam whose results wait for a trainer; passes post to
 /// the ledger.
-#[utoipa::path(
+#[utoipa::path(operation_id = "releaseExamResults", 
     tag = "exams",
     params(("id" = i64, Path, description = "Exam id")),
     security(("bearer" = [])),
@@ -160,7 +160,7 @@ pub async fn release(
 ///
 /// Draws and freezes a paper (question and option order per attempt) with a server deadline;
 /// repeating the call while the attempt is in progress returns it (200).
-#[utoipa::path(
+#[utoipa::path(operation_id = "startAttempt", 
     tag = "exams",
     params(("id" = i64, Path, description = "Exam id")),
     security(("bearer" = [])),
@@ -188,7 +188,7 @@ pub async fn start(
 ///
 /// Resumes on any device: the paper, saved answers and remaining time; the result once
 /// released. Never the answer key before release.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getAttempt", 
     tag = "exams",
     params(("id" = i64, Path, description = "Attempt id")),
     security(("bearer" = [])),
@@ -211,7 +211,7 @@ pub async fn get_attempt(
 /// Save an answer
 ///
 /// Autosave; idempotent, last write wins; refused after submission or the deadline.
-#[utoipa::path(
+#[utoipa::path(operation_id = "saveAnswer", 
     tag = "exams",
     params(("id" = i64, Path, description = "Attempt id"), ("question_id" = i64, Path, description = "Question id")),
     request_body = AnswerBody,
@@ -243,7 +243,7 @@ pub async fn answer(
 /// Submit an attempt
 ///
 /// Freezes it; objective questions grade at once, the rest go to the grading queue.
-#[utoipa::path(
+#[utoipa::path(operation_id = "submitAttempt", 
     tag = "exams",
     params(("id" = i64, Path, description = "Attempt id")),
     security(("bearer" = [])),
@@ -266,7 +266,7 @@ pub async fn submit(
 /// Regrade a question
 ///
 /// Changes one question's score with a reason; total, pass and the ledger follow; audited.
-#[utoipa::path(
+#[utoipa::path(operation_id = "regradeAttempt", 
     tag = "exams",
     params(("id" = i64, Path, description = "Attempt id")),
     request_body = Regrade,
@@ -296,7 +296,7 @@ pub async fn regrade(
 /// Score history of an attempt
 ///
 /// Who changed which score, when, from what to what, and why.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listAttemptAudit", 
     tag = "exams",
     params(("id" = i64, Path, description = "Attempt id")),
     security(("bearer" = [])),
@@ -319,7 +319,7 @@ pub async fn audit(
 /// Grading queue
 ///
 /// Blind: tasks show the question, rubric and answer, never the candidate.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listGradingTasks", 
     tag = "exams",
     params(TaskQuery, PageParams),
     security(("bearer" = [])),
@@ -347,7 +347,7 @@ pub async fn tasks(
 /// Claim a grading task
 ///
 /// Locks it for the caller for 30 minutes; an abandoned claim returns to the queue.
-#[utoipa::path(
+#[utoipa::path(operation_id = "claimGradingTask", 
     tag = "exams",
     params(("id" = i64, Path, description = "Task id")),
     security(("bearer" = [])),
@@ -371,7 +371,7 @@ pub async fn claim(
 /// Score a grading task
 ///
 /// Points per rubric criterion and a comment, on a task the caller claimed.
-#[utoipa::path(
+#[utoipa::path(operation_id = "scoreGradingTask", 
     tag = "exams",
     params(("id" = i64, Path, description = "Task id")),
     request_body = TaskScore,

@@ -50,7 +50,7 @@ fn cells(row: &TeacherCredits) -> [String; 7] {
 ///
 /// The HR search with the same filters as a file: `csv` (UTF-8 with BOM, opens correctly in
 /// Excel; streamed, so a whole prefecture is never held in memory) or `xlsx`.
-#[utoipa::path(
+#[utoipa::path(operation_id = "exportCredits", 
     tag = "credits",
     params(SearchQuery, FormatQuery),
     security(("bearer" = [])),

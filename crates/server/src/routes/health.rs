@@ -18,7 +18,7 @@ pub struct Health {
 /// Health check
 ///
 /// 200 when the database answers, 503 (with `database: "unreachable"`) when it does not.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getHealth", 
     tag = "system",
     responses(
         (status = 200, description = "Serving, database reachable", body = Health),

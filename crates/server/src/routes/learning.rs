@@ -29,7 +29,7 @@ pub struct ChallengeAnswer {
 /// that really advanced, never across an idle gap, never a seek, never two lessons at once.
 /// The answer tells the player what was credited, where to resume and whether the lesson (and
 /// course) completed; it may carry a presence check to answer within a minute.
-#[utoipa::path(
+#[utoipa::path(operation_id = "recordLessonProgress", 
     tag = "training",
     params(("id" = i64, Path, description = "Lesson id")),
     request_body = ProgressRequest,
@@ -65,7 +65,7 @@ pub async fn progress(
 /// Answer a presence check
 ///
 /// A right answer resumes crediting.
-#[utoipa::path(
+#[utoipa::path(operation_id = "answerPresenceChallenge", 
     tag = "training",
     params(("id" = i64, Path, description = "Challenge id")),
     request_body = ChallengeAnswer,

@@ -8,7 +8,7 @@ use crate::state::AppState;
 ///
 /// The caller's account, role, scope (an org subtree, or only their own records) and, for a
 /// teacher, the linked person.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getMe", 
     tag = "me",
     security(("bearer" = [])),
     responses(

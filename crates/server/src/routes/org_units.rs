@@ -23,7 +23,7 @@ pub struct OrgUnitQuery {
 /// List org units
 ///
 /// The caller's subtree, ordered by id.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listOrgUnits", 
     tag = "directory",
     params(OrgUnitQuery, PageParams),
     security(("bearer" = [])),
@@ -50,7 +50,7 @@ pub async fn list(
 ///
 /// A county under the prefecture or a school under a county, inside the caller's subtree.
 /// Schools need `stage` and `student_count`.
-#[utoipa::path(
+#[utoipa::path(operation_id = "createOrgUnit", 
     tag = "directory",
     request_body = NewOrgUnit,
     security(("bearer" = [])),
@@ -74,7 +74,7 @@ pub async fn create(
 }
 
 /// Get an org unit
-#[utoipa::path(
+#[utoipa::path(operation_id = "getOrgUnit", 
     tag = "directory",
     params(("id" = i64, Path, description = "Org unit id")),
     security(("bearer" = [])),
@@ -97,7 +97,7 @@ pub async fn get(
 /// Update an org unit
 ///
 /// Name, code, stage and student count; the tree shape is fixed.
-#[utoipa::path(
+#[utoipa::path(operation_id = "updateOrgUnit", 
     tag = "directory",
     params(("id" = i64, Path, description = "Org unit id")),
     request_body = OrgUnitPatch,

@@ -20,7 +20,7 @@ pub struct OutboxQuery {
 /// Outbox
 ///
 /// Queued and sent mail, newest first; prefecture admins only.
-#[utoipa::path(tag = "system", params(OutboxQuery, PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listOutbox", tag = "system", params(OutboxQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of messages", body = PageOf<OutboxMessage>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -40,7 +40,7 @@ pub async fn list(
 }
 
 /// Retry a failed message
-#[utoipa::path(tag = "system", params(("id" = i64, Path, description = "Message id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "retryOutboxMessage", tag = "system", params(("id" = i64, Path, description = "Message id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Queued again", body = OutboxMessage),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),

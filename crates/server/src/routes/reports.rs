@@ -20,7 +20,7 @@ pub struct StaffingQuery {
 ///
 /// Per school: students, required full-time MH teachers = ceil(max(students,1000)/1000),
 /// actual, gap; then totals per county and for the whole subtree.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getStaffingReport", 
     tag = "reports",
     params(StaffingQuery),
     security(("bearer" = [])),

@@ -58,7 +58,7 @@ fn not_found() -> ApiError {
 }
 
 /// List research events
-#[utoipa::path(tag = "research", params(EventQuery, PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listResearchEvents", tag = "research", params(EventQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of events", body = PageOf<Event>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -79,7 +79,7 @@ pub async fn list(
 /// Create a research event
 ///
 /// Its level must fit the organising unit (prefecture, county or school).
-#[utoipa::path(tag = "research", request_body = NewEvent, security(("bearer" = [])),
+#[utoipa::path(operation_id = "createResearchEvent", tag = "research", request_body = NewEvent, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Event),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -98,7 +98,7 @@ pub async fn create(
 }
 
 /// Get a research event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The event", body = Event),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -114,7 +114,7 @@ pub async fn get(
 }
 
 /// Update a research event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = EventPatch, security(("bearer" = [])),
+#[utoipa::path(operation_id = "updateResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = EventPatch, security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = Event),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -134,7 +134,7 @@ pub async fn update(
 }
 
 /// Register for a research event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body(content = Option<RegistrationRequest>), security(("bearer" = [])),
+#[utoipa::path(operation_id = "registerForResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body(content = Option<RegistrationRequest>), security(("bearer" = [])),
     responses(
         (status = 201, description = "On the roster", body = Attendance),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -158,7 +158,7 @@ pub async fn register(
 }
 
 /// Current sign-in code of an event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getResearchEventSignInCode", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The code shown now", body = SignInCode),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -175,7 +175,7 @@ pub async fn sign_in_code(
 }
 
 /// Sign in to a research event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
+#[utoipa::path(operation_id = "checkInToResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed in", body = Attendance),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -205,7 +205,7 @@ pub async fn check_in(
 }
 
 /// Sign out of a research event
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
+#[utoipa::path(operation_id = "checkOutOfResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "Signed out", body = Attendance),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -237,7 +237,7 @@ pub async fn check_out(
 /// Mark event attendance by hand
 ///
 /// With a reason (logged); also after the event, and after closing (the hours post at once).
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = MarkRequest, security(("bearer" = [])),
+#[utoipa::path(operation_id = "markResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = MarkRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "Marked", body = Attendance),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -269,7 +269,7 @@ pub async fn mark(
 }
 
 /// Event roster
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The roster", body = Vec<Attendance>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -288,7 +288,7 @@ pub async fn roster(
 /// Close a research event
 ///
 /// Posts `research_event` hours for attendees, exactly once however often it is closed.
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+#[utoipa::path(operation_id = "closeResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Closed", body = Event),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -307,7 +307,7 @@ pub async fn close(
 /// My research events
 ///
 /// Upcoming events open to the caller, with "N of 3 this year".
-#[utoipa::path(tag = "research", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listMyResearchEvents", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "Events and progress", body = MyEvents),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -343,7 +343,7 @@ pub async fn mine(
 ///
 /// Every full-time MH teacher of the subtree with county-level-or-higher events attended in
 /// the year, compliant or not; behind pace first; share compliant per school and county.
-#[utoipa::path(tag = "reports", params(ResearchQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getResearchReport", tag = "reports", params(ResearchQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((ResearchReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),

@@ -60,7 +60,7 @@ pub struct SheetQuery {
 /// List offline sessions
 ///
 /// Staff see their subtree's; teachers the sessions open to their school. Soonest first.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listSessions", 
     tag = "training",
     params(SessionQuery, PageParams),
     security(("bearer" = [])),
@@ -83,7 +83,7 @@ pub async fn list(
 }
 
 /// Schedule an offline session
-#[utoipa::path(
+#[utoipa::path(operation_id = "createSession", 
     tag = "training",
     request_body = NewSession,
     security(("bearer" = [])),
@@ -106,7 +106,7 @@ pub async fn create(
 }
 
 /// Get an offline session
-#[utoipa::path(
+#[utoipa::path(operation_id = "getSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -128,7 +128,7 @@ pub async fn get(
 /// Register for a session
 ///
 /// A teacher registers themself (empty body); staff register a teacher of their subtree.
-#[utoipa::path(
+#[utoipa::path(operation_id = "registerForSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     request_body(content = Option<RegistrationRequest>),
@@ -159,7 +159,7 @@ pub async fn register(
 /// Current sign-in code
 ///
 /// For the trainer's screen: a code that rotates every 30 s, with a QR-ready payload.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getSessionSignInCode", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -193,7 +193,7 @@ async fn scan(
 /// Sign in to a session
 ///
 /// With the code on the trainer's screen, during the session window (plus grace).
-#[utoipa::path(
+#[utoipa::path(operation_id = "checkInToSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     request_body = ScanRequest,
@@ -218,7 +218,7 @@ pub async fn check_in(
 }
 
 /// Sign out of a session
-#[utoipa::path(
+#[utoipa::path(operation_id = "checkOutOfSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     request_body = ScanRequest,
@@ -245,7 +245,7 @@ pub async fn check_out(
 /// Set attendance by hand
 ///
 /// present / late / absent / excused, with a reason; audited; also after the session ended.
-#[utoipa::path(
+#[utoipa::path(operation_id = "markSessionAttendance", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     request_body = MarkRequest,
@@ -285,7 +285,7 @@ pub async fn mark(
 ///
 /// Every qualifying attendee (signed in and out, or marked present/late) gets the session's
 /// hours in the ledger, exactly once, however often the session is reopened and closed.
-#[utoipa::path(
+#[utoipa::path(operation_id = "closeSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -308,7 +308,7 @@ pub async fn close(
 /// Reopen a session
 ///
 /// To enter late paper records; closing again posts only what is new.
-#[utoipa::path(
+#[utoipa::path(operation_id = "reopenSession", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -332,7 +332,7 @@ pub async fn reopen(
 ///
 /// The roster with sign-in/out times, attended minutes, hours credited, place and trainer, as
 /// JSON, CSV or XLSX.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getSessionAttendance", 
     tag = "training",
     params(("id" = i64, Path, description = "Session id"), SheetQuery),
     security(("bearer" = [])),

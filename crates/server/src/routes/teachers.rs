@@ -42,7 +42,7 @@ pub struct ImportQuery {
 /// List teachers
 ///
 /// Teachers of the caller's subtree, ordered by id.
-#[utoipa::path(
+#[utoipa::path(operation_id = "listTeachers", 
     tag = "directory",
     params(TeacherQuery, PageParams),
     security(("bearer" = [])),
@@ -69,7 +69,7 @@ pub async fn list(
 ///
 /// Also creates the teacher's login account (username = employee number; the phone works too)
 /// with `initial_password`.
-#[utoipa::path(
+#[utoipa::path(operation_id = "createTeacher", 
     tag = "directory",
     request_body = NewTeacher,
     security(("bearer" = [])),
@@ -98,7 +98,7 @@ pub async fn create(
 /// `employee_no,name,phone,school_code,roles` (roles separated by `|`), optional
 /// `email,gender,subject,initial_password`. All-or-nothing: any bad row and nothing is
 /// written; the 422 lists every bad row (spreadsheet line, header = 1), column and reason.
-#[utoipa::path(
+#[utoipa::path(operation_id = "importTeachers", 
     tag = "directory",
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv",
@@ -132,7 +132,7 @@ pub async fn import(
 /// Get a teacher
 ///
 /// Staff in scope, or the teacher themself.
-#[utoipa::path(
+#[utoipa::path(operation_id = "getTeacher", 
     tag = "directory",
     params(("id" = i64, Path, description = "Teacher id")),
     security(("bearer" = [])),
@@ -155,7 +155,7 @@ pub async fn get(
 /// Update a teacher
 ///
 /// Any field but the employee number; `roles` replaces the whole set.
-#[utoipa::path(
+#[utoipa::path(operation_id = "updateTeacher", 
     tag = "directory",
     params(("id" = i64, Path, description = "Teacher id")),
     request_body = TeacherPatch,

@@ -24,7 +24,7 @@ pub struct TranscriptQuery {
 /// The 学时证明 an HR office files: identity, school, every counted entry, totals,
 /// certificates, generated-at and a verification code (with its public URL). For the teacher
 /// or staff in scope (audited).
-#[utoipa::path(
+#[utoipa::path(operation_id = "getTeacherTranscript", 
     tag = "credits",
     params(("id" = i64, Path, description = "Teacher id"), TranscriptQuery),
     security(("bearer" = [])),
@@ -72,7 +72,7 @@ pub async fn transcript(
 ///
 /// Confirms a transcript's verification code and the totals it showed, and says whether the
 /// ledger changed since. No login; names are masked.
-#[utoipa::path(
+#[utoipa::path(operation_id = "verifyTranscript", 
     tag = "verify",
     params(("code" = String, Path, description = "Verification code printed on the transcript")),
     responses(

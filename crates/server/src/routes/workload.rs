@@ -29,7 +29,7 @@ pub struct WorkloadQuery {
 }
 
 /// Pair a mentor and a mentee
-#[utoipa::path(tag = "research", request_body = NewMentorship, security(("bearer" = [])),
+#[utoipa::path(operation_id = "createMentorship", tag = "research", request_body = NewMentorship, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Mentorship),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -50,7 +50,7 @@ pub async fn create_mentorship(
 /// List mentor pairs
 ///
 /// Staff see their subtree's; a teacher the pairs they belong to.
-#[utoipa::path(tag = "research", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listMentorships", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of pairs", body = PageOf<Mentorship>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -66,7 +66,7 @@ pub async fn mentorships(
 }
 
 /// Open a studio
-#[utoipa::path(tag = "research", request_body = NewStudio, security(("bearer" = [])),
+#[utoipa::path(operation_id = "createStudio", tag = "research", request_body = NewStudio, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = Studio),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -87,7 +87,7 @@ pub async fn create_studio(
 /// List studios
 ///
 /// Staff see their subtree's; a teacher those they host or belong to.
-#[utoipa::path(tag = "research", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listStudios", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of studios", body = PageOf<Studio>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -106,7 +106,7 @@ pub async fn studios(
 ///
 /// Counselling, MH classes and activities of an MH teacher; the note must not identify a
 /// student. Waits for a school admin.
-#[utoipa::path(tag = "research", request_body = NewWorkload, security(("bearer" = [])),
+#[utoipa::path(operation_id = "logMyWorkload", tag = "research", request_body = NewWorkload, security(("bearer" = [])),
     responses(
         (status = 201, description = "Logged, pending", body = WorkloadEntry),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
@@ -125,7 +125,7 @@ pub async fn log(
 }
 
 /// My workload entries
-#[utoipa::path(tag = "research", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "listMyWorkload", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of entries", body = PageOf<WorkloadEntry>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -153,7 +153,7 @@ async fn decide(
 }
 
 /// Confirm a workload entry
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body(content = Option<Decision>), security(("bearer" = [])),
+#[utoipa::path(operation_id = "confirmWorkload", tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body(content = Option<Decision>), security(("bearer" = [])),
     responses(
         (status = 200, description = "Confirmed", body = WorkloadEntry),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -172,7 +172,7 @@ pub async fn confirm(
 }
 
 /// Reject a workload entry
-#[utoipa::path(tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body = Decision, security(("bearer" = [])),
+#[utoipa::path(operation_id = "rejectWorkload", tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body = Decision, security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = WorkloadEntry),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
@@ -194,7 +194,7 @@ pub async fn reject(
 /// Workload report
 ///
 /// Confirmed minutes of each MH teacher of the subtree in a term, as subsidised class hours.
-#[utoipa::path(tag = "reports", params(WorkloadQuery), security(("bearer" = [])),
+#[utoipa::path(operation_id = "getWorkloadReport", tag = "reports", params(WorkloadQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = WorkloadReport),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
