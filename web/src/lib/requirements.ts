@@ -1,0 +1,56 @@
+// How a requirement of a level reads on the home screen, and where to go to satisfy it.
+import type { Schemas } from './api';
+import { hours, percent } from './format';
+import { t } from './i18n';
+
+type Requirement = Schemas['Requirement'];
+type Level = Schemas['Level'];
+
+export interface RequirementView {
+  label: string;
+  /** 0–100 for things that accumulate; null for yes/no requirements. */
+  progress: number | null;
+  text: string;
+  met: boolean;
+  href: string;
+  action: string;
+}
+
+const COUNTED = new Set(['online_hours', 'offline_hours', 'practice_counseling_hours', 'practice_mh_lessons']);
+
+export function describe(req: Requirement, level: Level): RequirementView {
+  const kind = req.kind;
+  const base = { label: t.req[kind], met: req.met, action: t.req.go[kind], href: hrefFor(kind, level) };
+  if (COUNTED.has(kind)) {
+    const isHours = kind.endsWith('_hours');
+    const fmt = (v: string | null | undefined) => (isHours ? hours(v) : String(Number(v ?? 0)));
+    const unit = kind === 'practice_mh_lessons' ? ' 节' : ' 学时';
+    return { ...base, progress: percent(req.actual, req.required), text: `${fmt(req.actual)} / ${fmt(req.required)}${unit}` };
+  }
+  if (kind === 'exam') {
+    const score = req.actual ? `${Number(req.actual)} 分 · ` : '';
+    return { ...base, progress: null, text: `${score}${req.met ? t.req.passed : t.req.notPassed}（≥ ${Number(req.required)} 分）` };
+  }
+  if (kind === 'prerequisite') {
+    return { ...base, progress: null, text: `${req.required} 级 · ${req.met ? t.req.held : t.req.notHeld}` };
+  }
+  return { ...base, progress: null, text: req.met ? t.req.eligible : t.req.notEligible };
+}
+
+function hrefFor(kind: Requirement['kind'], level: Level): string {
+  switch (kind) {
+    case 'online_hours':
+      return `/courses?track=${level.toLowerCase()}`;
+    case 'offline_hours':
+      return '/sessions';
+    case 'exam':
+      return `/exams?level=${level}`;
+    case 'prerequisite':
+      return '/certificates';
+    case 'practice_counseling_hours':
+    case 'practice_mh_lessons':
+      return '/workload';
+    default:
+      return '/me';
+  }
+}
