@@ -432,15 +432,31 @@ async fn the_credential_verifies_offline_with_the_published_keys_and_fails_when_
         app.client.get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
     let header = jsonwebtoken::decode_header(&jwt).unwrap();
     assert_eq!(header.alg, Algorithm::EdDSA);
-    let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("the signing key is published");
+    let kid = header.kid.as_deref().unwrap();
+    let (key_set, short_kid) = kid.split_once('#').expect("the kid is a URI with a fragment");
+    assert_eq!(key_set, "http://qualify.test/.well-known/jwks.json", "the kid dereferences to the key set");
+    let jwk = jwks.find(short_kid).expect("the signing key is published");
     let key = DecodingKey::from_jwk(jwk).unwrap();
-    let validation = Validation::new(Algorithm::EdDSA);
-    let claims = jsonwebtoken::decode::<Value>(&jwt, &key, &validation).expect("signature verifies").claims;
-    let vc = &claims["vc"];
-    assert!(vc["type"].as_array().unwrap().contains(&json!("AchievementCredential")));
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.leeway = 0;
+    validation.validate_nbf = true;
+    validation.set_required_spec_claims(&["iss", "sub", "nbf", "exp", "jti"]);
+    let vc = jsonwebtoken::decode::<Value>(&jwt, &key, &validation)
+        .expect("valid from the moment it is fetched, with zero leeway")
+        .claims;
+    assert!(vc["type"].as_array().unwrap().contains(&json!("OpenBadgeCredential")));
+    assert_eq!(vc["iss"], vc["issuer"]["id"]);
+    assert_eq!(vc["sub"], vc["credentialSubject"]["id"]);
+    assert_eq!(vc["jti"], vc["id"]);
     assert_eq!(vc["evidence"][0]["name"], cert["number"]);
     assert_eq!(vc["issuer"]["name"], "恩施土家族苗族自治州");
     assert_eq!(vc["credentialSubject"]["achievement"]["type"][0], "Achievement");
+    let errors = ob3_schema_errors(&vc);
+    assert!(errors.is_empty(), "not an OB 3.0 AchievementCredential: {errors:#?}");
+    let mut vc11 = vc.clone();
+    vc11["@context"][0] = json!("https://www.w3.org/2018/credentials/v1");
+    vc11.as_object_mut().unwrap().remove("validFrom");
+    assert_eq!(ob3_schema_errors(&vc11).len(), 2, "the schema tells a VC 1.1 credential apart");
 
     let (head, rest) = jwt.split_once('.').unwrap();
     let (payload, signature) = rest.split_once('.').unwrap();
@@ -619,4 +635,17 @@ async fn the_compliance_report_counts_holders_honouring_expiry_and_revocation() 
         "forbidden",
     )
     .await;
+}
+
+/// What the official Open Badges 3.0 AchievementCredential schema, with format checks on, finds
+/// wrong with a credential, as a verifier checks it.
+fn ob3_schema_errors(credential: &Value) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("standards/ob_v3p0_achievementcredential_schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::draft201909::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    validator.iter_errors(credential).map(|e| format!("{}: {e}", e.instance_path())).collect()
 }

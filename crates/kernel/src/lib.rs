@@ -19,7 +19,9 @@ mod txn;
 mod violations;
 
 pub use actor::{Actor, Permission, Role, Scope};
-pub use clock::{Clock, ManualClock, SystemClock, china_date, china_year};
+pub use clock::{
+    Clock, ManualClock, SystemClock, china_date, china_day_end, china_day_start, china_offset, china_year,
+};
 pub use erased::{AnyConnection, ErasedConnection};
 pub use error::{Error, FieldError, Result};
 pub use group_commit::{GroupCommit, WriteFuture};

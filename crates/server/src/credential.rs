@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, spki::der::pem::LineEnding};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use certification::Certificate;
 
@@ -111,65 +113,140 @@ impl CredentialKeys {
         json!({ "keys": keys })
     }
 
-    /// Signs claims with the newest key, naming it in the header.
-    fn sign(&self, claims: &Value) -> anyhow::Result<String> {
+    /// Signs claims with the newest key. The header's `kid` is a URI that dereferences to the
+    /// key (`{public_url}/.well-known/jwks.json#<kid>`), as OB 3.0 §8.2 asks.
+    fn sign(&self, claims: &Value, public_url: &str) -> anyhow::Result<String> {
         let key = self.keys.last().context("no signing key loaded")?;
         let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(key.kid.clone());
+        header.typ = Some("JWT".to_owned());
+        header.kid = Some(format!("{public_url}/.well-known/jwks.json#{}", key.kid));
         jsonwebtoken::encode(&header, claims, &key.encoding).context("cannot sign the credential")
     }
 
-    /// The certificate as an Open Badges 3.0 `AchievementCredential` in the JWT encoding of the
-    /// VC data model: registered claims (`iss`, `sub`, `jti`, `nbf`, `exp`) plus the credential
-    /// under `vc`, every claim of the printed certificate included.
-    pub fn credential(
-        &self,
-        cert: &Certificate,
-        public_url: &str,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<String> {
-        let credential_id = format!("{public_url}/api/v1/certificates/{}/credential", cert.id);
-        let verify_url = format!("{public_url}{}", cert.verify_path);
-        let level = cert.level.label();
-        let issued = cert.issued_on.and_hms_opt(0, 0, 0).map(|d| d.and_utc()).unwrap_or(now);
-        let expires = cert.expires_on.and_hms_opt(23, 59, 59).map(|d| d.and_utc()).unwrap_or(now);
-        let vc = json!({
-            "@context": [
-                "https://www.w3.org/2018/credentials/v1",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-            ],
-            "id": credential_id,
-            "type": ["VerifiableCredential", "AchievementCredential"],
-            "name": format!("心理健康教育 {level} 级资格证书"),
-            "issuer": {"id": public_url, "type": ["Profile"], "name": cert.issuer},
-            "issuanceDate": issued.to_rfc3339(),
-            "expirationDate": expires.to_rfc3339(),
-            "credentialSubject": {
-                "type": ["AchievementSubject"],
-                "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": false,
-                                "identityHash": cert.teacher_name}],
-                "achievement": {
-                    "id": format!("{public_url}/achievements/mh-education-{level}"),
-                    "type": ["Achievement"],
-                    "achievementType": "Certificate",
-                    "name": format!("中小学教师心理健康教育 {level} 级资格"),
-                    "description": format!("{} 认定的中小学教师心理健康教育 {level} 级资格", cert.issuer),
-                    "criteria": {"narrative": format!("符合第 {} 版资格标准中 {level} 级的全部要求", cert.rule_set_version)}
-                },
-                "result": [{"type": ["Result"], "value": cert.hours_counted.to_string(), "resultDescription": "hours_counted"}]
-            },
-            "evidence": [{"id": verify_url, "type": ["Evidence"], "name": cert.number,
-                          "description": format!("{} · {}", cert.school_name, cert.number)}]
-        });
-        let claims = json!({
-            "iss": public_url,
-            "sub": format!("{public_url}/api/v1/teachers/{}", cert.teacher_id),
-            "jti": credential_id,
-            "nbf": issued.timestamp(),
-            "iat": now.timestamp(),
-            "exp": expires.timestamp(),
-            "vc": vc
-        });
-        self.sign(&claims)
+    /// The certificate as a signed Open Badges 3.0 `AchievementCredential` (VC-JWT, §8.2).
+    pub fn credential(&self, cert: &Certificate, public_url: &str) -> anyhow::Result<String> {
+        self.sign(&achievement_credential(cert, public_url), public_url)
+    }
+}
+
+/// The JWT payload of a certificate's credential: the Open Badges 3.0 `AchievementCredential`
+/// (VC Data Model 2.0) with every claim printed on the certificate, its members at the top level
+/// and the registered claims OB 3.0 §8.2 maps from them — `iss` = `issuer.id`, `sub` =
+/// `credentialSubject.id`, `jti` = `id`, `nbf` = `validFrom`, `exp` = `validUntil`.
+///
+/// The subject id is the holder's teacher resource (`{public_url}/api/v1/teachers/{id}`): stable
+/// for the life of the record, and meaningless to anyone without access to it. The holder's name
+/// travels only as a salted SHA-256 `IdentityObject` (the salt is the certificate's verification
+/// code): a credential forwarded around does not spread a teacher's name, yet a verifier who is
+/// told the name can check it.
+pub fn achievement_credential(cert: &Certificate, public_url: &str) -> Value {
+    let credential_id = format!("{public_url}/api/v1/certificates/{}/credential", cert.id);
+    let subject_id = format!("{public_url}/api/v1/teachers/{}", cert.teacher_id);
+    let verify_url = format!("{public_url}{}", cert.verify_path);
+    let level = cert.level.label();
+    let (valid_from, valid_until) = (cert.valid_from(), cert.valid_until());
+    let salt = &cert.verification_code;
+    let name_hash = hex::encode(Sha256::digest(format!("{}{salt}", cert.teacher_name)));
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": format!("心理健康教育 {level} 级资格证书"),
+        "issuer": {"id": public_url, "type": ["Profile"], "name": cert.issuer},
+        "validFrom": valid_from.to_rfc3339(),
+        "validUntil": valid_until.to_rfc3339(),
+        "awardedDate": valid_from.to_rfc3339(),
+        "credentialSubject": {
+            "id": subject_id,
+            "type": ["AchievementSubject"],
+            "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": true,
+                            "identityHash": format!("sha256${name_hash}"), "salt": salt}],
+            "creditsEarned": cert.hours_counted.to_f64(),
+            "licenseNumber": cert.number,
+            "achievement": {
+                "id": format!("{public_url}/achievements/mh-education-{level}"),
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": format!("中小学教师心理健康教育 {level} 级资格"),
+                "description": format!("{} 认定的中小学教师心理健康教育 {level} 级资格", cert.issuer),
+                "criteria": {"narrative": format!("符合第 {} 版资格标准中 {level} 级的全部要求", cert.rule_set_version)},
+                "inLanguage": "zh-CN"
+            }
+        },
+        "evidence": [{"id": verify_url, "type": ["Evidence"], "name": cert.number,
+                      "description": format!("{} · {}", cert.school_name, cert.number)}],
+        "iss": public_url,
+        "sub": subject_id,
+        "jti": credential_id,
+        "nbf": valid_from.timestamp(),
+        "exp": valid_until.timestamp()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use certification::CertificateStatus;
+    use chrono::NaiveDate;
+    use kernel::Level;
+
+    fn issued_at(recorded_at: &str, issued_on: &str) -> Certificate {
+        Certificate {
+            id: 17,
+            number: "ES-2026-C-000042".into(),
+            teacher_id: 101,
+            teacher_name: "李明".into(),
+            school_name: "恩施市第一中学".into(),
+            level: Level::C,
+            status: CertificateStatus::Active,
+            issued_on: issued_on.parse().unwrap(),
+            expires_on: NaiveDate::from_ymd_opt(2029, 12, 1).unwrap(),
+            recorded_at: recorded_at.parse().unwrap(),
+            verification_code: "Q7MZK2H9TXW4RB8NCV3D".into(),
+            verify_path: "/verify/Q7MZK2H9TXW4RB8NCV3D".into(),
+            rule_set_version: 1,
+            hours_counted: rust_decimal::Decimal::new(325, 1),
+            issuer: "恩施土家族苗族自治州".into(),
+            renews_certificate_id: None,
+            revoked_on: None,
+            revoke_reason: None,
+        }
+    }
+
+    #[test]
+    fn issued_at_20_00_utc_is_valid_from_that_instant_not_the_next_china_midnight() {
+        // 20:00 UTC is 04:00 the next day in China: the old credential said "valid from 00:00 UTC
+        // of that China day", eight hours in the future.
+        let cert = issued_at("2026-12-01T20:00:00Z", "2026-12-02");
+        let payload = achievement_credential(&cert, "https://qualify.example");
+        let at_20 = DateTime::parse_from_rfc3339("2026-12-01T20:00:00Z").unwrap().timestamp();
+        assert_eq!(payload["nbf"], at_20);
+        assert_eq!(payload["validFrom"], "2026-12-02T04:00:00+08:00");
+        assert_eq!(payload["validUntil"], "2029-12-01T23:59:59+08:00");
+        let end = DateTime::parse_from_rfc3339("2029-12-01T15:59:59Z").unwrap().timestamp();
+        assert_eq!(payload["exp"], end, "the end of the expiry day in China");
+    }
+
+    #[test]
+    fn an_imported_certificate_is_valid_from_the_start_of_its_china_issue_day() {
+        let cert = issued_at("2026-12-01T09:00:00Z", "2024-05-06");
+        let payload = achievement_credential(&cert, "https://qualify.example");
+        assert_eq!(payload["validFrom"], "2024-05-06T00:00:00+08:00");
+    }
+
+    #[test]
+    fn registered_claims_mirror_the_credential_and_the_name_travels_hashed() {
+        let payload =
+            achievement_credential(&issued_at("2026-12-01T09:00:00Z", "2026-12-01"), "https://q.example");
+        assert_eq!(payload["iss"], payload["issuer"]["id"]);
+        assert_eq!(payload["sub"], payload["credentialSubject"]["id"]);
+        assert_eq!(payload["jti"], payload["id"]);
+        let identity = &payload["credentialSubject"]["identifier"][0];
+        let expected = hex::encode(Sha256::digest("李明Q7MZK2H9TXW4RB8NCV3D".as_bytes()));
+        assert_eq!(identity["identityHash"], format!("sha256${expected}"));
+        assert!(!payload.to_string().contains("李明"), "the name itself is not in the credential");
     }
 }

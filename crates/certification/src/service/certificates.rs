@@ -1,4 +1,4 @@
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use credit::{Category, EntryWindow};
 use kernel::{Actor, Error, Level, Page, PageRequest, Permission, Result, Text, fetch_page};
 use rust_decimal::Decimal;
@@ -33,6 +33,9 @@ pub struct Certificate {
     pub status: CertificateStatus,
     pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
+    /// When the certificate was written: the instant of issue for one this system issued, the
+    /// time of import for one carried over from paper (whose `issued_on` is earlier).
+    pub recorded_at: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(example = "Q7MZK2H9TXW4RB8NCV3D"))]
     pub verification_code: String,
     /// Where anyone can check it, relative to the public URL (the QR code carries it whole).
@@ -48,6 +51,25 @@ pub struct Certificate {
     pub renews_certificate_id: Option<i64>,
     pub revoked_on: Option<NaiveDate>,
     pub revoke_reason: Option<String>,
+}
+
+impl Certificate {
+    /// The instant from which the certificate holds: the moment of issue when it was issued
+    /// here, else the start of its issue day in China (an imported paper certificate has a
+    /// day, not an instant). Never later than the moment it was recorded, so a credential
+    /// fetched right after issue is already valid.
+    pub fn valid_from(&self) -> DateTime<FixedOffset> {
+        if kernel::china_date(self.recorded_at) == self.issued_on {
+            self.recorded_at.with_timezone(&kernel::china_offset())
+        } else {
+            kernel::china_day_start(self.issued_on)
+        }
+    }
+
+    /// The last instant it holds: the end of its expiry day in China.
+    pub fn valid_until(&self) -> DateTime<FixedOffset> {
+        kernel::china_day_end(self.expires_on)
+    }
 }
 
 /// What the public verification page shows: every claim on the certificate, the holder masked.
@@ -117,6 +139,7 @@ async fn views(
                 teacher_id: m.teacher_id,
                 issued_on: m.issued_on,
                 expires_on: m.expires_on,
+                recorded_at: m.created_at,
                 verification_code: m.verification_code,
                 rule_set_version: m.rule_set_version,
                 hours_counted: kernel::from_tenths(m.hours_tenths),

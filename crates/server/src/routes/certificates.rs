@@ -194,10 +194,8 @@ pub async fn credential(
 ) -> ApiResult<web::Json<SignedCredential>> {
     let now = state.clock.now();
     let cert = certification::certificate(&state.db, now, &actor, id.into_inner()).await?;
-    let credential = state
-        .credentials
-        .credential(&cert, &state.settings.public_url, now)
-        .map_err(kernel::Error::Unexpected)?;
+    let credential =
+        state.credentials.credential(&cert, &state.settings.public_url).map_err(kernel::Error::Unexpected)?;
     Ok(web::Json(SignedCredential { credential }))
 }
 
