@@ -136,3 +136,26 @@ async fn error_detail_is_chinese_by_default_and_english_on_request() {
     let en = assert_problem(en, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
     assert_eq!(en["detail"], "wrong username or password");
 }
+
+#[tokio::test]
+async fn a_wrong_method_on_a_known_path_is_405_with_allow() {
+    let app = spawn_seeded_app().await;
+    let token = app.token("admin").await;
+    let response = app.client.delete(app.url("/api/v1/teachers/1")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PATCH");
+    let problem = assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    assert!(problem["detail"].as_str().unwrap().contains("GET, PATCH"), "{problem}");
+}
+
+#[tokio::test]
+async fn an_unknown_query_parameter_is_a_422_naming_it() {
+    let app = spawn_seeded_app().await;
+    let token = app.token("admin").await;
+    let response = app.get(&token, "/api/v1/certificates?numbr=ES-2026&level=C&colour=red").await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["query.colour", "query.numbr"]);
+    assert_eq!(problem["errors"][0]["code"], "unknown_parameter");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("不支持查询参数 colour"));
+    let documented = app.get(&token, "/api/v1/certificates?level=C&page=1&per_page=5").await;
+    assert_eq!(documented.status(), StatusCode::OK);
+}

@@ -87,6 +87,7 @@ pub fn test_settings(url: String) -> Settings {
         verify_per_minute: 30,
         login_per_minute: 1000,
         cors_origins: vec!["https://app.qualify.test".to_owned()],
+        web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist"),
     }
 }
 

@@ -19,3 +19,4 @@ mod reliability;
 mod research;
 mod sessions;
 mod staffing;
+mod web_app;

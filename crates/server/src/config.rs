@@ -44,6 +44,8 @@ pub struct Settings {
     pub login_per_minute: u32,
     /// Browser origins (besides the public URL's own) allowed to call the API cross-origin.
     pub cors_origins: Vec<String>,
+    /// The built web app `serve` answers pages with (`QUALIFY_WEB_DIR`, default `web/dist`).
+    pub web_dir: PathBuf,
 }
 
 /// A configuration problem, told in one line.
@@ -106,6 +108,7 @@ impl Settings {
             verify_per_minute: positive(&var, "QUALIFY_VERIFY_PER_MINUTE", 30)?,
             login_per_minute: positive(&var, "QUALIFY_LOGIN_PER_MINUTE", 60)?,
             cors_origins: origins(var("QUALIFY_CORS_ORIGINS"))?,
+            web_dir: PathBuf::from(var("QUALIFY_WEB_DIR").unwrap_or_else(|| "web/dist".to_owned())),
         })
     }
 

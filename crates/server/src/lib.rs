@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod config;
+mod contract;
 pub mod credential;
 pub mod db;
 pub mod error;
@@ -17,3 +18,4 @@ mod security;
 pub mod startup;
 pub mod state;
 mod table;
+mod web_app;

@@ -27,7 +27,8 @@ pub fn cors(origins: &[String]) -> actix_cors::Cors {
 
 /// Content type, framing, referrer and caching rules on every response. API answers carry
 /// people's records, so no cache keeps them; our own pages (certificates, verification) may
-/// load nothing from elsewhere. The API docs UI keeps its own script policy.
+/// load nothing from elsewhere. The API docs UI keeps its own script policy, and the web app
+/// sets its own (`web_app`).
 pub async fn headers(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -39,7 +40,7 @@ pub async fn headers(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if !docs {
+    if !docs && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -15,9 +15,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::JwtKeys;
 use crate::config::Settings;
+use crate::contract::{self, Contract};
 use crate::credential::CredentialKeys;
 use crate::routes::teachers::IMPORT_LIMIT;
 use crate::state::AppState;
+use crate::web_app::WebApp;
 use crate::{db, extract, fallback, lang, openapi, rate, routes, security};
 
 /// A bound, ready-to-run server.
@@ -61,6 +63,10 @@ impl Application {
             verify_limiter,
             login_limiter,
         });
+        let contract = web::Data::new(Contract::new(&openapi::document()));
+        let web_app = web::Data::new(WebApp::load(&state.settings.web_dir).with_context(|| {
+            format!("failed to read the web app in {}", state.settings.web_dir.display())
+        })?);
         let cors_origins: Vec<String> = std::iter::once(state.settings.public_url.clone())
             .chain(state.settings.cors_origins.clone())
             .collect();
@@ -69,6 +75,8 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(openapi::base())
                 .app_data(state.clone())
+                .app_data(contract.clone())
+                .app_data(web_app.clone())
                 .app_data(extract::json_config())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
@@ -82,6 +90,8 @@ impl Application {
                         HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
                     }),
                 )
+                .default_service(web::to(contract::unrouted))
+                .wrap(from_fn(contract::strict_query))
                 .wrap(fallback::problem_errors())
                 .wrap(from_fn(lang::detect))
                 .wrap(from_fn(security::headers))
