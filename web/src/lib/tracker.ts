@@ -16,6 +16,8 @@ export interface TrackerHooks {
 export class LessonTracker {
   private timer: ReturnType<typeof setInterval> | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** No beat before the server's state (and the resume position) is known. */
+  private opened = false;
   private readonly onOnline = () => this.enqueue(() => this.flush());
 
   constructor(
@@ -39,6 +41,10 @@ export class LessonTracker {
       return data ?? null;
     } catch {
       return null;
+    } finally {
+      this.opened = true;
+      // Playing already (autoplay, or a quick tap): start the clock now.
+      if (this.hooks.playing()) this.changed();
     }
   }
 
@@ -50,6 +56,7 @@ export class LessonTracker {
   }
 
   beat() {
+    if (!this.opened) return;
     const position = this.hooks.position();
     const playing = this.hooks.playing();
     this.enqueue(async () => {
