@@ -31,12 +31,12 @@ fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value
 
 /// A rule set in which every level is earned by recognised external hours: C 1 h, B 2 h more,
 /// A 3 h more, all automatic unless `levels` is given.
-fn rule_set(levels: Vec<Value>) -> Value {
+pub(crate) fn rule_set(levels: Vec<Value>) -> Value {
     json!({"name": "测试标准", "effective_from": "2026-01-01", "levels": levels,
         "targets": {"c_share": "0.8", "b_share": "0.9", "a_count": 100, "deadline": "2028-12-31"}})
 }
 
-fn simple_levels(c_validity: u32) -> Vec<Value> {
+pub(crate) fn simple_levels(c_validity: u32) -> Vec<Value> {
     vec![
         level("C", "1", c_validity, "automatic", json!({})),
         level("B", "2", 5, "automatic", json!({"eligible_roles": TARGET_GROUP})),
@@ -45,7 +45,7 @@ fn simple_levels(c_validity: u32) -> Vec<Value> {
 }
 
 /// Drafts and activates a rule set as the prefecture admin; returns it.
-async fn put_in_force(app: &TestApp, body: Value) -> Value {
+pub(crate) async fn put_in_force(app: &TestApp, body: Value) -> Value {
     let admin = app.token("admin").await;
     let created = app.post(&admin, "/api/v1/rule-sets", body).await;
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -56,7 +56,7 @@ async fn put_in_force(app: &TestApp, body: Value) -> Value {
 }
 
 /// Recognised external training, posted by the admin.
-async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
+pub(crate) async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
     let today = kernel::china_date(app.clock.now());
     let body =
         json!({"category": "external", "hours": hours, "occurred_on": today, "reason": "外部培训认定"});
@@ -64,7 +64,7 @@ async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
-async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
+pub(crate) async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
     json_of(app.get(token, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap()
 }
 

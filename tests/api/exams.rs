@@ -44,7 +44,7 @@ async fn exam(app: &TestApp, token: &str, sections: Value, extra: Value) -> reqw
 }
 
 /// An objective exam of 5 single-choice questions (10 points each) drawn from 8.
-async fn objective_exam(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn objective_exam(app: &TestApp) -> (i64, i64) {
     let trainer = app.token("trainer").await;
     let bank = bank(app, &trainer).await;
     for n in 0..8 {

@@ -19,4 +19,5 @@ mod reliability;
 mod research;
 mod sessions;
 mod staffing;
+mod teacher_app;
 mod web_app;

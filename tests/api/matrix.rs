@@ -104,7 +104,7 @@ const PUBLIC: [&str; 8] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 108] = [
+    let rows: [Line; 112] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
@@ -152,6 +152,10 @@ fn table() -> HashMap<&'static str, Row> {
         ("POST /api/v1/grading/tasks/{id}/score", [A, A, A, F, F], Some([N, F])),
         ("POST /api/v1/lessons/{id}/progress", [F, F, F, F, A], Some([F, N])),
         ("GET /api/v1/me", [S, S, S, S, S], None),
+        ("GET /api/v1/me/attempts", [F, F, F, F, S], None),
+        ("GET /api/v1/me/notifications", [S, S, S, S, S], None),
+        ("POST /api/v1/me/notifications/{id}/read", [R, R, R, R, R], Some([R, R])),
+        ("GET /api/v1/me/transcript", [F, F, F, F, S], None),
         ("GET /api/v1/me/credit-claims", [F, F, F, F, S], None),
         ("POST /api/v1/me/credit-claims", [F, F, F, F, A], None),
         ("GET /api/v1/me/credits", [F, F, F, F, S], None),
@@ -635,7 +639,7 @@ fn concrete(w: &World, template: &str, ids: &Records) -> String {
             ("applications", "{id}") => ids.application.to_string(),
             ("certificates", "{id}") => ids.certificate.to_string(),
             ("rule-sets", "{id}") => w.rule_set.to_string(),
-            ("outbox", "{id}") => w.outbox.to_string(),
+            ("outbox" | "notifications", "{id}") => w.outbox.to_string(),
             // A presence check needs minutes of watched video; no such id exists.
             ("presence-challenges", "{id}") => "999999".to_owned(),
             ("verify", "{code}") => w.certificate_code.clone(),

@@ -4,11 +4,13 @@
 //! and retries with backoff.
 
 mod entity;
+mod inbox;
 mod outbox;
 mod sender;
 mod templates;
 mod worker;
 
+pub use inbox::{Notification, mark_read, notifications};
 pub use outbox::{Envelope, OutboxMessage, enqueue, list_outbox, retry_message};
 pub use sender::Sender;
 pub use templates::{Mail, Rendered};

@@ -33,6 +33,18 @@ fn beijing(at: DateTime<Utc>) -> String {
 }
 
 impl Mail {
+    /// The page of the app (or the public verification page) the mail links to, relative to
+    /// the public URL; the notification list opens it.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Mail::CertificateIssued { path, .. }
+            | Mail::ResultReleased { path, .. }
+            | Mail::GradingAssigned { path, .. }
+            | Mail::BehindPace { path, .. } => Some(path),
+            Mail::Reminder { .. } | Mail::CertificateExpiring { .. } => None,
+        }
+    }
+
     /// The template's stable name, kept with the queued message.
     pub fn template(&self) -> &'static str {
         match self {

@@ -15,6 +15,11 @@ pub struct Model {
     pub required: bool,
     /// An exam whose pass the lesson also needs before it completes.
     pub quiz_exam_id: Option<i64>,
+    /// Where a video lesson's media is (absolute, or a path on this server such as `/media/a.webm`).
+    pub media_url: Option<String>,
+    /// The text of a text or document lesson.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub content: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,12 @@ pub struct LessonView {
     /// An exam (a short quiz) the teacher must pass before the lesson completes.
     #[cfg_attr(feature = "openapi", schema(example = 9))]
     pub quiz_exam_id: Option<i64>,
+    /// What the player plays for a video lesson.
+    #[cfg_attr(feature = "openapi", schema(example = "/media/trial-1.webm"))]
+    pub media_url: Option<String>,
+    /// What a text or document lesson shows (plain text, paragraphs separated by blank lines).
+    #[cfg_attr(feature = "openapi", schema(example = "一、总体要求……"))]
+    pub content: Option<String>,
 }
 
 /// An ordered module of lessons.
@@ -88,6 +94,12 @@ pub struct NewLesson {
     /// An exam the teacher must pass before the lesson completes.
     #[cfg_attr(feature = "openapi", schema(example = 9))]
     pub quiz_exam_id: Option<i64>,
+    /// A video lesson's media: an `http(s)://` URL or a path on this server (`/media/…`).
+    #[cfg_attr(feature = "openapi", schema(example = "/media/trial-1.webm", max_length = 500))]
+    pub media_url: Option<String>,
+    /// A text or document lesson's text.
+    #[cfg_attr(feature = "openapi", schema(example = "一、总体要求……", max_length = 50000))]
+    pub content: Option<String>,
 }
 
 fn required_by_default() -> bool {
@@ -231,8 +243,39 @@ fn check_outline(v: &mut Violations, modules: &[NewModule], publishing: bool) {
             {
                 v.push(e);
             }
+            if let Some(url) = &lesson.media_url
+                && !is_media_address(url)
+            {
+                v.push(FieldError::new(
+                    format!("{at}.media_url"),
+                    "invalid_url",
+                    Text::fixed(
+                        "媒体地址须以 http://、https:// 或 / 开头，且不超过 500 个字符",
+                        "media_url must start with http://, https:// or / and be at most 500 characters",
+                    ),
+                ));
+            }
+            if lesson.content.as_ref().is_some_and(|c| c.chars().count() > MAX_LESSON_TEXT) {
+                v.push(FieldError::new(
+                    format!("{at}.content"),
+                    "too_long",
+                    Text::fixed("课节正文不能超过 50000 个字符", "content must be at most 50000 characters"),
+                ));
+            }
         }
     }
+}
+
+/// The longest text a lesson may carry, in characters.
+const MAX_LESSON_TEXT: usize = 50_000;
+
+/// A media address a phone's player can open: absolute http(s), or a path on this server.
+fn is_media_address(url: &str) -> bool {
+    url.len() <= 500
+        && !url.chars().any(char::is_whitespace)
+        && (url.starts_with("https://")
+            || url.starts_with("http://")
+            || (url.starts_with('/') && !url.starts_with("//")))
 }
 
 /// Every quiz a lesson names must be an existing exam.
@@ -321,6 +364,8 @@ async fn write_outline(txn: &impl ConnectionTrait, course_id: i64, modules: &[Ne
                 hours_tenths: Set(new.hours.map(to_tenths)),
                 required: Set(new.required),
                 quiz_exam_id: Set(new.quiz_exam_id),
+                media_url: Set(new.media_url.clone()),
+                content: Set(new.content.clone()),
                 ..Default::default()
             }
             .insert(txn)
@@ -534,6 +579,8 @@ async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course>
                     hours: *hours,
                     required: l.required,
                     quiz_exam_id: l.quiz_exam_id,
+                    media_url: l.media_url.clone(),
+                    content: l.content.clone(),
                 })
                 .collect(),
             id: m.id,

@@ -312,6 +312,15 @@ pub struct Contact {
     pub english: bool,
 }
 
+/// The address mail to the caller goes to: a teacher's own (on the person record), else the
+/// staff account's.
+pub async fn mail_address(db: &impl ConnectionTrait, actor: &Actor) -> Result<Option<String>> {
+    if let Some(person_id) = actor.person_id() {
+        return Ok(person::Entity::find_by_id(person_id).one(db).await?.and_then(|p| p.email));
+    }
+    Ok(account::Entity::find_by_id(actor.account_id).one(db).await?.and_then(|a| a.email))
+}
+
 /// A teacher's contact, if the teacher has an email address.
 pub async fn teacher_contact(db: &impl ConnectionTrait, person_id: i64) -> Result<Option<Contact>> {
     let Some(found) = person::Entity::find_by_id(person_id).one(db).await? else { return Ok(None) };

@@ -5,6 +5,7 @@ mod bank;
 mod grading;
 mod history;
 mod import;
+mod mine;
 mod papers;
 mod results;
 
@@ -19,6 +20,7 @@ pub use bank::{
 pub use grading::{CLAIM_TIME, GradingTask, TaskFilter, TaskScore, claim_task, list_tasks, score_task};
 pub use history::{HistoricAttempt, import_attempts};
 pub use import::{ImportFormat, QuestionImport, import_questions};
+pub use mine::{AttemptSummary, my_attempts};
 pub use papers::{
     Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
 };

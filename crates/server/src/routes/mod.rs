@@ -14,6 +14,7 @@ pub mod export;
 pub mod health;
 pub mod learning;
 pub mod me;
+pub mod mine;
 pub mod org_units;
 pub mod outbox;
 pub mod reports;
@@ -67,6 +68,10 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(export::export_credits)
         .service(credits::audit)
         .service(transcripts::transcript)
+        .service(transcripts::my_transcript)
+        .service(mine::my_attempts)
+        .service(mine::my_notifications)
+        .service(mine::mark_notification_read)
         .service(transcripts::verify)
         .service(claims::submit)
         .service(claims::mine)

@@ -43,7 +43,40 @@ pub async fn transcript(
     id: web::Path<i64>,
     query: web::Query<TranscriptQuery>,
 ) -> ApiResult<HttpResponse> {
-    let format = query.into_inner().format.unwrap_or_else(|| "json".to_owned());
+    respond(&state, &actor, id.into_inner(), query.into_inner()).await
+}
+
+/// My transcript
+///
+/// The caller's own 学时证明, as a teacher's transcript: JSON, CSV or the print page.
+#[utoipa::path(operation_id = "getMyTranscript",
+    tag = "me",
+    params(TranscriptQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The transcript (JSON; or CSV / HTML by `format`)", content((Transcript = "application/json"), (String = "text/csv"), (String = "text/html"))),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers have transcripts", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/transcript")]
+pub async fn my_transcript(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    query: web::Query<TranscriptQuery>,
+) -> ApiResult<HttpResponse> {
+    let teacher_id = actor.teacher()?;
+    respond(&state, &actor, teacher_id, query.into_inner()).await
+}
+
+async fn respond(
+    state: &AppState,
+    actor: &kernel::Actor,
+    teacher_id: i64,
+    query: TranscriptQuery,
+) -> ApiResult<HttpResponse> {
+    let format = query.format.unwrap_or_else(|| "json".to_owned());
     if !["json", "csv", "html"].contains(&format.as_str()) {
         return Err(ApiError::invalid(vec![FieldError::new(
             "format",
@@ -53,18 +86,17 @@ pub async fn transcript(
     }
     let now = state.clock.now();
     let settings = &state.settings;
-    let transcript =
-        credit::transcript(&state.db, now, &settings.credit, &actor, id.into_inner(), &settings.public_url)
-            .await?;
+    let found =
+        credit::transcript(&state.db, now, &settings.credit, actor, teacher_id, &settings.public_url).await?;
     let english = lang::english();
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .body(render::transcript_csv(&transcript, english)?),
+            .body(render::transcript_csv(&found, english)?),
         "html" => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
-            .body(render::transcript_html(&transcript, english)?),
-        _ => HttpResponse::Ok().json(transcript),
+            .body(render::transcript_html(&found, english)?),
+        _ => HttpResponse::Ok().json(found),
     })
 }
 

@@ -1,0 +1,141 @@
+//! What the teachers' app reads besides the long-standing routes: lessons that carry what they
+//! play, and the caller's own attempts, transcript and notifications.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::certification::{external, my_teacher_id, put_in_force, rule_set, simple_levels};
+use crate::exams::objective_exam;
+use crate::helpers::{assert_problem, error_fields, json_of, spawn_seeded_app};
+
+#[tokio::test]
+async fn lessons_carry_their_media_or_text_and_a_bad_media_address_is_named() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let lessons = |media: &str| {
+        json!({"title": "播放器试用", "summary": "试用", "track": "general", "hours": "0.5", "status": "published",
+            "modules": [{"title": "一", "lessons": [
+                {"kind": "video", "title": "短片", "duration_seconds": 45, "media_url": media},
+                {"kind": "text", "title": "阅读", "duration_seconds": 60, "content": "第一段\n\n第二段"}]}]})
+    };
+    let org = app.org_unit_id(&admin, "ES").await;
+    let mut body = lessons("/media/trial-1.webm");
+    body["org_unit_id"] = json!(org);
+    let created = app.post(&admin, "/api/v1/courses", body).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let course = json_of(created).await;
+    assert_eq!(course["modules"][0]["lessons"][0]["media_url"], "/media/trial-1.webm");
+    assert_eq!(course["modules"][0]["lessons"][1]["content"], "第一段\n\n第二段");
+
+    let mut bad = lessons("javascript:alert(1)");
+    bad["org_unit_id"] = json!(org);
+    let problem = assert_problem(
+        app.post(&admin, "/api/v1/courses", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["modules[0].lessons[0].media_url"]);
+}
+
+#[tokio::test]
+async fn the_demo_trial_lessons_play_the_clips_the_app_ships() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let courses = json_of(app.get(&teacher, "/api/v1/courses?per_page=50").await).await;
+    let trial =
+        courses["items"].as_array().unwrap().iter().find(|c| c["title"] == "试用：两分钟体验课").unwrap();
+    let course = json_of(app.get(&teacher, &format!("/api/v1/courses/{}", trial["id"])).await).await;
+    let media: Vec<&str> = course["modules"][0]["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["media_url"].as_str().unwrap())
+        .collect();
+    assert_eq!(media, ["/media/trial-1.webm", "/media/trial-2.webm", "/media/trial-3.webm"]);
+    let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/public");
+    for path in media {
+        assert!(web.join(path.trim_start_matches('/')).is_file(), "{path} is shipped under web/public");
+    }
+}
+
+#[tokio::test]
+async fn my_attempts_list_what_i_sat_with_the_released_result() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    let before = json_of(app.get(&teacher, "/api/v1/me/attempts").await).await;
+    assert_eq!(before["total"], 1);
+    assert_eq!(before["items"][0]["status"], "in_progress");
+    assert_eq!(before["items"][0]["exam_title"], "C 级资格考试");
+    assert!(before["items"][0]["score"].is_null());
+    for q in attempt["questions"].as_array().unwrap() {
+        let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
+        app.client
+            .put(app.url(&path))
+            .bearer_auth(&teacher)
+            .json(&json!({"answer": "A"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
+    let after = json_of(app.get(&teacher, "/api/v1/me/attempts").await).await;
+    assert_eq!(
+        (&after["items"][0]["status"], &after["items"][0]["score"]),
+        (&json!("released"), &json!("50"))
+    );
+    assert_eq!(after["items"][0]["passed"], true);
+    let other = app.token("ES00002").await;
+    assert_eq!(json_of(app.get(&other, "/api/v1/me/attempts").await).await["total"], 0, "only my own");
+}
+
+#[tokio::test]
+async fn my_notifications_are_the_mail_to_me_and_can_be_marked_read() {
+    let app = spawn_seeded_app().await;
+    put_in_force(&app, rule_set(simple_levels(5))).await;
+    let admin = app.token("admin").await;
+    let teacher = app.token("teacher").await;
+    let me = my_teacher_id(&app, &teacher).await;
+    external(&app, &admin, me, "1").await;
+    let list = json_of(app.get(&teacher, "/api/v1/me/notifications").await).await;
+    let issued = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["template"] == "certificate_issued")
+        .expect("the certificate mail is in my list")
+        .clone();
+    assert!(issued["read_at"].is_null());
+    assert!(issued["path"].as_str().unwrap().starts_with("/verify/"));
+    let id = issued["id"].as_i64().unwrap();
+
+    let other = app.token("ES00002").await;
+    let theirs = app.post(&other, &format!("/api/v1/me/notifications/{id}/read"), json!({})).await;
+    assert_problem(theirs, StatusCode::NOT_FOUND, "not_found").await;
+    let read =
+        json_of(app.post(&teacher, &format!("/api/v1/me/notifications/{id}/read"), json!({})).await).await;
+    assert!(read["read_at"].is_string());
+    let again = json_of(app.get(&teacher, "/api/v1/me/notifications").await).await;
+    let same = again["items"].as_array().unwrap().iter().find(|n| n["id"] == id).unwrap().clone();
+    assert_eq!(same["read_at"], read["read_at"]);
+}
+
+#[tokio::test]
+async fn my_transcript_is_the_one_staff_see_for_me() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let me = my_teacher_id(&app, &teacher).await;
+    let mine = json_of(app.get(&teacher, "/api/v1/me/transcript").await).await;
+    let via_id = json_of(app.get(&teacher, &format!("/api/v1/teachers/{me}/transcript")).await).await;
+    assert!(mine["teacher"].is_object() && mine["totals"].is_object());
+    assert_eq!(mine["teacher"], via_id["teacher"]);
+    assert_eq!(mine["totals"], via_id["totals"]);
+    let csv = app.get(&teacher, "/api/v1/me/transcript?format=csv").await;
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let hr = app.token("hr").await;
+    assert_problem(app.get(&hr, "/api/v1/me/transcript").await, StatusCode::FORBIDDEN, "forbidden").await;
+}
