@@ -1,11 +1,16 @@
 # 心育 Qualify — the two commands first: `make run` and `make test`.
 CARGO ?= cargo
 BIN := target/debug/qualify
+WEB := web
+# npm ci writes this file; it is newer than the lockfile once node_modules match it.
+WEB_DEPS := $(WEB)/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test spec lint fmt build clean-data bench fuzz
+.PHONY: run test spec lint fmt build clean-data bench fuzz web web-test
 
-## Build, migrate the embedded SQLite database, load the demo data and serve the API.
-run:
+## Build the web app and the server, migrate the embedded SQLite database, load the demo data
+## and serve the API and the app.
+run: web
 	$(CARGO) build -p server
 	$(BIN) migrate
 	$(BIN) seed --demo
@@ -17,9 +22,32 @@ run:
 	$(BIN) serve
 
 ## Every test: unit tests of each crate and the end-to-end tests against a real server
-## (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test:
+## (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), then the web app's checks.
+test: web
 	$(CARGO) test --workspace
+	$(MAKE) web-test
+
+## The web app: install from the lockfile, generate the API client from api-spec/openapi.json,
+## build web/dist (hashed assets with .gz and .br siblings, the service worker).
+web: $(WEB_DEPS)
+	cd $(WEB) && npm run gen && npm run build
+
+$(WEB_DEPS): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+
+## The web app's type check (against the spec), unit tests, first-load size check, and the
+## teacher's journey in Chromium against a fresh server (SQLite; PostgreSQL too when
+## TEST_DATABASE_URL is set).
+web-test: web $(CHROMIUM)
+	cd $(WEB) && npm run check && npm run test:unit && npm run size
+	test -x $(BIN) || $(CARGO) build -p server
+	cd $(WEB) && QUALIFY_BIN=$(CURDIR)/$(BIN) WEB_E2E_DATABASE=sqlite npm run test:e2e
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  cd $(WEB) && QUALIFY_BIN=$(CURDIR)/$(BIN) WEB_E2E_DATABASE=postgres npm run test:e2e; fi
+
+# A fresh machine (CI's) has no browser: Debian's Chromium drives the browser tests.
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 ## Regenerate the committed OpenAPI document from the code.
 spec:

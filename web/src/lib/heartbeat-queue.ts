@@ -45,8 +45,8 @@ export function initialSeq(nowMs: number): number {
 }
 
 export class HeartbeatQueue<R> {
-  private flushing: Promise<Map<number, R>> | null = null;
-  private again = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting: Promise<Map<number, R>> | null = null;
 
   constructor(
     private readonly store: QueueStore,
@@ -77,26 +77,19 @@ export class HeartbeatQueue<R> {
 
   /**
    * Sends every stored beat of `account`, lesson by lesson in seq order, in batches of at most
-   * MAX_BATCH. Resolves with the last report per lesson sent. Concurrent calls share one run
-   * (and a call made during a run triggers one more afterwards, so no beat waits for the next).
+   * MAX_BATCH. Resolves with the last report per lesson sent. Runs never overlap: a call made
+   * while one runs queues one more run after it (later calls join that one), so a beat stored
+   * during a run is never left waiting for the next beat.
    */
   flush(account: number): Promise<Map<number, R>> {
-    if (this.flushing) {
-      this.again = true;
-      return this.flushing;
-    }
-    const run = async () => {
-      const reports = new Map<number, R>();
-      do {
-        this.again = false;
-        for (const [lesson, report] of await this.flushOnce(account)) reports.set(lesson, report);
-      } while (this.again);
-      return reports;
-    };
-    this.flushing = run().finally(() => {
-      this.flushing = null;
+    if (this.waiting) return this.waiting;
+    const run = this.tail.then(() => {
+      this.waiting = null;
+      return this.flushOnce(account);
     });
-    return this.flushing;
+    this.waiting = run;
+    this.tail = run.catch(() => new Map());
+    return run;
   }
 
   private async flushOnce(account: number): Promise<Map<number, R>> {

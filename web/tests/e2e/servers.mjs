@@ -42,7 +42,9 @@ export async function startBackend() {
   const dir = mkdtempSync(join(tmpdir(), 'qualify-web-'));
   const port = await freePort();
   let database = `sqlite://${dir}/q.db?mode=rwc`;
-  if (process.env.TEST_DATABASE_URL) {
+  // WEB_E2E_DATABASE=postgres (with TEST_DATABASE_URL) runs on a fresh PostgreSQL database
+  // named t_… (CI drops those); SQLite otherwise.
+  if (process.env.WEB_E2E_DATABASE === 'postgres' && process.env.TEST_DATABASE_URL) {
     const name = `t_web_${Date.now()}`;
     execFileSync('psql', [process.env.TEST_DATABASE_URL, '-qc', `create database ${name}`]);
     database = process.env.TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${name}`);
@@ -53,14 +55,14 @@ export async function startBackend() {
     QUALIFY_DATA_DIR: dir,
     QUALIFY_BIND: `127.0.0.1:${port}`,
     QUALIFY_WEB_DIR: DIST,
-    QUALIFY_LOG: 'warn',
+    QUALIFY_LOG: 'error',
   };
   execFileSync(bin, ['migrate'], { env, stdio: 'ignore' });
   execFileSync(bin, ['seed', '--demo'], { env, stdio: 'ignore' });
   const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/health`);
-  return { base, dir, stop: () => child.kill('SIGTERM') };
+  return { base, dir, database: database.split(':')[0], stop: () => child.kill('SIGTERM') };
 }
 
 const TYPES = {
@@ -130,6 +132,7 @@ export async function startApp() {
     base: front?.base ?? backend.base,
     api: backend.base,
     servedByQualify: !!servesApp,
+    database: backend.database,
     stop() {
       front?.stop();
       backend.stop();

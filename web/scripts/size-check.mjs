@@ -1,0 +1,67 @@
+// The teacher's first load, from the build's manifest: the entry (index.html's script, what it
+// imports statically, its CSS) plus the page a teacher lands on (home when logged in, login
+// when not) with its own static imports. Asserts it is at most 80 KB of JS and CSS gzipped and
+// that no staff page (src/routes/trainer|hr|admin) is in it.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const LIMIT = 80 * 1024;
+const STAFF = /^src\/routes\/(trainer|hr|admin)\//;
+const dist = new URL('../dist/', import.meta.url);
+const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', dist), 'utf8'));
+
+function closure(keys) {
+  const seen = new Set();
+  const visit = (key) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dep of manifest[key]?.imports ?? []) visit(dep);
+  };
+  keys.forEach(visit);
+  return seen;
+}
+
+function files(keys) {
+  const out = new Set();
+  for (const key of keys) {
+    const chunk = manifest[key];
+    out.add(chunk.file);
+    for (const css of chunk.css ?? []) out.add(css);
+  }
+  return [...out];
+}
+
+const gz = (file) => gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length;
+const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
+let failed = false;
+
+for (const landing of ['src/routes/teacher/Home.svelte', 'src/routes/public/Login.svelte']) {
+  if (!manifest[landing]) {
+    console.error(`size: ${landing} is not a chunk of its own`);
+    failed = true;
+    continue;
+  }
+  const keys = closure([entry, landing]);
+  const list = files(keys);
+  const total = list.reduce((sum, f) => sum + gz(f), 0);
+  const staff = [...keys].filter((k) => STAFF.test(k) || (manifest[k].src && STAFF.test(manifest[k].src)));
+  const name = landing.split('/').pop();
+  console.log(`size: first load landing on ${name}: ${(total / 1024).toFixed(1)} KB gzipped in ${list.length} files (limit ${LIMIT / 1024} KB)`);
+  for (const f of list) console.log(`        ${(gz(f) / 1024).toFixed(1).padStart(6)} KB  ${f}`);
+  if (total > LIMIT) {
+    console.error(`size: over the limit by ${((total - LIMIT) / 1024).toFixed(1)} KB`);
+    failed = true;
+  }
+  if (staff.length) {
+    console.error(`size: staff code in the teacher's first load: ${staff.join(', ')}`);
+    failed = true;
+  }
+}
+
+// The staff desk must exist as chunks of its own (so the check above means something).
+const staffChunks = Object.keys(manifest).filter((k) => STAFF.test(k));
+if (staffChunks.length === 0) {
+  console.error('size: no staff chunk found in the build');
+  failed = true;
+}
+process.exit(failed ? 1 : 0);
