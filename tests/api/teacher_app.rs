@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::certification::{external, my_teacher_id, put_in_force, rule_set, simple_levels};
 use crate::exams::objective_exam;
 use crate::helpers::{assert_problem, error_fields, json_of, spawn_seeded_app};
+use crate::learning::Player;
 
 #[tokio::test]
 async fn lessons_carry_their_media_or_text_and_a_bad_media_address_is_named() {
@@ -138,4 +139,46 @@ async fn my_transcript_is_the_one_staff_see_for_me() {
     assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let hr = app.token("hr").await;
     assert_problem(app.get(&hr, "/api/v1/me/transcript").await, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+/// The demo adds up: the trial course's clips, watched for real, and the demo's C exam make a
+/// teacher C, with nothing granted by hand.
+#[tokio::test]
+async fn the_demo_lets_a_teacher_reach_c_by_doing_the_work() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let me = my_teacher_id(&app, &teacher).await;
+    let courses = json_of(app.get(&teacher, "/api/v1/courses?per_page=50").await).await;
+    let trial =
+        courses["items"].as_array().unwrap().iter().find(|c| c["title"] == "试用：两分钟体验课").unwrap();
+    let course = json_of(app.get(&teacher, &format!("/api/v1/courses/{}", trial["id"])).await).await;
+    app.post(&teacher, &format!("/api/v1/courses/{}/enrollments", trial["id"]), json!({})).await;
+    for lesson in course["modules"][0]["lessons"].as_array().unwrap() {
+        let mut player =
+            Player { app: &app, token: teacher.clone(), lesson: lesson["id"].as_i64().unwrap(), seq: 0 };
+        player.play(0, lesson["duration_seconds"].as_i64().unwrap()).await;
+    }
+    let exams = json_of(app.get(&teacher, "/api/v1/exams?per_page=50").await).await;
+    let c_exam = exams["items"].as_array().unwrap().iter().find(|e| e["level"] == "C").unwrap();
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{}/attempts", c_exam["id"]), json!({})).await)
+            .await;
+    let id = attempt["id"].as_i64().unwrap();
+    for q in attempt["questions"].as_array().unwrap() {
+        let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
+        app.client
+            .put(app.url(&path))
+            .bearer_auth(&teacher)
+            .json(&json!({"answer": "A"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let result = json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
+    assert_eq!(result["passed"], true, "{result}");
+    let certificates =
+        json_of(app.get(&teacher, &format!("/api/v1/certificates?teacher_id={me}")).await).await;
+    let levels: Vec<&str> =
+        certificates["items"].as_array().unwrap().iter().map(|c| c["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["C"], "{certificates}");
 }
