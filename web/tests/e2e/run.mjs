@@ -105,6 +105,17 @@ try {
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => failures.push(`page error (${step}): ${e.message}`));
 
+  await check('lockout after five wrong passwords is explained', async () => {
+    await page.goto('/login');
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel('用户名 / 工号 / 手机号').fill('ES00009');
+      await page.getByLabel('密码').fill(`wrong-${i}`);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('alert').waitFor();
+    }
+    await page.getByRole('alert').filter({ hasText: /锁定|分钟后再试/ }).waitFor();
+  });
+
   await check('log in', async () => {
     await page.goto('/');
     await page.waitForURL(/\/login/);
@@ -308,7 +319,7 @@ try {
   if (!failures.some((f) => f.startsWith(`${step}:`))) failures.push(`${step}: ${e.message}`);
 } finally {
   await browser.close();
-  app.stop();
+  await app.stop();
 }
 
 for (const w of warnings) console.log(`warning: ${w}`);

@@ -48,6 +48,7 @@ export async function startBackend() {
     const name = `t_web_${Date.now()}`;
     execFileSync('psql', [process.env.TEST_DATABASE_URL, '-qc', `create database ${name}`]);
     database = process.env.TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${name}`);
+    drop = () => execFileSync('psql', [process.env.TEST_DATABASE_URL, '-qc', `drop database if exists ${name} with (force)`]);
   }
   const env = {
     ...process.env,
@@ -62,7 +63,17 @@ export async function startBackend() {
   const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/health`);
-  return { base, dir, database: database.split(':')[0], stop: () => child.kill('SIGTERM') };
+  const stop = async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    try {
+      drop();
+    } catch {
+      // CI drops leftover t_… databases before its next run
+    }
+  };
+  return { base, dir, database: database.split(':')[0], stop };
 }
 
 const TYPES = {
@@ -133,9 +144,9 @@ export async function startApp() {
     api: backend.base,
     servedByQualify: !!servesApp,
     database: backend.database,
-    stop() {
+    async stop() {
       front?.stop();
-      backend.stop();
+      await backend.stop();
     },
   };
 }

@@ -31,6 +31,7 @@ export const zhCN = {
     tooMany: '尝试过于频繁，请稍后再试。',
     staffNotice: '当前账号为工作人员账号，工作台将在后续版本开放。',
     logout: '退出登录',
+    lapsed: '登录已过期，请重新登录。',
   },
   home: {
     title: '首页',
