@@ -259,7 +259,15 @@ try {
     await page.getByTestId('remaining').waitFor();
     const checked = await page.locator('ol.qs input:checked').count();
     assert(checked === Math.ceil(n / 2), `after reload ${checked} answers, expected ${Math.ceil(n / 2)}`);
-    await answer(Math.ceil(n / 2), n);
+    // An answer given with no network is kept and saved when the network returns.
+    const half = Math.ceil(n / 2);
+    await context.setOffline(true);
+    const item = page.locator('ol.qs > li').nth(half);
+    await item.locator('label.opt', { hasText: keyText.get((await item.locator('.stem').innerText()).trim()) }).click();
+    await page.getByTestId('save-state').filter({ hasText: '未保存' }).waitFor();
+    await context.setOffline(false);
+    await page.getByTestId('save-state').filter({ hasText: '已保存' }).waitFor();
+    await answer(half + 1, n);
     await page.getByRole('button', { name: '交卷' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
     await page.getByTestId('score').waitFor();
