@@ -24,15 +24,15 @@ export function describe(req: Requirement, level: Level): RequirementView {
   if (COUNTED.has(kind)) {
     const isHours = kind.endsWith('_hours');
     const fmt = (v: string | null | undefined) => (isHours ? hours(v) : String(Number(v ?? 0)));
-    const unit = kind === 'practice_mh_lessons' ? ' 节' : ' 学时';
+    const unit = ` ${kind === 'practice_mh_lessons' ? t.req.unitLessons : t.req.unitHours}`;
     return { ...base, progress: percent(req.actual, req.required), text: `${fmt(req.actual)} / ${fmt(req.required)}${unit}` };
   }
   if (kind === 'exam') {
-    const score = req.actual ? `${Number(req.actual)} 分 · ` : '';
-    return { ...base, progress: null, text: `${score}${req.met ? t.req.passed : t.req.notPassed}（≥ ${Number(req.required)} 分）` };
+    const score = req.actual ? `${t.req.score(Number(req.actual))} · ` : '';
+    return { ...base, progress: null, text: `${score}${req.met ? t.req.passed : t.req.notPassed}（${t.req.minScore(Number(req.required))}）` };
   }
   if (kind === 'prerequisite') {
-    return { ...base, progress: null, text: `${req.required} 级 · ${req.met ? t.req.held : t.req.notHeld}` };
+    return { ...base, progress: null, text: `${t.req.level(req.required)} · ${req.met ? t.req.held : t.req.notHeld}` };
   }
   return { ...base, progress: null, text: req.met ? t.req.eligible : t.req.notEligible };
 }

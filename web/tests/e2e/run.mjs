@@ -311,6 +311,19 @@ try {
   });
   await context.close();
 
+  await check('staff land on their desk, not on teacher pages', async () => {
+    const ctx = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });
+    const p = await ctx.newPage();
+    await p.goto('/login');
+    await p.getByLabel('用户名 / 工号 / 手机号').fill('trainer');
+    await p.getByLabel('密码').fill('demo1234');
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.waitForURL(/\/desk/);
+    await p.goto('/courses');
+    await p.waitForURL(/\/desk/);
+    await ctx.close();
+  });
+
   await check('the shell opens offline (service worker)', async () => {
     const ctx = await browser.newContext({ ...PHONE, baseURL: app.base });
     const p = await ctx.newPage();

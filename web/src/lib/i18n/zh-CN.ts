@@ -1,7 +1,7 @@
 // Every word the app shows, in one place (zh-CN). Another language is another file of this shape.
 export const zhCN = {
   app: { name: '心育 Qualify', skip: '跳到正文' },
-  nav: { home: '首页', courses: '课程', sessions: '面授', exams: '考试', me: '我的', back: '返回' },
+  nav: { home: '首页', courses: '课程', sessions: '面授', exams: '考试', me: '我的', back: '返回', main: '主导航' },
   common: {
     loading: '加载中…',
     retry: '重试',
@@ -55,6 +55,8 @@ export const zhCN = {
     researchCount: (n: number, of: number) => `${n} / ${of} 次`,
     researchHint: '专职心理教师每年须参加县级及以上教研活动不少于 3 次',
     quickLinks: '更多',
+    levels: '资格等级',
+    year: (y: number) => `${y} 年`,
   },
   req: {
     eligibility: '报名资格',
@@ -64,6 +66,11 @@ export const zhCN = {
     exam: '资格考试',
     practice_counseling_hours: '个体辅导实践时长',
     practice_mh_lessons: '心理健康课节数',
+    unitHours: '学时',
+    unitLessons: '节',
+    score: (s: number) => `${s} 分`,
+    minScore: (s: number) => `≥ ${s} 分`,
+    level: (l: string) => `${l} 级`,
     go: {
       online_hours: '去学习课程',
       offline_hours: '报名面授',
@@ -83,6 +90,8 @@ export const zhCN = {
   courses: {
     title: '课程',
     search: '搜索课程',
+    all: '全部',
+    trackGroup: '等级',
     track: { c: 'C 级', b: 'B 级', a: 'A 级', general: '通识' },
     hours: (h: string) => `${h} 学时`,
     enrolled: '已报名',
@@ -115,6 +124,7 @@ export const zhCN = {
     submitAnswer: '提交',
     wrong: '答案不正确，请再试一次。',
     sampleMedia: '本节暂无视频地址，播放示例视频。',
+    captions: '中文',
     noMedia: '本节内容暂未上传。',
     quizPending: '本节还需通过随堂测验才能完成。',
     goQuiz: '去测验',
@@ -240,6 +250,7 @@ export const zhCN = {
     download: '下载 CSV',
     print: '打印版',
     share: '分享核验链接',
+    filename: (employeeNo: string) => `学时证明-${employeeNo}.csv`,
     category: {
       online_course: '线上课程',
       offline_training: '面授培训',
@@ -284,6 +295,7 @@ export const zhCN = {
       activity: '心理健康活动',
     },
     status: { pending: '待确认', confirmed: '已确认', rejected: '未通过' },
+    entry: (kind: string, minutes: number) => `${kind} · ${minutes} 分钟`,
   },
   notifications: {
     title: '消息',
@@ -302,6 +314,7 @@ export const zhCN = {
     employeeNo: '工号',
   },
   notFound: { title: '页面不存在', home: '回到首页' },
+  desk: { title: '工作台' },
 } as const;
 
 export type Messages = typeof zhCN;
