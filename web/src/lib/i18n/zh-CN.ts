@@ -202,6 +202,11 @@ export const zhCN = {
     prev: '上一题',
     nextQ: '下一题',
     myAttempt: '查看我的考试',
+    whyNot: {
+      eligibility: '该等级仅面向目标群体教师，您暂不符合报考条件',
+      prerequisite: (l: string) => `须先取得 ${l} 级资格`,
+      held: (l: string) => `您已持有 ${l} 级证书`,
+    },
     kind: {
       single_choice: '单选题',
       multiple_choice: '多选题',
