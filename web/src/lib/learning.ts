@@ -12,8 +12,8 @@ async function send(lessonId: number, heartbeats: Schemas['HeartbeatInput'][]): 
       body: { heartbeats },
     });
     if (data) return { kind: 'ok', report: data };
-    // 401 (logged out), 409 (another lesson playing), 429 and 5xx: keep for later.
-    if ([400, 403, 404, 413, 422].includes(response.status)) return { kind: 'drop' };
+    // 409 is "not enrolled": those beats can never count. 401 (logged out), 429, 5xx: later.
+    if ([400, 403, 404, 409, 413, 422].includes(response.status)) return { kind: 'drop' };
     return { kind: 'retry' };
   } catch (e) {
     if (isNetworkError(e)) return { kind: 'retry' };

@@ -29,18 +29,21 @@ export class LessonTracker {
     window.addEventListener('online', this.onOnline);
   }
 
-  /** Sends what is still queued, then asks for the current state (an empty batch). */
-  async open(): Promise<ProgressReport | null> {
+  /**
+   * Sends what is still queued, then asks for the current state (an empty batch). Resolves with
+   * the HTTP status of that answer (0 when the network failed).
+   */
+  async open(): Promise<number> {
     await this.flush();
     try {
-      const { data } = await api.POST('/api/v1/lessons/{id}/progress', {
+      const { data, response } = await api.POST('/api/v1/lessons/{id}/progress', {
         params: { path: { id: this.lessonId } },
         body: { heartbeats: [] },
       });
       if (data) this.hooks.onReport(data);
-      return data ?? null;
+      return response.status;
     } catch {
-      return null;
+      return 0;
     } finally {
       this.opened = true;
       // Playing already (autoplay, or a quick tap): start the clock now.
