@@ -293,6 +293,17 @@ try {
     await axe(page, 'check');
   });
 
+  await check('notifications: the certificate mail, opened from the list', async () => {
+    await page.goto('/me');
+    await page.getByRole('link', { name: /消息/ }).click();
+    await page.waitForURL(/\/notifications/);
+    const first = page.locator('main ul.list button').first();
+    await first.waitFor();
+    await axe(page, 'notifications');
+    await first.click();
+    await page.waitForURL((u) => u.pathname !== '/notifications');
+  });
+
   await check('transcript', async () => {
     await page.goto('/transcript');
     await page.getByTestId('total-hours').waitFor();

@@ -123,7 +123,6 @@ export const zhCN = {
     answer: '你的答案',
     submitAnswer: '提交',
     wrong: '答案不正确，请再试一次。',
-    sampleMedia: '本节暂无视频地址，播放示例视频。',
     captions: '中文',
     noMedia: '本节内容暂未上传。',
     quizPending: '本节还需通过随堂测验才能完成。',
@@ -202,6 +201,9 @@ export const zhCN = {
     prev: '上一题',
     nextQ: '下一题',
     myAttempt: '查看我的考试',
+    myResults: '我的考试记录',
+    startedAt: (d: string) => `开考于 ${d}`,
+    open: '查看',
     whyNot: {
       eligibility: '该等级仅面向目标群体教师，您暂不符合报考条件',
       prerequisite: (l: string) => `须先取得 ${l} 级资格`,
@@ -305,7 +307,7 @@ export const zhCN = {
   notifications: {
     title: '消息',
     none: '暂无消息',
-    unavailable: '消息中心即将开放。证书发放、成绩公布和活动提醒目前会发送到您的邮箱。',
+    unread: '未读',
   },
   me: {
     title: '我的',
@@ -315,6 +317,7 @@ export const zhCN = {
     research: '教研活动',
     workload: '工作量',
     notifications: '消息',
+    unread: (n: number) => `${n} 条未读`,
     school: '学校',
     employeeNo: '工号',
   },
