@@ -6,7 +6,7 @@ WEB := web
 WEB_DEPS := $(WEB)/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test spec lint fmt build clean-data bench fuzz web web-test
+.PHONY: run test spec spec-check lint fmt build clean-data bench fuzz web web-test
 
 ## Build the web app and the server, migrate the embedded SQLite database, load the demo data
 ## and serve the API and the app.
@@ -23,7 +23,7 @@ run: web
 
 ## Every test: unit tests of each crate and the end-to-end tests against a real server
 ## (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), then the web app's checks.
-test: web
+test: web spec-check
 	$(CARGO) test --workspace
 	$(MAKE) web-test
 
@@ -49,9 +49,20 @@ web-test: web $(CHROMIUM)
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
-## Regenerate the committed OpenAPI document from the code.
+## Regenerate the committed OpenAPI document from the code (then the web app's client).
 spec:
 	$(CARGO) run -q -p server -- openapi > api-spec/openapi.json
+	if [ -d $(WEB)/node_modules ]; then cd $(WEB) && npm run gen; fi
+
+SPEC_VENV := target/spec-venv
+## The committed OpenAPI document against the OpenAPI 3.1 schema, by a validator nobody here
+## wrote (openapi-spec-validator; a test checks it is fresh, operationIds unique, $refs resolve).
+spec-check:
+	@if ! cmp -s api-spec/check-requirements.txt $(SPEC_VENV)/requirements.txt; then \
+	  rm -rf $(SPEC_VENV) && python3 -m venv $(SPEC_VENV) && \
+	  $(SPEC_VENV)/bin/pip install -q -r api-spec/check-requirements.txt && \
+	  cp api-spec/check-requirements.txt $(SPEC_VENV)/requirements.txt; fi
+	$(SPEC_VENV)/bin/openapi-spec-validator api-spec/openapi.json
 
 fmt:
 	$(CARGO) fmt --all

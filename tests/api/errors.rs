@@ -104,7 +104,85 @@ async fn wrong_type_in_query_or_path_is_a_problem() {
     let query = app.get(&token, "/api/v1/teachers?page=abc").await;
     assert_problem(query, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let path = app.get(&token, "/api/v1/teachers/abc").await;
-    assert_problem(path, StatusCode::NOT_FOUND, "not_found").await;
+    let problem = assert_problem(path, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["path.id"]);
+    assert_eq!(problem["errors"][0]["message"], "须为整数");
+}
+
+/// No parser text reaches a person: each message is from the catalogue, in Chinese.
+fn assert_no_parser_text(problem: &serde_json::Value) {
+    let text = problem.to_string();
+    for english in ["invalid type", "expected", "unknown variant", "missing field", "deserialize", "line 1"] {
+        assert!(!text.contains(english), "parser text {english:?} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn every_bad_body_field_is_named_at_once_with_its_path() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let body = json!({"title": "大教研", "form": "nonsense", "capacity": 0, "starts_at": 1796154326472_i64});
+    let problem = assert_problem(
+        app.post(&admin, "/api/v1/research-events", body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_no_parser_text(&problem);
+    let fields = error_fields(&problem);
+    for field in ["capacity", "ends_at", "form", "hours", "level", "place", "starts_at"] {
+        assert!(fields.contains(&field.to_owned()), "{field} missing from {fields:?}");
+    }
+    let message = |field: &str| {
+        problem["errors"].as_array().unwrap().iter().find(|e| e["field"] == field).unwrap()["message"].clone()
+    };
+    assert_eq!(message("place"), "必须填写");
+    assert_eq!(message("capacity"), "不能小于 1");
+    assert!(message("starts_at").as_str().unwrap().starts_with("须为文本"), "{problem}");
+
+    let teacher = app.token("teacher").await;
+    let beats = json!({"heartbeats": [
+        {"seq": 1, "position_seconds": 1, "playing": true, "client_time": "2026-12-01T09:00:00+08:00"},
+        {"seq": 2, "position_seconds": 2, "playing": true, "client_time": 1796154326472_i64}]});
+    let problem = assert_problem(
+        app.post(&teacher, "/api/v1/lessons/1/progress", beats).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_no_parser_text(&problem);
+    assert_eq!(error_fields(&problem), ["heartbeats[1].client_time"]);
+}
+
+#[tokio::test]
+async fn a_bad_query_value_names_the_parameter_and_its_allowed_values() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let problem = assert_problem(
+        app.get(&teacher, "/api/v1/me/credits?category=online").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_no_parser_text(&problem);
+    assert_eq!(error_fields(&problem), ["query.category"]);
+    assert!(
+        problem["errors"][0]["message"].as_str().unwrap().starts_with("须为以下之一：online_course、"),
+        "{problem}"
+    );
+    let en = app
+        .client
+        .get(app.url("/api/v1/me/credits?category=online"))
+        .bearer_auth(&teacher)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    let en = assert_problem(en, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert!(
+        en["errors"][0]["message"].as_str().unwrap().starts_with("must be one of: online_course, "),
+        "{en}"
+    );
 }
 
 #[tokio::test]

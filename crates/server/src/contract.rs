@@ -4,6 +4,7 @@
 //! body field is). Built once from the same document `api-spec/openapi.json` is.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,19 +12,38 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use kernel::{FieldError, Text};
-use utoipa::openapi::path::ParameterIn;
-use utoipa::openapi::{OpenApi as Document, RefOr};
+use serde_json::{Value, json};
+use utoipa::openapi::OpenApi as Document;
 
 use crate::error::ApiError;
+use crate::invalid;
 use crate::web_app::WebApp;
+
+/// Where an input comes from, for the schema it is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Body,
+    Query,
+    Path,
+}
+
+/// One operation's inputs as the document describes them.
+#[derive(Debug, Default)]
+struct Operation {
+    /// The JSON request body's schema.
+    body: Option<Value>,
+    /// Query and path parameters: name and schema.
+    query: Vec<(String, Value)>,
+    path: Vec<(String, Value)>,
+}
 
 /// One path template of the document (`/api/v1/sessions/{id}`) and its operations.
 #[derive(Debug)]
 struct Route {
+    template: String,
     /// `None` for a `{parameter}` segment.
     segments: Vec<Option<String>>,
-    /// Query parameter names, per method.
-    operations: HashMap<Method, BTreeSet<String>>,
+    operations: HashMap<Method, Operation>,
 }
 
 impl Route {
@@ -38,51 +58,41 @@ impl Route {
     }
 }
 
-/// Every operation of the document.
+type ValidatorKey = (Method, String, Part);
+
+/// Every operation of the document, and the validators of its inputs, compiled the first time
+/// an input fails (errors are rare; compiling all of them would slow every start).
 #[derive(Debug)]
 pub struct Contract {
     routes: Vec<Route>,
+    components: Value,
+    validators: Mutex<HashMap<ValidatorKey, Arc<jsonschema::Validator>>>,
 }
 
 impl Contract {
     pub fn new(document: &Document) -> Self {
-        let routes = document
-            .paths
-            .paths
-            .iter()
+        let document = serde_json::to_value(document).unwrap_or_default();
+        let routes = document["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
             .map(|(template, item)| {
                 let segments = split(template)
                     .into_iter()
                     .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                     .collect();
-                let operations = [
-                    (Method::GET, &item.get),
-                    (Method::POST, &item.post),
-                    (Method::PUT, &item.put),
-                    (Method::PATCH, &item.patch),
-                    (Method::DELETE, &item.delete),
-                ]
-                .into_iter()
-                .filter_map(|(method, operation)| {
-                    let operation = operation.as_ref()?;
-                    let query = operation
-                        .parameters
-                        .iter()
-                        .flatten()
-                        .filter_map(|p| match p {
-                            RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query) => {
-                                Some(p.name.clone())
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    Some((method, query))
-                })
-                .collect();
-                Route { segments, operations }
+                let operations = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE]
+                    .into_iter()
+                    .filter_map(|method| {
+                        let operation = item.get(method.as_str().to_ascii_lowercase())?;
+                        Some((method, operation_of(operation)))
+                    })
+                    .collect();
+                Route { template: template.clone(), segments, operations }
             })
             .collect();
-        Self { routes }
+        let components = json!({"schemas": document["components"]["schemas"].clone()});
+        Self { routes, components, validators: Mutex::new(HashMap::new()) }
     }
 
     /// The methods the document gives a concrete path, over every template it matches.
@@ -95,16 +105,82 @@ impl Contract {
             .collect()
     }
 
-    /// The query parameters of the operation a request is for, if the document has it.
-    fn query_of(&self, method: &Method, path: &str) -> Option<&BTreeSet<String>> {
+    /// The route and operation a request is for, if the document has it.
+    fn operation(&self, method: &Method, path: &str) -> Option<(&Route, &Operation)> {
         let path = split(path);
         self.routes
             .iter()
             .filter(|route| route.matches(&path))
-            .filter_map(|route| Some((route.literals(), route.operations.get(method)?)))
-            .max_by_key(|(literals, _)| *literals)
-            .map(|(_, query)| query)
+            .filter_map(|route| Some((route, route.operations.get(method)?)))
+            .max_by_key(|(route, _)| route.literals())
     }
+
+    /// Every field of a refused input at fault, by the schema the document gives it; empty
+    /// when the document does not describe the input or finds nothing wrong.
+    pub fn field_errors(&self, req: &HttpRequest, part: Part, instance: &Value) -> Vec<FieldError> {
+        let Some(validator) = self.validator(req.method(), req.path(), part) else { return Vec::new() };
+        let prefix = match part {
+            Part::Body => "",
+            Part::Query => "query",
+            Part::Path => "path",
+        };
+        invalid::field_errors(&validator, instance, prefix)
+    }
+
+    /// The schema of a request's query or path parameters, to type their raw text by.
+    pub fn parameter_schemas(&self, req: &HttpRequest, part: Part) -> Vec<(String, Value)> {
+        self.operation(req.method(), req.path())
+            .map(
+                |(_, operation)| {
+                    if part == Part::Path { operation.path.clone() } else { operation.query.clone() }
+                },
+            )
+            .unwrap_or_default()
+    }
+
+    fn validator(&self, method: &Method, path: &str, part: Part) -> Option<Arc<jsonschema::Validator>> {
+        let (route, operation) = self.operation(method, path)?;
+        let key = (method.clone(), route.template.clone(), part);
+        let mut cache = self.validators.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = cache.get(&key) {
+            return Some(found.clone());
+        }
+        let schema = match part {
+            Part::Body => operation.body.clone()?,
+            Part::Query => object_of(&operation.query),
+            Part::Path => object_of(&operation.path),
+        };
+        let mut root = json!({"allOf": [schema]});
+        root["components"] = self.components.clone();
+        let validator = jsonschema::options().should_validate_formats(true).build(&root).ok()?;
+        let validator = Arc::new(validator);
+        cache.insert(key, validator.clone());
+        Some(validator)
+    }
+}
+
+fn operation_of(operation: &Value) -> Operation {
+    let parameters = |place: &str| {
+        operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == place)
+            .filter_map(|p| Some((p["name"].as_str()?.to_owned(), p["schema"].clone())))
+            .collect()
+    };
+    let body = operation["requestBody"]["content"]["application/json"]["schema"].clone();
+    Operation {
+        body: (!body.is_null()).then_some(body),
+        query: parameters("query"),
+        path: parameters("path"),
+    }
+}
+
+/// An object schema of named parameters (their presence is the router's and serde's business).
+fn object_of(parameters: &[(String, Value)]) -> Value {
+    let properties: serde_json::Map<String, Value> = parameters.iter().cloned().collect();
+    json!({"type": "object", "properties": properties})
 }
 
 fn split(path: &str) -> Vec<&str> {
@@ -119,8 +195,11 @@ pub async fn strict_query(
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
     let unknown: Vec<String> = match (req.app_data::<web::Data<Contract>>(), req.query_string()) {
         (Some(contract), query) if !query.is_empty() && req.path().starts_with("/api/") => {
-            match contract.query_of(req.method(), req.path()) {
-                Some(known) => form_keys(query).into_iter().filter(|key| !known.contains(key)).collect(),
+            match contract.operation(req.method(), req.path()) {
+                Some((_, operation)) => form_keys(query)
+                    .into_iter()
+                    .filter(|key| !operation.query.iter().any(|(name, _)| name == key))
+                    .collect(),
                 None => Vec::new(),
             }
         }
@@ -204,11 +283,15 @@ mod tests {
     }
 
     #[test]
-    fn the_literal_template_decides_the_query_parameters() {
+    fn the_literal_template_decides_the_operation() {
         let contract = contract();
-        let certificates = contract.query_of(&Method::GET, "/api/v1/certificates").unwrap();
-        assert!(certificates.contains("level") && certificates.contains("page"));
-        assert!(contract.query_of(&Method::DELETE, "/api/v1/certificates").is_none());
+        let (_, certificates) = contract.operation(&Method::GET, "/api/v1/certificates").unwrap();
+        let names: Vec<&str> = certificates.query.iter().map(|(name, _)| name.as_str()).collect();
+        assert!(names.contains(&"level") && names.contains(&"page"));
+        assert!(contract.operation(&Method::DELETE, "/api/v1/certificates").is_none());
+        let (route, import) = contract.operation(&Method::POST, "/api/v1/teachers/import").unwrap();
+        assert_eq!(route.template, "/api/v1/teachers/import");
+        assert!(import.path.is_empty());
     }
 
     #[test]

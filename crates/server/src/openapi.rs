@@ -59,9 +59,11 @@ pub fn document() -> Document {
     complete(document)
 }
 
-/// Adds what every operation with a JSON body can answer before its handler runs — 400 for
-/// malformed JSON, 413 for a body over the limit, 415 for another content type
-/// (`extract::json_config`) — so no route has to repeat them. Runs on the collected paths (modifiers run before paths exist).
+/// Adds the answers that come from the shared layers, not from a handler, so no route repeats
+/// them: 400 for malformed JSON, 413 for a body over the limit, 415 for another content type
+/// (`extract::json_config`); 422 wherever there is input to get wrong (`extract`, and unknown
+/// query parameters, `contract::strict_query`); 401 on every operation that needs a token.
+/// Runs on the collected paths (modifiers run before paths exist).
 pub fn complete(mut document: Document) -> Document {
     use utoipa::openapi::path::Operation;
     use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
@@ -79,12 +81,24 @@ pub fn complete(mut document: Document) -> Document {
         _ => false,
     };
     for item in document.paths.paths.values_mut() {
-        for operation in [&mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
-            if takes_json(operation) {
-                let responses = &mut operation.responses.responses;
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let json_body = takes_json(operation);
+            let takes_input = json_body || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let responses = &mut operation.responses.responses;
+            if json_body {
                 responses.entry("400".to_owned()).or_insert_with(|| problem("Malformed JSON body"));
                 responses.entry("413".to_owned()).or_insert_with(|| problem("Body over the size limit"));
                 responses.entry("415".to_owned()).or_insert_with(|| problem("Body is not application/json"));
+            }
+            if takes_input {
+                responses.entry("422".to_owned()).or_insert_with(|| {
+                    problem("Input that does not fit its schema: every field at fault, with its path")
+                });
+            }
+            if secured {
+                responses.entry("401".to_owned()).or_insert_with(|| problem("Not logged in"));
             }
         }
     }

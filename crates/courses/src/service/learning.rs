@@ -89,11 +89,13 @@ fn validate(batch: &[HeartbeatInput], duration_seconds: i32) -> Result<Vec<Heart
             ));
         }
         if !(0.0..=f64::from(duration_seconds) + 1.0).contains(&h.position_seconds) {
-            errors.push(batch_error(
+            errors.push(FieldError::new(
                 format!("heartbeats[{i}].position_seconds"),
                 "out_of_range",
-                "播放位置超出课时长度",
-                "position is outside the lesson",
+                Text::owned(
+                    format!("播放位置须在 0 到 {duration_seconds} 秒（本节时长）之间"),
+                    format!("position must be between 0 and {duration_seconds} s (the lesson's length)"),
+                ),
             ));
         }
         beats.push(Heartbeat {

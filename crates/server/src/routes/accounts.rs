@@ -4,6 +4,7 @@ use kernel::Actor;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Create a staff account
@@ -26,7 +27,7 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewAccount>,
+    body: Json<NewAccount>,
 ) -> ApiResult<HttpResponse> {
     let account = directory::create_account(&state.db, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(account))

@@ -5,6 +5,7 @@ use validator::Validate;
 
 use crate::auth::{ACCESS_TOKEN_LIFETIME, AuthUser};
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::rate;
 use crate::routes::validated;
 use crate::state::AppState;
@@ -85,7 +86,7 @@ fn tokens(state: &AppState, session: directory::Session) -> ApiResult<TokenRespo
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     rate::check(&state.login_limiter, &request)?;
     let body = validated(body)?;
@@ -110,7 +111,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let body = validated(body)?;
     let session = directory::refresh(&state.db, state.clock.as_ref(), &body.refresh_token).await?;
@@ -130,7 +131,7 @@ pub async fn refresh(
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let body = validated(body)?;
     directory::logout(&state.db, state.clock.as_ref(), &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -154,7 +155,7 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
 pub async fn change_password(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = validated(body)?;
     directory::change_password(

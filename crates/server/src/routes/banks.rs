@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -63,7 +64,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewBank>,
+    body: Json<NewBank>,
 ) -> ApiResult<HttpResponse> {
     let bank = exams::create_bank(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(bank))
@@ -119,7 +120,7 @@ pub async fn add_question(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<NewQuestion>,
+    body: Json<NewQuestion>,
 ) -> ApiResult<HttpResponse> {
     let question =
         exams::create_question(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
@@ -150,7 +151,7 @@ pub async fn update_question(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<QuestionPatch>,
+    body: Json<QuestionPatch>,
 ) -> ApiResult<web::Json<Question>> {
     Ok(web::Json(
         exams::update_question(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())

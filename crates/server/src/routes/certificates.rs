@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 use crate::table::ReportFormat;
@@ -123,7 +124,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<Revocation>,
+    body: Json<Revocation>,
 ) -> ApiResult<web::Json<Certificate>> {
     Ok(web::Json(
         certification::revoke(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -55,7 +56,7 @@ pub async fn rule_sets(
 pub async fn create_rule_set(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewRuleSet>,
+    body: Json<NewRuleSet>,
 ) -> ApiResult<HttpResponse> {
     let saved =
         certification::create_rule_set(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
@@ -142,7 +143,7 @@ pub async fn teacher_qualification(
 pub async fn apply(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewApplication>,
+    body: Json<NewApplication>,
 ) -> ApiResult<HttpResponse> {
     let saved =
         certification::submit_application(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
@@ -210,7 +211,7 @@ pub async fn reject(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ApplicationDecision>,
+    body: Json<ApplicationDecision>,
 ) -> ApiResult<web::Json<Application>> {
     Ok(web::Json(
         certification::reject_application(

@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -35,7 +36,7 @@ pub struct ClaimQuery {
 pub async fn submit(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewClaim>,
+    body: Json<NewClaim>,
 ) -> ApiResult<HttpResponse> {
     let claim = credit::submit_claim(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(claim))
@@ -111,7 +112,7 @@ pub async fn approve(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ClaimDecision>,
+    body: Json<ClaimDecision>,
 ) -> ApiResult<web::Json<CreditClaim>> {
     Ok(web::Json(
         credit::approve_claim(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
@@ -142,7 +143,7 @@ pub async fn reject(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ClaimDecision>,
+    body: Json<ClaimDecision>,
 ) -> ApiResult<web::Json<CreditClaim>> {
     Ok(web::Json(
         credit::reject_claim(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())

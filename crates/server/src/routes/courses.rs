@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -65,7 +66,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewCourse>,
+    body: Json<NewCourse>,
 ) -> ApiResult<HttpResponse> {
     let course = courses::create_course(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(course))
@@ -114,7 +115,7 @@ pub async fn update(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<CoursePatch>,
+    body: Json<CoursePatch>,
 ) -> ApiResult<web::Json<Course>> {
     Ok(web::Json(
         courses::update_course(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())

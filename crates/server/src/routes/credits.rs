@@ -12,6 +12,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -190,7 +191,7 @@ pub async fn adjust(
     AuthUser(actor): AuthUser,
     request: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<Adjustment>,
+    body: Json<Adjustment>,
 ) -> ApiResult<HttpResponse> {
     let key = request
         .headers()

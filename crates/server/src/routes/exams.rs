@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -80,7 +81,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewExam>,
+    body: Json<NewExam>,
 ) -> ApiResult<HttpResponse> {
     let exam = exams::create_exam(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(exam))
@@ -126,7 +127,7 @@ pub async fn update(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ExamPatch>,
+    body: Json<ExamPatch>,
 ) -> ApiResult<web::Json<Exam>> {
     Ok(web::Json(exams::update_exam(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }
@@ -231,7 +232,7 @@ pub async fn answer(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     path: web::Path<(i64, i64)>,
-    body: web::Json<AnswerBody>,
+    body: Json<AnswerBody>,
 ) -> ApiResult<web::Json<AttemptView>> {
     let (id, question_id) = path.into_inner();
     Ok(web::Json(
@@ -286,7 +287,7 @@ pub async fn regrade(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<Regrade>,
+    body: Json<Regrade>,
 ) -> ApiResult<web::Json<AttemptView>> {
     Ok(web::Json(
         exams::regrade(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
@@ -391,7 +392,7 @@ pub async fn score(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<TaskScore>,
+    body: Json<TaskScore>,
 ) -> ApiResult<web::Json<GradingTask>> {
     Ok(web::Json(
         exams::score_task(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::state::AppState;
 
 /// Body of `POST /lessons/{id}/progress`: heartbeats in seq order (a queue sent late is fine).
@@ -49,7 +50,7 @@ pub async fn progress(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ProgressRequest>,
+    body: Json<ProgressRequest>,
 ) -> ApiResult<web::Json<ProgressReport>> {
     let batch = courses::check_progress(
         &state.db,
@@ -84,7 +85,7 @@ pub async fn answer(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ChallengeAnswer>,
+    body: Json<ChallengeAnswer>,
 ) -> ApiResult<HttpResponse> {
     courses::answer_challenge(&state.db, state.clock.now(), &actor, id.into_inner(), &body.answer).await?;
     Ok(HttpResponse::NoContent().finish())

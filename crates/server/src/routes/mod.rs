@@ -24,12 +24,12 @@ pub mod teachers;
 pub mod transcripts;
 pub mod workload;
 
-use actix_web::web;
 use kernel::{FieldError, Text};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::{Validate, ValidationErrors};
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 
 /// Registers the health check and the versioned API; used by the server and by `qualify openapi`
 /// alike, so the spec and the routes cannot drift apart.
@@ -162,7 +162,7 @@ fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The body, once its shape passes the DTO's `validator` rules; else a 422 naming each field.
-pub fn validated<T: Validate>(body: web::Json<T>) -> ApiResult<T> {
+pub fn validated<T: Validate>(body: Json<T>) -> ApiResult<T> {
     let body = body.into_inner();
     body.validate().map_err(|errors| ApiError::invalid(field_errors(&errors)))?;
     Ok(body)

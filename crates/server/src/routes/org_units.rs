@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -67,7 +68,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewOrgUnit>,
+    body: Json<NewOrgUnit>,
 ) -> ApiResult<HttpResponse> {
     let unit = directory::create_org_unit(&state.db, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(unit))
@@ -117,7 +118,7 @@ pub async fn update(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<OrgUnitPatch>,
+    body: Json<OrgUnitPatch>,
 ) -> ApiResult<web::Json<OrgUnit>> {
     Ok(web::Json(directory::update_org_unit(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::Json;
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::routes::sessions::{MarkRequest, RegistrationRequest, ScanRequest};
@@ -91,7 +92,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewEvent>,
+    body: Json<NewEvent>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .json(research::create_event(&state.db, state.clock.now(), &actor, body.into_inner()).await?))
@@ -128,7 +129,7 @@ pub async fn update(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<EventPatch>,
+    body: Json<EventPatch>,
 ) -> ApiResult<web::Json<Event>> {
     Ok(web::Json(research::update_event(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }
@@ -189,7 +190,7 @@ pub async fn check_in(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     Ok(web::Json(
         research::scan_event(
@@ -219,7 +220,7 @@ pub async fn check_out(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     Ok(web::Json(
         research::scan_event(
@@ -251,7 +252,7 @@ pub async fn mark(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<MarkRequest>,
+    body: Json<MarkRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     let b = body.into_inner();
     Ok(web::Json(

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
@@ -99,7 +100,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewSession>,
+    body: Json<NewSession>,
 ) -> ApiResult<HttpResponse> {
     let session = courses::create_session(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(session))
@@ -212,7 +213,7 @@ pub async fn check_in(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     scan(&state, &actor, id.into_inner(), &body.code, Scan::In).await
 }
@@ -237,7 +238,7 @@ pub async fn check_out(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     scan(&state, &actor, id.into_inner(), &body.code, Scan::Out).await
 }
@@ -265,7 +266,7 @@ pub async fn mark(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<MarkRequest>,
+    body: Json<MarkRequest>,
 ) -> ApiResult<web::Json<Attendance>> {
     let body = body.into_inner();
     let line = courses::mark_attendance(

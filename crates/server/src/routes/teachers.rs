@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewTeacher>,
+    body: Json<NewTeacher>,
 ) -> ApiResult<HttpResponse> {
     let teacher = directory::create_teacher(&state.db, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(teacher))
@@ -175,7 +176,7 @@ pub async fn update(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: web::Json<TeacherPatch>,
+    body: Json<TeacherPatch>,
 ) -> ApiResult<web::Json<Teacher>> {
     Ok(web::Json(directory::update_teacher(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }

@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -41,7 +42,7 @@ pub struct WorkloadQuery {
 pub async fn create_mentorship(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewMentorship>,
+    body: Json<NewMentorship>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .json(research::create_mentorship(&state.db, state.clock.now(), &actor, body.into_inner()).await?))
@@ -78,7 +79,7 @@ pub async fn mentorships(
 pub async fn create_studio(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewStudio>,
+    body: Json<NewStudio>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .json(research::create_studio(&state.db, state.clock.now(), &actor, body.into_inner()).await?))
@@ -118,7 +119,7 @@ pub async fn studios(
 pub async fn log(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    body: web::Json<NewWorkload>,
+    body: Json<NewWorkload>,
 ) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Created()
         .json(research::log_workload(&state.db, state.clock.now(), &actor, body.into_inner()).await?))
