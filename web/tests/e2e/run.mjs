@@ -202,6 +202,16 @@ try {
     await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 5, null, { timeout: 10_000 });
   });
 
+  await check('a document lesson: reading time is credited while the page is open', async () => {
+    await page.goto('/courses?track=c');
+    await page.getByRole('link', { name: /C 级资格培训/ }).first().click();
+    await page.getByRole('button', { name: '报名学习' }).click();
+    await page.getByRole('link', { name: /阅读：中小学心理健康教育指导纲要/ }).click();
+    await page.getByRole('article').getByText('心理健康教育的目标').waitFor();
+    await axe(page, 'document lesson');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="watched"]')?.textContent?.includes(' 0.0 '), null, { timeout: 25_000 });
+  });
+
   await check('session: register, check in and out with the code', async () => {
     await page.goto('/sessions');
     await axe(page, 'sessions');
