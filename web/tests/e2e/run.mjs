@@ -62,6 +62,12 @@ async function login(app, username) {
   return (await api(app, null, 'POST', '/auth/login', { username, password: 'demo1234' })).access_token;
 }
 
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function chinaToday() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 }
@@ -100,7 +106,7 @@ try {
   });
 
   // The service worker is tested in its own context below; here the network is the page's.
-  const context = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });
+  const context = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block', acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => failures.push(`page error (${step}): ${e.message}`));
@@ -292,6 +298,14 @@ try {
     await page.getByRole('link', { name: /C 级资格证书/ }).click();
     await page.getByRole('img', { name: '证书核验二维码' }).locator('svg').waitFor();
     await axe(page, 'certificate');
+    const number = (await page.locator('dl.kv dd').first().innerText()).trim();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载电子凭证/ }).click()]);
+    const jwt = await streamText(await download.createReadStream());
+    assert(jwt.split('.').length === 3, `credential is not a compact JWT: ${jwt.slice(0, 40)}`);
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: '打印证书' }).click()]);
+    await popup.waitForLoadState();
+    await popup.waitForFunction((n) => document.body?.innerText.includes(n), number, { timeout: 10_000 });
+    await popup.close();
     verifyHref = (await page.getByTestId('verify-link').getAttribute('href')) ?? '';
     await page.getByTestId('verify-link').click();
     await page.waitForURL(/\/verify\//);
@@ -319,6 +333,9 @@ try {
     await page.getByTestId('total-hours').waitFor();
     const total = Number(await page.getByTestId('total-hours').innerText());
     assert(total >= 2, `transcript total ${total}`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 CSV' }).click()]);
+    const text = await streamText(await csv.createReadStream());
+    assert(text.split('\n').length > 2, `transcript CSV: ${text.slice(0, 80)}`);
     await axe(page, 'transcript');
   });
 
