@@ -154,3 +154,58 @@ async fn ten_thousand_rows_import_in_one_request() {
     assert_eq!(teacher_total(&app, &admin).await, before + 10_000);
     assert_eq!(app.login("BULK09999", "Start-2026").await.status(), StatusCode::OK);
 }
+
+/// What Excel on Chinese Windows saves: GBK, Chinese headers, Chinese role names.
+#[tokio::test]
+async fn a_gbk_roster_with_chinese_headers_and_role_names_imports() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let before = teacher_total(&app, &admin).await;
+    let roster = "工号,姓名,手机号,学校代码,角色,性别,初始密码\r\n\
+        GB0001,周五,13600000001,ES-ESS-001,班主任、骨干教师,女,Start-2026\r\n\
+        GB0002,吴六,13600000002,ES-ESS-001,专职心理教师,男,Start-2026\r\n";
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(roster);
+    assert!(!unmappable && std::str::from_utf8(&gbk).is_err(), "really GBK bytes");
+    let response = upload(&app, &admin, "", gbk.into_owned()).await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    assert_eq!(teacher_total(&app, &admin).await, before + 2);
+    let found = json_of(app.get(&admin, "/api/v1/teachers?q=周五").await).await;
+    let zhou = &found["items"][0];
+    assert_eq!(zhou["name"], "周五", "decoded, not mojibake");
+    let roles: Vec<&str> = zhou["roles"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert_eq!(roles, ["head_teacher", "key_teacher"]);
+}
+
+#[tokio::test]
+async fn a_row_with_several_problems_reports_every_one() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let csv = "工号,姓名,手机号,学校代码,角色,性别,初始密码\n\
+        ES00002,郑七,135000,ES-ESS-001,校长,未知,Start-2026\n";
+    let problem = assert_problem(
+        upload(&app, &admin, "", csv).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let mut fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["employee_no", "gender", "phone", "roles"], "{problem}");
+    let roles = problem["errors"].as_array().unwrap().iter().find(|e| e["field"] == "roles").unwrap();
+    assert!(roles["message"].as_str().unwrap().contains("班主任"), "says what to write instead");
+}
+
+#[tokio::test]
+async fn a_file_in_neither_utf8_nor_gbk_is_refused_with_a_way_out() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let problem = assert_problem(
+        upload(&app, &admin, "", vec![0x81_u8, 0x20, 0xFF, 0xFE, 0x0A]).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "unreadable_encoding");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("CSV UTF-8"));
+}

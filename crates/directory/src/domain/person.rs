@@ -178,21 +178,49 @@ impl MhRole {
         }
     }
 
+    /// The role's Chinese names, as rosters write them.
+    fn chinese_names(self) -> &'static [&'static str] {
+        match self {
+            MhRole::MhFulltime => &["专职心理教师", "专职心理健康教师", "专职心理健康教育教师"],
+            MhRole::MhParttime => &["兼职心理教师", "兼职心理健康教师", "兼职心理健康教育教师"],
+            MhRole::HeadTeacher => &["班主任"],
+            MhRole::SchoolLeader => &["学校领导", "领导班子", "学校领导班子"],
+            MhRole::MiddleManager => &["中层干部"],
+            MhRole::KeyTeacher => &["骨干教师"],
+        }
+    }
+
+    /// A role by its code (`head_teacher`, any case) or its Chinese name (`班主任`).
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
-        Self::ALL.into_iter().find(|role| role.as_str() == value).ok_or_else(|| {
-            FieldError::new(
-                "roles",
-                "unknown_role",
-                Text::owned(format!("未知角色“{value}”"), format!("unknown role '{value}'")),
-            )
-        })
+        let code = value.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|role| role.as_str() == code || role.chinese_names().contains(&value))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "roles",
+                    "unknown_role",
+                    Text::owned(
+                        format!("未知角色“{value}”：可填 专职心理教师、兼职心理教师、班主任、学校领导、中层干部、骨干教师"),
+                        format!("unknown role '{value}': use mh_fulltime, mh_parttime, head_teacher, school_leader, middle_manager or key_teacher"),
+                    ),
+                )
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_are_read_by_code_or_chinese_name() {
+        assert_eq!(MhRole::parse("班主任").unwrap(), MhRole::HeadTeacher);
+        assert_eq!(MhRole::parse("专职心理教师").unwrap(), MhRole::MhFulltime);
+        assert_eq!(MhRole::parse("Head_Teacher").unwrap(), MhRole::HeadTeacher);
+        assert_eq!(MhRole::parse("校长").unwrap_err().code, "unknown_role");
+    }
 
     #[test]
     fn phone_accepts_mainland_mobile_only() {

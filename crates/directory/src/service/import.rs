@@ -11,6 +11,53 @@ use crate::entity::org_unit;
 const REQUIRED_COLUMNS: [&str; 5] = ["employee_no", "name", "phone", "school_code", "roles"];
 const OPTIONAL_COLUMNS: [&str; 4] = ["email", "gender", "subject", "initial_password"];
 
+/// The Chinese headers of the rosters schools keep, and the column each means.
+const HEADER_ALIASES: [(&str, &str); 13] = [
+    ("工号", "employee_no"),
+    ("教职工号", "employee_no"),
+    ("姓名", "name"),
+    ("手机号", "phone"),
+    ("手机", "phone"),
+    ("手机号码", "phone"),
+    ("学校代码", "school_code"),
+    ("角色", "roles"),
+    ("邮箱", "email"),
+    ("电子邮箱", "email"),
+    ("性别", "gender"),
+    ("任教学科", "subject"),
+    ("初始密码", "initial_password"),
+];
+
+/// The column a header names, in English or Chinese.
+fn column_of(header: &str) -> String {
+    let header = header.trim();
+    HEADER_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == header)
+        .map_or_else(|| header.to_owned(), |(_, c)| (*c).to_owned())
+}
+
+/// The text of an uploaded CSV: UTF-8 (with or without a BOM) as it is, else GB18030 — the
+/// superset of GBK that Excel on Chinese Windows saves. Bytes neither can read are refused.
+pub fn decode_csv(bytes: &[u8]) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    if had_errors {
+        return Err(Error::from(FieldError::new(
+            "file",
+            "unreadable_encoding",
+            Text::fixed(
+                "无法识别文件编码：请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV",
+                "the file's encoding is not UTF-8 or GBK/GB18030; save it as CSV UTF-8",
+            ),
+        )));
+    }
+    Ok(text.into_owned())
+}
+
 /// How an import runs.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -50,7 +97,6 @@ impl<'r> Cells<'r> {
 }
 
 struct Row<'s> {
-    line: u64,
     record: TeacherRecord,
     school: &'s org_unit::Model,
     password: String,
@@ -73,24 +119,66 @@ pub async fn import_teachers(
         .into_iter()
         .map(|s| (s.code.clone(), s))
         .collect();
-    let body = csv_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(csv_bytes);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
+    let text = decode_csv(csv_bytes)?;
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let columns = header(&mut reader)?;
 
     let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut first_line_of: HashMap<(&'static str, String), u64> = HashMap::new();
+    let mut records = Vec::new();
     for (index, result) in reader.records().enumerate() {
         let line = index as u64 + 2;
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(FieldError::new("", "malformed_row", malformed(&e)).at_row(line));
-                continue;
-            }
-        };
-        let cell = Cells { columns: &columns, record: &record };
+        match result {
+            Ok(record) if record.len() == columns.len() => records.push((line, record)),
+            Ok(record) => errors.push(
+                FieldError::new(
+                    "",
+                    "malformed_row",
+                    Text::owned(
+                        format!("该行有 {} 列，表头有 {} 列", record.len(), columns.len()),
+                        format!("this line has {} cells; the header has {}", record.len(), columns.len()),
+                    ),
+                )
+                .at_row(line),
+            ),
+            Err(_) => errors.push(
+                FieldError::new(
+                    "",
+                    "malformed_row",
+                    Text::fixed(
+                        "无法读取该行：请检查引号是否成对",
+                        "cannot read this line; check its quotes",
+                    ),
+                )
+                .at_row(line),
+            ),
+        }
+    }
+    let cells = |record: &csv::StringRecord, column: &str| {
+        columns.get(column).and_then(|&i| record.get(i)).unwrap_or("").to_owned()
+    };
+    let numbers: Vec<String> = records.iter().map(|(_, r)| cells(r, "employee_no")).collect();
+    let phones: Vec<String> = records.iter().map(|(_, r)| cells(r, "phone")).collect();
+    let (taken_numbers, taken_phones) = super::teachers::taken_keys(db, &numbers, &phones).await?;
+
+    let mut rows = Vec::new();
+    let mut skipped = 0;
+    let mut first_line_of: HashMap<(&'static str, String), u64> = HashMap::new();
+    for (line, record) in &records {
+        let line = *line;
+        let cell = Cells { columns: &columns, record };
+        let number_taken = taken_numbers.contains(cell.get("employee_no"));
+        if number_taken && options.skip_existing {
+            skipped += 1;
+            continue;
+        }
         let mut v = Violations::default();
+        if number_taken {
+            v.push(taken("employee_no"));
+        }
+        if taken_phones.contains(cell.get("phone")) {
+            v.push(taken("phone"));
+        }
         for (field, value) in [("employee_no", cell.get("employee_no")), ("phone", cell.get("phone"))] {
             if let Some(first) = first_line_of.get(&(field, value.to_owned())) {
                 v.push(FieldError::new(
@@ -105,12 +193,10 @@ pub async fn import_teachers(
         if let Some(row) = parse_row(&mut v, &cell, &schools, actor, &options)
             && v.is_empty()
         {
-            rows.push(Row { line, ..row });
+            rows.push(row);
         }
         errors.extend(v.into_errors().into_iter().map(|e| e.at_row(line)));
     }
-    let (rows, skipped, taken) = split_existing(db, rows, options.skip_existing).await?;
-    errors.extend(taken);
     if rows.is_empty() && skipped == 0 && errors.is_empty() {
         errors.push(FieldError::new(
             "file",
@@ -135,17 +221,20 @@ pub async fn import_teachers(
     Ok(ImportSummary { rows: count + skipped, created: count, skipped, dry_run: false })
 }
 
-fn malformed(error: &csv::Error) -> Text {
-    Text::owned(format!("无法解析该行：{error}"), format!("cannot read this line: {error}"))
-}
-
 /// Maps column names to positions; refuses missing required and unknown columns.
 fn header(reader: &mut csv::Reader<&[u8]>) -> Result<HashMap<String, usize>> {
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::from(FieldError::new("header", "malformed_row", malformed(&e)).at_row(1)))?;
+    let headers = reader.headers().map_err(|_| {
+        Error::from(
+            FieldError::new(
+                "header",
+                "malformed_row",
+                Text::fixed("无法读取表头：请检查引号是否成对", "cannot read the header; check its quotes"),
+            )
+            .at_row(1),
+        )
+    })?;
     let columns: HashMap<String, usize> =
-        headers.iter().enumerate().map(|(i, h)| (h.to_owned(), i)).collect();
+        headers.iter().enumerate().map(|(i, h)| (column_of(h), i)).collect();
     let mut v = Violations::default();
     for column in REQUIRED_COLUMNS {
         if !columns.contains_key(column) {
@@ -197,7 +286,9 @@ fn parse_row<'s>(
     ));
     let school = school.and_then(|s| schools.get(&s.code));
     let mut roles = BTreeSet::new();
-    for name in cell.get("roles").split('|').map(str::trim).filter(|r| !r.is_empty()) {
+    for name in
+        cell.get("roles").split(['|', '、', ',', '，', ';', '；']).map(str::trim).filter(|r| !r.is_empty())
+    {
         if let Some(role) = v.check(MhRole::parse(name)) {
             roles.insert(role);
         }
@@ -222,34 +313,5 @@ fn parse_row<'s>(
         (given, _) => v.check(Password::parse(given, "initial_password")),
     };
     let record = TeacherRecord { identity: identity?, gender, roles };
-    Some(Row { line: 0, record, school: school?, password: password?.expose().to_owned() })
-}
-
-/// Separates rows whose keys are already in the database: skipped when asked to (same employee
-/// number), else reported.
-async fn split_existing<'s>(
-    db: &DatabaseConnection,
-    rows: Vec<Row<'s>>,
-    skip_existing: bool,
-) -> Result<(Vec<Row<'s>>, u64, Vec<FieldError>)> {
-    let numbers: Vec<String> =
-        rows.iter().map(|r| r.record.identity.employee_no.as_str().to_owned()).collect();
-    let phones: Vec<String> = rows.iter().map(|r| r.record.identity.phone.as_str().to_owned()).collect();
-    let (taken_numbers, taken_phones) = super::teachers::taken_keys(db, &numbers, &phones).await?;
-    let (mut kept, mut skipped, mut errors) = (Vec::with_capacity(rows.len()), 0, Vec::new());
-    for row in rows {
-        let number_taken = taken_numbers.contains(row.record.identity.employee_no.as_str());
-        if number_taken && skip_existing {
-            skipped += 1;
-            continue;
-        }
-        if number_taken {
-            errors.push(taken("employee_no").at_row(row.line));
-        }
-        if taken_phones.contains(row.record.identity.phone.as_str()) {
-            errors.push(taken("phone").at_row(row.line));
-        }
-        kept.push(row);
-    }
-    Ok((kept, skipped, errors))
+    Some(Row { record, school: school?, password: password?.expose().to_owned() })
 }
