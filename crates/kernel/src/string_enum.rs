@@ -53,5 +53,6 @@ mod tests {
         assert_eq!(serde_json::to_string(&Track::C).unwrap(), "\"c\"");
         assert!(serde_json::from_str::<Track>("\"x\"").is_err());
         assert_eq!(Track::parse("C"), None, "stored values are read strictly");
+        assert_eq!(Track::parse(Track::General.as_str()), Some(Track::General));
     }
 }

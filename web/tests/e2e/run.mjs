@@ -372,6 +372,16 @@ try {
     await ctx.setOffline(true);
     await p.goto('/courses/1');
     await p.getByRole('button', { name: '登录' }).waitFor();
+    // Logged in, pages already seen still show their last data with no network.
+    await ctx.setOffline(false);
+    await p.getByLabel('用户名 / 工号 / 手机号').fill('teacher');
+    await p.getByLabel('密码').fill('demo1234');
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.getByRole('heading', { name: /下一步|全部等级/ }).waitFor();
+    await ctx.setOffline(true);
+    await p.reload();
+    await p.getByRole('status').filter({ hasText: '网络已断开' }).waitFor();
+    await p.getByRole('heading', { name: /下一步|全部等级/ }).waitFor();
     await ctx.close();
   });
 } catch (e) {
