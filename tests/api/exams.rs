@@ -459,3 +459,38 @@ async fn attempts_allowed_and_the_window_are_enforced() {
     )
     .await;
 }
+
+/// Starts an attempt, answers every question `answer` and submits it; returns the result.
+async fn sit(app: &TestApp, teacher: &str, exam_id: i64, answer: &str) -> Value {
+    let attempt =
+        json_of(app.post(teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().expect("attempt id");
+    for q in attempt["questions"].as_array().expect("questions") {
+        app.client
+            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
+            .bearer_auth(teacher)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap();
+    }
+    json_of(app.post(teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await
+}
+
+#[tokio::test]
+async fn a_second_pass_of_the_same_exam_posts_nothing() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let first = sit(&app, &teacher, exam_id, "A").await;
+    assert_eq!(first["passed"], true);
+    let second = sit(&app, &teacher, exam_id, "A").await;
+    assert_eq!((second["status"].as_str(), second["passed"].as_bool()), (Some("released"), Some(true)));
+
+    let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await;
+    assert_eq!(credits["total"], 1, "the exam's hours are earned once: {credits}");
+    assert_eq!(credits["items"][0]["source_kind"], "exam_pass");
+    let teacher_id = credits["items"][0]["teacher_id"].as_i64().unwrap();
+    assert_eq!(credits["items"][0]["source_id"], format!("{exam_id}:{teacher_id}"), "exam and teacher");
+    assert!(!credits["items"][0]["description"].as_str().unwrap().contains('#'), "no attempt named");
+}
