@@ -14,7 +14,7 @@ const TARGET_GROUP: [&str; 5] =
     ["mh_fulltime", "mh_parttime", "head_teacher", "school_leader", "middle_manager"];
 
 /// One level's rule: offline (external) hours only unless `extra` says more.
-fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value) -> Value {
+pub(crate) fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value) -> Value {
     let below = match level {
         "B" => json!("C"),
         "A" => json!("B"),
@@ -31,7 +31,7 @@ fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value
 
 /// A rule set in which every level is earned by recognised external hours: C 1 h, B 2 h more,
 /// A 3 h more, all automatic unless `levels` is given.
-fn rule_set(levels: Vec<Value>) -> Value {
+pub(crate) fn rule_set(levels: Vec<Value>) -> Value {
     json!({"name": "测试标准", "effective_from": "2026-01-01", "levels": levels,
         "targets": {"c_share": "0.8", "b_share": "0.9", "a_count": 100, "deadline": "2028-12-31"}})
 }
@@ -45,7 +45,7 @@ fn simple_levels(c_validity: u32) -> Vec<Value> {
 }
 
 /// Drafts and activates a rule set as the prefecture admin; returns it.
-async fn put_in_force(app: &TestApp, body: Value) -> Value {
+pub(crate) async fn put_in_force(app: &TestApp, body: Value) -> Value {
     let admin = app.token("admin").await;
     let created = app.post(&admin, "/api/v1/rule-sets", body).await;
     assert_eq!(created.status(), StatusCode::CREATED);
@@ -56,7 +56,7 @@ async fn put_in_force(app: &TestApp, body: Value) -> Value {
 }
 
 /// Recognised external training, posted by the admin.
-async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
+pub(crate) async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
     let today = kernel::china_date(app.clock.now());
     let body =
         json!({"category": "external", "hours": hours, "occurred_on": today, "reason": "外部培训认定"});
@@ -64,22 +64,22 @@ async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &str) {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
-async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
+pub(crate) async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
     json_of(app.get(token, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap()
 }
 
-async fn certificates_of(app: &TestApp, token: &str, teacher: i64) -> Vec<Value> {
+pub(crate) async fn certificates_of(app: &TestApp, token: &str, teacher: i64) -> Vec<Value> {
     let body =
         json_of(app.get(token, &format!("/api/v1/certificates?teacher_id={teacher}&per_page=200")).await)
             .await;
     body["items"].as_array().unwrap().clone()
 }
 
-fn level_of<'a>(qualification: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn level_of<'a>(qualification: &'a Value, name: &str) -> &'a Value {
     qualification["levels"].as_array().unwrap().iter().find(|l| l["level"] == name).unwrap()
 }
 
-fn missing(qualification: &Value, name: &str) -> Vec<String> {
+pub(crate) fn missing(qualification: &Value, name: &str) -> Vec<String> {
     level_of(qualification, name)["missing"]
         .as_array()
         .unwrap()

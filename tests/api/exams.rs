@@ -44,7 +44,7 @@ async fn exam(app: &TestApp, token: &str, sections: Value, extra: Value) -> reqw
 }
 
 /// An objective exam of 5 single-choice questions (10 points each) drawn from 8.
-async fn objective_exam(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn objective_exam(app: &TestApp) -> (i64, i64) {
     let trainer = app.token("trainer").await;
     let bank = bank(app, &trainer).await;
     for n in 0..8 {
@@ -461,7 +461,7 @@ async fn attempts_allowed_and_the_window_are_enforced() {
 }
 
 /// Starts an attempt, answers every question `answer` and submits it; returns the result.
-async fn sit(app: &TestApp, teacher: &str, exam_id: i64, answer: &str) -> Value {
+pub(crate) async fn sit(app: &TestApp, teacher: &str, exam_id: i64, answer: &str) -> Value {
     let attempt =
         json_of(app.post(teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().expect("attempt id");

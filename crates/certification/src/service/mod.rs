@@ -2,6 +2,7 @@
 
 mod applications;
 mod certificates;
+mod eligibility;
 mod issue;
 mod progress;
 mod report;
@@ -15,6 +16,7 @@ pub use certificates::{
     Certificate, CertificateFilter, PublicCertificate, Revocation, certificate, certificates,
     enqueue_expiry_notices, renew, revoke, verify,
 };
+pub use eligibility::{ExamToSit, NotEligible, my_exams, sit_exam};
 pub use issue::{HistoricCertificate, after_ledger_post, import_certificates};
 pub use progress::{LevelProgress, Qualification, my_qualification, next_level, teacher_qualification};
 pub use report::{QualificationReport, UnitQualification, qualification_report};

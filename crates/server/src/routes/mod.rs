@@ -105,6 +105,7 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(exams::update)
         .service(exams::release)
         .service(exams::start)
+        .service(exams::mine)
         .service(exams::get_attempt)
         .service(exams::answer)
         .service(exams::submit)
