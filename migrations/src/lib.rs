@@ -13,6 +13,7 @@ mod m20261128_000007_lesson_quiz;
 mod m20261130_000008_certification;
 mod m20261130_000009_credit_totals;
 mod m20261130_000010_person_school_index;
+mod m20261201_000011_presence;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_certification::Migration),
             Box::new(m20261130_000009_credit_totals::Migration),
             Box::new(m20261130_000010_person_school_index::Migration),
+            Box::new(m20261201_000011_presence::Migration),
         ]
     }
 }

@@ -2,12 +2,16 @@
 //! earned hour counting the same everywhere. Each finding of the issue is a regression test here
 //! or beside the feature it concerns.
 
+use chrono::Duration;
+use kernel::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::certification::{external, level, my_teacher_id, put_in_force, rule_set};
 use crate::exams::objective_exam;
 use crate::helpers::{assert_problem, json_of, spawn_seeded_app};
+use crate::research::event;
+use crate::sessions::{code, scan, session};
 
 #[tokio::test]
 async fn a_c_holder_is_refused_the_a_exam_naming_what_is_missing() {
@@ -59,4 +63,145 @@ async fn a_c_holder_is_refused_the_a_exam_naming_what_is_missing() {
     assert_eq!(listed["missing"][0]["required"], "B");
     let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await;
     assert_eq!(credits["total"], 0, "no attempt, no hours");
+}
+
+#[tokio::test]
+async fn a_check_out_two_minutes_after_check_in_earns_nothing() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let id = session(&app, &trainer).await; // 3 h from now + 10 min, 80 % and a 15-minute closing window
+    let teacher = app.token("teacher").await;
+    app.post(&teacher, &format!("/api/v1/sessions/{id}/registrations"), json!({})).await;
+    app.clock.advance(Duration::minutes(10));
+    let shown = code(&app, &trainer, id).await;
+    assert_eq!(scan(&app, &teacher, id, "check-in", &shown).await.status(), StatusCode::OK);
+    app.clock.advance(Duration::minutes(2));
+    let early = assert_problem(
+        scan(&app, &teacher, id, "check-out", &code(&app, &trainer, id).await).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        early["errors"][0]["code"], "outside_closing_window",
+        "no check-out code before the closing window"
+    );
+
+    // A second teacher arrives in the closing window and leaves two minutes later: partial.
+    app.clock.advance(Duration::minutes(180 - 2 - 14));
+    let (trainer, teacher) = (app.token("trainer").await, app.token("teacher").await);
+    let late = app.token_with("ES00002", seed::DEMO_PASSWORD).await;
+    let late_id = json_of(app.get(&late, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap();
+    app.post(&late, &format!("/api/v1/sessions/{id}/registrations"), json!({})).await;
+    assert_eq!(
+        scan(&app, &late, id, "check-in", &code(&app, &trainer, id).await).await.status(),
+        StatusCode::OK
+    );
+    app.clock.advance(Duration::minutes(2));
+    let out = json_of(scan(&app, &late, id, "check-out", &code(&app, &trainer, id).await).await).await;
+    assert_eq!(
+        (out["presence"].as_str(), out["attended"].as_bool(), out["attended_minutes"].as_i64()),
+        (Some("partial"), Some(false), Some(2)),
+        "{out}"
+    );
+    assert_eq!(out["minutes_required"], 144);
+    let signed_out =
+        json_of(scan(&app, &teacher, id, "check-out", &code(&app, &trainer, id).await).await).await;
+    assert_eq!(
+        signed_out["presence"], "present",
+        "in from the start, out in the closing window: {signed_out}"
+    );
+
+    app.clock.advance(Duration::minutes(15));
+    let trainer = app.token("trainer").await;
+    assert_eq!(
+        app.post(&trainer, &format!("/api/v1/sessions/{id}/close"), json!({})).await.status(),
+        StatusCode::OK
+    );
+    let sheet = json_of(app.get(&trainer, &format!("/api/v1/sessions/{id}/attendance")).await).await;
+    let line = sheet["lines"].as_array().unwrap().iter().find(|l| l["teacher_id"] == late_id).unwrap();
+    assert_eq!((line["presence"].as_str(), line["hours_credited"].as_str()), (Some("partial"), Some("0")));
+    assert_eq!(line["attended_minutes"], 2, "the sheet shows minutes present");
+    let late = app.token_with("ES00002", seed::DEMO_PASSWORD).await;
+    let late_credits = json_of(app.get(&late, "/api/v1/me/credits?category=offline_training").await).await;
+    assert_eq!(late_credits["total"], 0, "two minutes earn nothing: {late_credits}");
+    let credits =
+        json_of(app.get(&app.token("teacher").await, "/api/v1/me/credits?category=offline_training").await)
+            .await;
+    assert_eq!(credits["total"], 1);
+}
+
+#[tokio::test]
+async fn closing_before_the_end_takes_force_and_a_reason_and_a_mark_is_the_only_override() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let id = session(&app, &trainer).await;
+    let teacher = app.token("teacher").await;
+    let teacher_id = my_teacher_id(&app, &teacher).await;
+    app.post(&teacher, &format!("/api/v1/sessions/{id}/registrations"), json!({})).await;
+    app.clock.advance(Duration::minutes(10));
+    assert_eq!(
+        scan(&app, &teacher, id, "check-in", &code(&app, &trainer, id).await).await.status(),
+        StatusCode::OK
+    );
+    let close = format!("/api/v1/sessions/{id}/close");
+    assert_problem(app.post(&trainer, &close, json!({})).await, StatusCode::CONFLICT, "closing_early").await;
+    assert_problem(
+        app.post(&trainer, &close, json!({"force": true})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let marked = app
+        .post(
+            &trainer,
+            &format!("/api/v1/sessions/{id}/attendance"),
+            json!({"teacher_id": teacher_id, "status": "present", "reason": "暴雨提前结束，全程在场"}),
+        )
+        .await;
+    assert_eq!(json_of(marked).await["presence"], "present");
+    let closed = app.post(&trainer, &close, json!({"force": true, "reason": "暴雨预警，提前结束"})).await;
+    assert_eq!(closed.status(), StatusCode::OK);
+    let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=offline_training").await).await;
+    assert_eq!(credits["total"], 1, "the trainer's mark earns the hours");
+}
+
+#[tokio::test]
+async fn a_closed_event_refuses_registration_codes_and_scans() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let id = event(&app, &admin, "ES-ESS", "county", app.clock.now() + Duration::minutes(10)).await;
+    let teacher = app.token("teacher").await;
+    let base = format!("/api/v1/research-events/{id}");
+    app.post(&teacher, &format!("{base}/registrations"), json!({})).await;
+    app.clock.advance(Duration::minutes(10));
+    let shown = json_of(app.get(&admin, &format!("{base}/sign-in-code")).await).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let closed =
+        app.post(&admin, &format!("{base}/close"), json!({"force": true, "reason": "活动取消"})).await;
+    assert_eq!(closed.status(), StatusCode::OK);
+
+    let teacher = app.token("teacher").await;
+    assert_problem(
+        app.post(&teacher, &format!("{base}/check-in"), json!({"code": shown})).await,
+        StatusCode::CONFLICT,
+        "event_closed",
+    )
+    .await;
+    assert_problem(
+        app.post(&teacher, &format!("{base}/registrations"), json!({})).await,
+        StatusCode::CONFLICT,
+        "event_closed",
+    )
+    .await;
+    assert_problem(
+        app.get(&admin, &format!("{base}/sign-in-code")).await,
+        StatusCode::CONFLICT,
+        "event_closed",
+    )
+    .await;
+    let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=research_event").await).await;
+    assert_eq!(credits["total"], 0);
 }

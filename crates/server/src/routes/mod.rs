@@ -1,6 +1,7 @@
 //! HTTP routes under `/api/v1`, one module per resource, each handler a thin call into a domain.
 
 pub mod accounts;
+pub mod attendance;
 pub mod auth;
 pub mod banks;
 pub mod certificates;
