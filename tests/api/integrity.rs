@@ -205,3 +205,29 @@ async fn a_closed_event_refuses_registration_codes_and_scans() {
     let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=research_event").await).await;
     assert_eq!(credits["total"], 0);
 }
+
+#[tokio::test]
+async fn a_claim_with_form_online_counts_online_on_every_screen() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let body = json!({"title": "国培计划心理健康教育专题网络研修", "organiser": "国家智慧教育平台",
+        "started_on": "2026-03-01", "ended_on": "2026-04-15", "hours": "24", "form": "online",
+        "evidence_ref": "证书编号 GP2026-00318"});
+    let claim = json_of(app.post(&teacher, "/api/v1/me/credit-claims", body).await).await;
+    let admin = app.token("county.admin").await;
+    let path = format!("/api/v1/credit-claims/{}/approve", claim["id"]);
+    assert_eq!(app.post(&admin, &path, json!({"reason": "证书核验无误"})).await.status(), StatusCode::OK);
+
+    let totals = &json_of(app.get(&teacher, "/api/v1/me/credits").await).await["totals"];
+    assert_eq!((totals["online_hours"].as_str(), totals["offline_hours"].as_str()), (Some("24"), Some("0")));
+    let qualification = json_of(app.get(&teacher, "/api/v1/me/qualification").await).await;
+    let c = &qualification["levels"][0]["requirements"];
+    let online = c.as_array().unwrap().iter().find(|r| r["kind"] == "online_hours").unwrap();
+    let offline = c.as_array().unwrap().iter().find(|r| r["kind"] == "offline_hours").unwrap();
+    assert_eq!((online["actual"].as_str(), offline["actual"].as_str()), (Some("24"), Some("0")), "{qualification}");
+    let dashboard = json_of(app.get(&teacher, "/api/v1/me/dashboard").await).await;
+    if kernel::china_year(app.clock.now()) == 2026 {
+        assert_eq!((dashboard["online_hours"].as_str(), dashboard["offline_hours"].as_str()), (Some("24"), Some("0")));
+    }
+    assert_eq!(dashboard["next_level"]["requirements"], qualification["levels"][0]["requirements"], "one answer");
+}
