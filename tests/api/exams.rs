@@ -494,3 +494,34 @@ async fn a_second_pass_of_the_same_exam_posts_nothing() {
     assert_eq!(credits["items"][0]["source_id"], format!("{exam_id}:{teacher_id}"), "exam and teacher");
     assert!(!credits["items"][0]["description"].as_str().unwrap().contains('#'), "no attempt named");
 }
+
+#[tokio::test]
+async fn a_paper_whose_section_points_no_rubric_can_reach_is_refused_naming_the_section() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    add(&app, &trainer, bank, essay()).await; // rubric 4 + 6 = 10
+    let sections =
+        json!([{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "40"}]);
+    let problem = assert_problem(
+        exam(&app, &trainer, sections, json!({"pass_score": "20"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[0].points", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unreachable_points");
+
+    let fits = json!([{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "10"}]);
+    let created = exam(&app, &trainer, fits, json!({"pass_score": "6"})).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = json_of(created).await["id"].as_i64().unwrap();
+    let edit = json!({"sections": [{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "30"}]});
+    let problem = assert_problem(
+        app.patch(&trainer, &format!("/api/v1/exams/{id}"), edit).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[0].points", "editing is checked too: {problem}");
+}

@@ -224,10 +224,20 @@ async fn a_claim_with_form_online_counts_online_on_every_screen() {
     let c = &qualification["levels"][0]["requirements"];
     let online = c.as_array().unwrap().iter().find(|r| r["kind"] == "online_hours").unwrap();
     let offline = c.as_array().unwrap().iter().find(|r| r["kind"] == "offline_hours").unwrap();
-    assert_eq!((online["actual"].as_str(), offline["actual"].as_str()), (Some("24"), Some("0")), "{qualification}");
+    assert_eq!(
+        (online["actual"].as_str(), offline["actual"].as_str()),
+        (Some("24"), Some("0")),
+        "{qualification}"
+    );
     let dashboard = json_of(app.get(&teacher, "/api/v1/me/dashboard").await).await;
     if kernel::china_year(app.clock.now()) == 2026 {
-        assert_eq!((dashboard["online_hours"].as_str(), dashboard["offline_hours"].as_str()), (Some("24"), Some("0")));
+        assert_eq!(
+            (dashboard["online_hours"].as_str(), dashboard["offline_hours"].as_str()),
+            (Some("24"), Some("0"))
+        );
     }
-    assert_eq!(dashboard["next_level"]["requirements"], qualification["levels"][0]["requirements"], "one answer");
+    assert_eq!(
+        dashboard["next_level"]["requirements"], qualification["levels"][0]["requirements"],
+        "one answer"
+    );
 }
