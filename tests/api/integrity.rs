@@ -7,7 +7,7 @@ use kernel::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::certification::{external, level, my_teacher_id, put_in_force, rule_set};
+use crate::certification::{certificates_of, external, level, my_teacher_id, put_in_force, rule_set};
 use crate::exams::objective_exam;
 use crate::helpers::{assert_problem, json_of, spawn_seeded_app};
 use crate::research::event;
@@ -240,4 +240,78 @@ async fn a_claim_with_form_online_counts_online_on_every_screen() {
         dashboard["next_level"]["requirements"], qualification["levels"][0]["requirements"],
         "one answer"
     );
+}
+
+#[tokio::test]
+async fn activating_a_rule_set_issues_the_certificate_now_due_once() {
+    let app = spawn_seeded_app().await;
+    let strict = vec![
+        level("C", "2", 5, "automatic", json!({})),
+        level("B", "2", 5, "review", json!({})),
+        level("A", "3", 5, "review", json!({})),
+    ];
+    put_in_force(&app, rule_set(strict)).await;
+    let (admin, teacher) = (app.token("admin").await, app.token("teacher").await);
+    let me = my_teacher_id(&app, &teacher).await;
+    external(&app, &admin, me, "1").await;
+    assert!(certificates_of(&app, &admin, me).await.is_empty(), "1 h of 2: nothing yet");
+
+    let lenient = vec![
+        level("C", "1", 5, "automatic", json!({})),
+        level("B", "2", 5, "review", json!({})),
+        level("A", "3", 5, "review", json!({})),
+    ];
+    let activated = put_in_force(&app, rule_set(lenient.clone())).await;
+    assert_eq!(activated["status"], "active");
+    assert!(activated["reassessment"]["reassessed"].as_u64().unwrap() >= 1, "{activated}");
+    assert_eq!(activated["reassessment"]["issued"], 1, "{activated}");
+    let held = certificates_of(&app, &admin, me).await;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["level"], "C");
+
+    let again = put_in_force(&app, rule_set(lenient)).await;
+    assert_eq!(again["reassessment"]["issued"], 0, "idempotent: {again}");
+    assert_eq!(certificates_of(&app, &admin, me).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_imported_c_holders_earlier_hours_do_not_count_toward_b() {
+    let app = spawn_seeded_app().await;
+    let levels = vec![
+        level("C", "100", 5, "automatic", json!({})),
+        level("B", "2", 5, "automatic", json!({})),
+        level("A", "3", 5, "review", json!({})),
+    ];
+    put_in_force(&app, rule_set(levels)).await;
+    let (admin, teacher) = (app.token("admin").await, app.token("teacher").await);
+    let me = my_teacher_id(&app, &teacher).await;
+    external(&app, &admin, me, "5").await;
+
+    let today = kernel::china_date(app.clock.now());
+    let txn = kernel::begin_write(&app.db).await.unwrap();
+    let imported =
+        certification::HistoricCertificate { teacher_id: me, level: kernel::Level::C, issued_on: today };
+    certification::import_certificates(&txn, app.clock.now(), vec![imported]).await.unwrap();
+    txn.commit().await.unwrap();
+    let done = certification::reassess(&app.db, app.clock.now(), Some(&[me])).await.unwrap();
+    assert_eq!((done.reassessed, done.issued), (1, 0), "5 h before C are not B's");
+
+    let cert = certificates_of(&app, &admin, me).await.into_iter().find(|c| c["level"] == "C").unwrap();
+    let ledger = json_of(app.get(&teacher, "/api/v1/me/credits?category=certificate").await).await;
+    assert_eq!(
+        ledger["items"][0]["source_id"],
+        cert["id"].to_string(),
+        "an imported certificate has its entry"
+    );
+    let qualification = json_of(app.get(&teacher, "/api/v1/me/qualification").await).await;
+    let b = qualification["levels"].as_array().unwrap().iter().find(|l| l["level"] == "B").unwrap();
+    let offline =
+        b["requirements"].as_array().unwrap().iter().find(|r| r["kind"] == "offline_hours").unwrap();
+    assert_eq!(offline["actual"], "0", "{b}");
+    assert_eq!(offline["counted_from"], today.to_string());
+    assert_eq!(offline["counted_after_certificate"], cert["number"]);
+
+    external(&app, &admin, me, "2").await;
+    let held = certificates_of(&app, &admin, me).await;
+    assert!(held.iter().any(|c| c["level"] == "B"), "hours after C count: {held:?}");
 }

@@ -106,8 +106,11 @@ pub(crate) async fn assess(
         if which == Which::FirstNotHeld && (held || !out.is_empty()) {
             continue;
         }
-        let after_entry_id = rule.prerequisite.and_then(|p| latest.get(&p)).and_then(|c| c.ledger_entry_id);
-        let window = EntryWindow { after_entry_id, ..EntryWindow::default() };
+        let below = rule.prerequisite.and_then(|p| latest.get(&p));
+        let window = EntryWindow {
+            after_certificate: below.map(|c| (c.issued_on, c.ledger_entry_id.unwrap_or(0))),
+            ..EntryWindow::default()
+        };
         let hours = credit::hours_by_delivery(db, teacher_id, &window).await?;
         let exam_score = match rule.exam_id {
             Some(exam) => exams::best_pass_score(db, teacher_id, exam).await?,
@@ -121,6 +124,7 @@ pub(crate) async fn assess(
             exam_score,
             counseling_hours: Decimal::from(practice.counseling_minutes) / Decimal::from(60),
             mh_lessons: practice.mh_lessons,
+            counted_after: below.map(|c| (c.issued_on, c.number.clone())),
         };
         let requirements = requirements(&rule, &evidence);
         let missing = requirements.iter().filter(|r| !r.met).map(|r| r.kind).collect();
