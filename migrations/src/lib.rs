@@ -13,8 +13,9 @@ mod m20261128_000007_lesson_quiz;
 mod m20261130_000008_certification;
 mod m20261130_000009_credit_totals;
 mod m20261130_000010_person_school_index;
-mod m20261201_000011_lesson_content;
-mod m20261201_000012_notification_read;
+mod m20261201_000011_presence;
+mod m20261201_000012_lesson_content;
+mod m20261201_000013_notification_read;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -34,8 +35,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_certification::Migration),
             Box::new(m20261130_000009_credit_totals::Migration),
             Box::new(m20261130_000010_person_school_index::Migration),
-            Box::new(m20261201_000011_lesson_content::Migration),
-            Box::new(m20261201_000012_notification_read::Migration),
+            Box::new(m20261201_000011_presence::Migration),
+            Box::new(m20261201_000012_lesson_content::Migration),
+            Box::new(m20261201_000013_notification_read::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ const TARGET_GROUP: [&str; 5] =
     ["mh_fulltime", "mh_parttime", "head_teacher", "school_leader", "middle_manager"];
 
 /// One level's rule: offline (external) hours only unless `extra` says more.
-fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value) -> Value {
+pub(crate) fn level(level: &str, offline: &str, validity: u32, issuance: &str, extra: Value) -> Value {
     let below = match level {
         "B" => json!("C"),
         "A" => json!("B"),
@@ -68,18 +68,18 @@ pub(crate) async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
     json_of(app.get(token, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap()
 }
 
-async fn certificates_of(app: &TestApp, token: &str, teacher: i64) -> Vec<Value> {
+pub(crate) async fn certificates_of(app: &TestApp, token: &str, teacher: i64) -> Vec<Value> {
     let body =
         json_of(app.get(token, &format!("/api/v1/certificates?teacher_id={teacher}&per_page=200")).await)
             .await;
     body["items"].as_array().unwrap().clone()
 }
 
-fn level_of<'a>(qualification: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn level_of<'a>(qualification: &'a Value, name: &str) -> &'a Value {
     qualification["levels"].as_array().unwrap().iter().find(|l| l["level"] == name).unwrap()
 }
 
-fn missing(qualification: &Value, name: &str) -> Vec<String> {
+pub(crate) fn missing(qualification: &Value, name: &str) -> Vec<String> {
     level_of(qualification, name)["missing"]
         .as_array()
         .unwrap()

@@ -459,3 +459,69 @@ async fn attempts_allowed_and_the_window_are_enforced() {
     )
     .await;
 }
+
+/// Starts an attempt, answers every question `answer` and submits it; returns the result.
+pub(crate) async fn sit(app: &TestApp, teacher: &str, exam_id: i64, answer: &str) -> Value {
+    let attempt =
+        json_of(app.post(teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().expect("attempt id");
+    for q in attempt["questions"].as_array().expect("questions") {
+        app.client
+            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
+            .bearer_auth(teacher)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap();
+    }
+    json_of(app.post(teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await
+}
+
+#[tokio::test]
+async fn a_second_pass_of_the_same_exam_posts_nothing() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let first = sit(&app, &teacher, exam_id, "A").await;
+    assert_eq!(first["passed"], true);
+    let second = sit(&app, &teacher, exam_id, "A").await;
+    assert_eq!((second["status"].as_str(), second["passed"].as_bool()), (Some("released"), Some(true)));
+
+    let credits = json_of(app.get(&teacher, "/api/v1/me/credits?category=exam").await).await;
+    assert_eq!(credits["total"], 1, "the exam's hours are earned once: {credits}");
+    assert_eq!(credits["items"][0]["source_kind"], "exam_pass");
+    let teacher_id = credits["items"][0]["teacher_id"].as_i64().unwrap();
+    assert_eq!(credits["items"][0]["source_id"], format!("{exam_id}:{teacher_id}"), "exam and teacher");
+    assert!(!credits["items"][0]["description"].as_str().unwrap().contains('#'), "no attempt named");
+}
+
+#[tokio::test]
+async fn a_paper_whose_section_points_no_rubric_can_reach_is_refused_naming_the_section() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    add(&app, &trainer, bank, essay()).await; // rubric 4 + 6 = 10
+    let sections =
+        json!([{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "40"}]);
+    let problem = assert_problem(
+        exam(&app, &trainer, sections, json!({"pass_score": "20"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[0].points", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unreachable_points");
+
+    let fits = json!([{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "10"}]);
+    let created = exam(&app, &trainer, fits, json!({"pass_score": "6"})).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = json_of(created).await["id"].as_i64().unwrap();
+    let edit = json!({"sections": [{"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "30"}]});
+    let problem = assert_problem(
+        app.patch(&trainer, &format!("/api/v1/exams/{id}"), edit).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[0].points", "editing is checked too: {problem}");
+}

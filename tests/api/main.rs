@@ -11,6 +11,7 @@ mod errors;
 mod exams;
 mod hr;
 mod import;
+mod integrity;
 mod learning;
 mod mail;
 mod matrix;

@@ -104,7 +104,7 @@ const PUBLIC: [&str; 8] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 112] = [
+    let rows: [Line; 113] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
@@ -161,6 +161,7 @@ fn table() -> HashMap<&'static str, Row> {
         ("GET /api/v1/me/credits", [F, F, F, F, S], None),
         ("GET /api/v1/me/dashboard", [F, F, F, F, S], None),
         ("GET /api/v1/me/enrollments", [F, F, F, F, S], None),
+        ("GET /api/v1/me/exams", [F, F, F, F, S], None),
         // Everyone's own account; the current password sent is wrong, hence 422.
         ("POST /api/v1/me/password", [A, A, A, A, A], None),
         ("GET /api/v1/me/qualification", [F, F, F, F, S], None),

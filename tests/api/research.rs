@@ -5,7 +5,13 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, json_of, spawn_seeded_app};
 
-async fn event(app: &TestApp, token: &str, unit: &str, level: &str, starts_at: DateTime<Utc>) -> i64 {
+pub(crate) async fn event(
+    app: &TestApp,
+    token: &str,
+    unit: &str,
+    level: &str,
+    starts_at: DateTime<Utc>,
+) -> i64 {
     let org = app.org_unit_id(&app.token("admin").await, unit).await;
     let body = json!({"title": format!("{level} 级教研"), "form": "collective", "level": level, "org_unit_id": org,
         "starts_at": starts_at.to_rfc3339(), "ends_at": (starts_at + Duration::hours(3)).to_rfc3339(),

@@ -6,7 +6,14 @@
 
 mod domain;
 mod entity;
+mod flow;
 mod service;
 
-pub use domain::{AttendanceStatus, CODE_PERIOD_SECONDS, SignInCode, new_secret};
-pub use service::*;
+pub use domain::{
+    AttendanceStatus, CODE_PERIOD_SECONDS, DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT,
+    Presence, Schedule, SignInCode, new_secret, presence_rules,
+};
+pub use flow::{
+    Closing, Held, Owner, check, close, mark_by_hand, register, remind, reopen, roster_of, sign_in_code,
+};
+pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::domain::{AttendanceStatus, SignInCode, code_for, code_matches};
+use crate::domain::{AttendanceStatus, Presence, Schedule, SignInCode, code_for, code_matches};
 use crate::entity::{attendance_mark_log, attendance_record, attendance_registration};
 
 /// Something people attend, as the owning domain describes it.
@@ -22,6 +22,10 @@ pub struct Occasion {
     pub grace: Duration,
     pub secret: String,
     pub capacity: Option<u32>,
+    /// The share of the scheduled time an attendee must be present to earn the hours.
+    pub min_presence_percent: u32,
+    /// How long before the end check-out opens (it stays open until the grace ends).
+    pub closing_window: Duration,
 }
 
 /// One teacher's attendance at an occasion.
@@ -36,14 +40,57 @@ pub struct Attendance {
     /// The trainer's manual mark, if any; it overrides the scans.
     pub status: Option<AttendanceStatus>,
     pub reason: Option<String>,
-    /// Whether the teacher earns the occasion's hours: signed in and out, or marked
-    /// present/late.
+    /// Where the attendance stands: `partial` is signed in and out but present for less than
+    /// the minimum, and earns nothing.
+    pub presence: Presence,
+    /// Whether the teacher earns the occasion's hours: present for at least the minimum share
+    /// of the scheduled time, or marked present/late.
     pub attended: bool,
+    /// Minutes present inside the scheduled time (the whole schedule for a present/late mark).
     #[cfg_attr(feature = "openapi", schema(example = 175))]
     pub attended_minutes: i64,
+    /// Minutes of presence the hours ask for.
+    #[cfg_attr(feature = "openapi", schema(example = 144))]
+    pub minutes_required: i64,
 }
 
 impl Occasion {
+    /// An occasion of `kind` scheduled `(starts_at, ends_at)`, signed in with codes from
+    /// `secret`: no grace, no capacity, the default presence rules until set.
+    pub fn scheduled(
+        kind: &'static str,
+        id: i64,
+        (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+        secret: &str,
+    ) -> Self {
+        Self {
+            kind,
+            id,
+            starts_at,
+            ends_at,
+            grace: Duration::zero(),
+            secret: secret.to_owned(),
+            capacity: None,
+            min_presence_percent: crate::domain::DEFAULT_MIN_PRESENCE_PERCENT,
+            closing_window: Duration::minutes(i64::from(crate::domain::DEFAULT_CLOSING_WINDOW_MINUTES)),
+        }
+    }
+
+    /// With scans accepted `grace` before the start and after the end, and at most `capacity`
+    /// registrations.
+    pub fn open(self, grace: Duration, capacity: i32) -> Self {
+        Self { grace, capacity: u32::try_from(capacity).ok(), ..self }
+    }
+
+    /// With its stored presence rules: the minimum share and the closing window in minutes.
+    pub fn presence(self, min_presence_percent: i32, closing_window_minutes: i32) -> Self {
+        Self {
+            min_presence_percent: u32::try_from(min_presence_percent).unwrap_or(100),
+            closing_window: Duration::minutes(i64::from(closing_window_minutes)),
+            ..self
+        }
+    }
+
     /// The sign-in code to show now.
     pub fn code(&self, now: DateTime<Utc>) -> SignInCode {
         code_for(&self.secret, self.kind, self.id, now)
@@ -51,6 +98,26 @@ impl Occasion {
 
     fn within_window(&self, now: DateTime<Utc>) -> bool {
         now >= self.starts_at - self.grace && now <= self.ends_at + self.grace
+    }
+
+    /// Check-out is accepted from the closing window before the end until the grace ends.
+    fn within_closing_window(&self, now: DateTime<Utc>) -> bool {
+        now >= self.ends_at - self.closing_window && now <= self.ends_at + self.grace
+    }
+
+    /// The scheduled time and the minimum presence.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            min_presence_percent: self.min_presence_percent,
+        }
+    }
+
+    /// Whether a stored record earns the occasion's hours.
+    fn qualifies(&self, record: &attendance_record::Model) -> bool {
+        let status = record.status.as_deref().and_then(AttendanceStatus::parse);
+        self.schedule().judge(status, record.checked_in_at, record.checked_out_at).0 == Presence::Present
     }
 
     fn attendance(
@@ -62,16 +129,8 @@ impl Occasion {
         let status = record.and_then(|r| r.status.as_deref()).and_then(AttendanceStatus::parse);
         let checked_in_at = record.and_then(|r| r.checked_in_at);
         let checked_out_at = record.and_then(|r| r.checked_out_at);
-        let (attended, attended_minutes) = match (status, checked_in_at, checked_out_at) {
-            (Some(status), ..) if status.attended() => (true, (self.ends_at - self.starts_at).num_minutes()),
-            (Some(_), ..) => (false, 0),
-            (None, Some(inn), Some(out)) => {
-                let from = inn.max(self.starts_at);
-                let to = out.min(self.ends_at);
-                (true, (to - from).num_minutes().max(0))
-            }
-            _ => (false, 0),
-        };
+        let schedule = self.schedule();
+        let (presence, attended_minutes) = schedule.judge(status, checked_in_at, checked_out_at);
         Attendance {
             teacher_id,
             registered,
@@ -79,8 +138,10 @@ impl Occasion {
             checked_out_at,
             status,
             reason: record.and_then(|r| r.reason.clone()),
-            attended,
+            presence,
+            attended: presence == Presence::Present,
             attended_minutes,
+            minutes_required: schedule.required_minutes(),
         }
     }
 }
@@ -113,7 +174,7 @@ async fn record(
 }
 
 /// Puts a teacher on the roster; registering twice is a no-op, a full occasion is a 409.
-pub async fn register(
+pub(crate) async fn register(
     db: &impl ConnectionTrait,
     occasion: &Occasion,
     teacher_id: i64,
@@ -158,7 +219,7 @@ pub enum Scan {
 /// Signs a registered teacher in or out with the code on the trainer's screen, within the
 /// occasion's window. Repeating a scan is harmless: sign-in keeps the first time, sign-out the
 /// last.
-pub async fn scan(
+pub(crate) async fn scan(
     db: &impl ConnectionTrait,
     occasion: &Occasion,
     teacher_id: i64,
@@ -174,6 +235,13 @@ pub async fn scan(
     }
     if !occasion.within_window(now) {
         return Err(refused("outside_window", "不在签到时间范围内", "sign-in is closed at this time"));
+    }
+    if scan == Scan::Out && !occasion.within_closing_window(now) {
+        return Err(refused(
+            "outside_closing_window",
+            "签退仅在结束前的签退时段内有效",
+            "check-out opens only in the closing window before the end",
+        ));
     }
     if !code_matches(&occasion.secret, occasion.kind, occasion.id, code, now) {
         return Err(refused(
@@ -217,7 +285,7 @@ pub async fn scan(
 
 /// A trainer's manual mark with a reason, also after the occasion (paper sign-in sheets are
 /// entered later). The teacher is put on the roster if missing; every mark is logged.
-pub async fn mark(
+pub(crate) async fn mark(
     db: &impl ConnectionTrait,
     occasion: &Occasion,
     teacher_id: i64,
@@ -277,7 +345,7 @@ pub async fn mark(
 }
 
 /// Everyone registered or with a record, ordered by teacher id.
-pub async fn roster(db: &impl ConnectionTrait, occasion: &Occasion) -> Result<Vec<Attendance>> {
+pub(crate) async fn roster(db: &impl ConnectionTrait, occasion: &Occasion) -> Result<Vec<Attendance>> {
     let registered: Vec<i64> = attendance_registration::Entity::find()
         .filter(attendance_registration::Column::OccasionKind.eq(occasion.kind))
         .filter(attendance_registration::Column::OccasionId.eq(occasion.id))
@@ -328,35 +396,31 @@ pub async fn registered_count(db: &impl ConnectionTrait, occasion: &Occasion) ->
         .await?)
 }
 
-/// Who attended which of these occasions (signed in and out, or marked present/late), for
-/// reports over many occasions in one query.
-pub async fn attended_pairs(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    occasion_ids: &[i64],
-) -> Result<Vec<(i64, i64)>> {
+/// Who attended which of these occasions (present for the minimum, or marked present/late),
+/// for reports over many occasions of one kind in a query per 500.
+pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -> Result<Vec<(i64, i64)>> {
     let mut pairs = Vec::new();
-    for chunk in occasion_ids.chunks(500) {
+    for chunk in occasions.chunks(500) {
+        let Some(kind) = chunk.first().map(|o| o.kind) else { continue };
+        let by_id: BTreeMap<i64, &Occasion> = chunk.iter().map(|o| (o.id, o)).collect();
         let records = attendance_record::Entity::find()
             .filter(attendance_record::Column::OccasionKind.eq(kind))
-            .filter(attendance_record::Column::OccasionId.is_in(chunk.iter().copied()))
+            .filter(attendance_record::Column::OccasionId.is_in(by_id.keys().copied()))
             .all(db)
             .await?;
-        pairs.extend(records.into_iter().filter(qualifies).map(|r| (r.occasion_id, r.teacher_id)));
+        pairs.extend(
+            records
+                .into_iter()
+                .filter(|r| by_id.get(&r.occasion_id).is_some_and(|o| o.qualifies(r)))
+                .map(|r| (r.occasion_id, r.teacher_id)),
+        );
     }
     Ok(pairs)
 }
 
-fn qualifies(record: &attendance_record::Model) -> bool {
-    match record.status.as_deref().and_then(AttendanceStatus::parse) {
-        Some(status) => status.attended(),
-        None => record.checked_in_at.is_some() && record.checked_out_at.is_some(),
-    }
-}
-
 /// Queues a reminder to everyone on the roster of an occasion that starts soon. Each reminder
 /// carries a dedup key, so however often this runs a teacher is reminded once.
-pub async fn remind_roster(
+pub(crate) async fn remind_roster(
     db: &impl ConnectionTrait,
     occasion: &Occasion,
     title: &str,

@@ -456,3 +456,33 @@ pub async fn import_history(
     add_to_years(txn, &years).await?;
     Ok(count)
 }
+
+/// Every teacher with a ledger (a chain head), ascending: whom a reassessment judges.
+pub async fn teachers_with_ledger(db: &impl ConnectionTrait) -> Result<Vec<i64>> {
+    Ok(credit_chain::Entity::find()
+        .order_by_asc(credit_chain::Column::TeacherId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| h.teacher_id)
+        .collect())
+}
+
+/// The entry ids of these sources of one kind, by source id: how a bulk import finds the
+/// entries it just appended.
+pub async fn entries_of_sources(
+    db: &impl ConnectionTrait,
+    source_kind: &str,
+    source_ids: &[String],
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut found = std::collections::HashMap::with_capacity(source_ids.len());
+    for chunk in source_ids.chunks(500) {
+        let rows = credit_entry::Entity::find()
+            .filter(credit_entry::Column::SourceKind.eq(source_kind))
+            .filter(credit_entry::Column::SourceId.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|e| (e.source_id, e.id)));
+    }
+    Ok(found)
+}

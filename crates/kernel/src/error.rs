@@ -64,6 +64,21 @@ impl Error {
         Self::Conflict { code, detail }
     }
 
+    /// A stored value outside its vocabulary (`column` holds `value`): the data was changed
+    /// behind the system's back. Reads refuse it with `corrupt_record` naming the column and
+    /// value (no other internals), never relabel it.
+    pub fn corrupt(column: &str, value: &str) -> Self {
+        Self::Conflict {
+            code: "corrupt_record",
+            detail: Text::owned(
+                format!("数据库中的记录已损坏（{column} 的值“{value}”无法识别），请联系管理员核查"),
+                format!(
+                    "a stored record is corrupt ({column} holds unknown value '{value}'); ask an administrator to check it"
+                ),
+            ),
+        }
+    }
+
     /// Maps a unique-constraint violation to `Conflict`, so a race between two requests that
     /// both passed their existence checks still answers 409, never 500.
     pub fn on_unique(code: &'static str, detail: Text) -> impl FnOnce(sea_orm::DbErr) -> Error {

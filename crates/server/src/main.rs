@@ -34,6 +34,9 @@ enum Command {
     /// Run the background jobs (mail, reminders, overdue attempts) apart from serving; pair it
     /// with `serve` under QUALIFY_BACKGROUND_JOBS=0.
     Worker,
+    /// Judge every teacher again under the rule set in force and issue what is due (idempotent;
+    /// run it daily, and after importing certificates or hours).
+    Reassess,
     /// Add a newer credential signing key; it signs from now on and older keys stay published.
     RotateSigningKey,
     /// Write a consistent copy of the SQLite database to FILE while serving goes on (an
@@ -132,6 +135,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             server::startup::spawn_background_jobs(&connection, &clock, &settings)?;
             tracing::info!("running background jobs");
             tokio::signal::ctrl_c().await?;
+        }
+        Command::Reassess => {
+            let done = certification::reassess(&connection, chrono::Utc::now(), None).await?;
+            println!("re-judged {} teachers, issued {} certificates", done.reassessed, done.issued);
         }
         Command::RotateSigningKey => {
             let path = server::credential::create_key(&settings.signing_key_dir, chrono::Utc::now())?;

@@ -3,9 +3,11 @@
 //! to the public.
 
 mod certificate;
+mod eligibility;
 mod requirements;
 mod rules;
 
 pub use certificate::{CertificateStatus, certificate_number, expiry_date, mask_name, status_on};
+pub use eligibility::{MissingForExam, explain, missing_for_exam};
 pub use requirements::{Evidence, Requirement, RequirementKind, requirements};
 pub use rules::{ApplicationStatus, Issuance, LevelRule, RuleSetStatus, TARGET_GROUP, Targets, check_rules};

@@ -1,3 +1,4 @@
+use chrono::NaiveDate;
 use kernel::{Level, string_enum};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -29,6 +30,8 @@ pub struct Evidence {
     pub exam_score: Option<Decimal>,
     pub counseling_hours: Decimal,
     pub mh_lessons: u32,
+    /// Hours count only from this certificate of the level below on: its issue date and number.
+    pub counted_after: Option<(NaiveDate, String)>,
 }
 
 /// One requirement with its numbers: `required` and `actual` are what a teacher would write on
@@ -43,6 +46,12 @@ pub struct Requirement {
     #[cfg_attr(feature = "openapi", schema(example = "12.5"))]
     pub actual: Option<String>,
     pub met: bool,
+    /// For hours: the first day whose hours count, when not every hour does — the level builds
+    /// on a certificate of the level below, and only hours earned after it count ("64 h more").
+    pub counted_from: Option<NaiveDate>,
+    /// Why hours count only from `counted_from`: the number of that certificate.
+    #[cfg_attr(feature = "openapi", schema(example = "ES-2026-C-000017"))]
+    pub counted_after_certificate: Option<String>,
 }
 
 fn at_least(kind: RequirementKind, required: Decimal, actual: Decimal) -> Requirement {
@@ -51,7 +60,23 @@ fn at_least(kind: RequirementKind, required: Decimal, actual: Decimal) -> Requir
         required: required.normalize().to_string(),
         actual: Some(actual.normalize().to_string()),
         met: actual >= required,
+        counted_from: None,
+        counted_after_certificate: None,
     }
+}
+
+/// Hours counted since the certificate of the level below, saying so.
+fn hours_since(
+    kind: RequirementKind,
+    required: Decimal,
+    actual: Decimal,
+    evidence: &Evidence,
+) -> Requirement {
+    let (counted_from, counted_after_certificate) = match &evidence.counted_after {
+        Some((day, number)) => (Some(*day), Some(number.clone())),
+        None => (None, None),
+    };
+    Requirement { counted_from, counted_after_certificate, ..at_least(kind, required, actual) }
 }
 
 /// Every requirement the rule asks for, in the order a teacher meets them, each judged against
@@ -65,6 +90,8 @@ pub fn requirements(rule: &LevelRule, evidence: &Evidence) -> Vec<Requirement> {
             required: roles.join("|"),
             actual: None,
             met: evidence.eligible,
+            counted_from: None,
+            counted_after_certificate: None,
         });
     }
     if let Some(prerequisite) = rule.prerequisite {
@@ -73,13 +100,25 @@ pub fn requirements(rule: &LevelRule, evidence: &Evidence) -> Vec<Requirement> {
             required: prerequisite.label().to_owned(),
             actual: evidence.prerequisite_held.map(|l| l.label().to_owned()),
             met: evidence.prerequisite_held.is_some_and(|held| held >= prerequisite),
+            counted_from: None,
+            counted_after_certificate: None,
         });
     }
     if rule.online_hours > Decimal::ZERO {
-        out.push(at_least(RequirementKind::OnlineHours, rule.online_hours, evidence.online_hours));
+        out.push(hours_since(
+            RequirementKind::OnlineHours,
+            rule.online_hours,
+            evidence.online_hours,
+            evidence,
+        ));
     }
     if rule.offline_hours > Decimal::ZERO {
-        out.push(at_least(RequirementKind::OfflineHours, rule.offline_hours, evidence.offline_hours));
+        out.push(hours_since(
+            RequirementKind::OfflineHours,
+            rule.offline_hours,
+            evidence.offline_hours,
+            evidence,
+        ));
     }
     if rule.exam_id.is_some() {
         let minimum = rule.min_score.unwrap_or(Decimal::ZERO);
@@ -88,6 +127,8 @@ pub fn requirements(rule: &LevelRule, evidence: &Evidence) -> Vec<Requirement> {
             required: minimum.normalize().to_string(),
             actual: evidence.exam_score.map(|s| s.normalize().to_string()),
             met: evidence.exam_score.is_some_and(|s| s >= minimum),
+            counted_from: None,
+            counted_after_certificate: None,
         });
     }
     if rule.practice_counseling_hours > Decimal::ZERO {

@@ -26,25 +26,32 @@ pub fn after_ledger_post<'a>(
             return Ok(());
         }
         let Some(rules) = in_force(&conn).await? else { return Ok(()) };
-        issue_automatic(&conn, now, entry.teacher_id, &rules).await
+        issue_automatic(&conn, now, entry.teacher_id, &rules).await.map(|_| ())
     })
 }
 
 /// Issues automatic levels one after another (C, then B if C was all B lacked, …) until none is
-/// due. The caller holds the teacher's chain lock.
-async fn issue_automatic(
+/// due; returns how many it issued. Only a first certificate of a level is issued this way: an
+/// expired one is renewed, a revoked one takes a reviewed application. The caller holds the
+/// teacher's chain lock.
+pub(crate) async fn issue_automatic(
     txn: &impl ConnectionTrait,
     now: DateTime<Utc>,
     teacher_id: i64,
     rules: &RuleSet,
-) -> Result<()> {
+) -> Result<u64> {
+    let mut issued = 0;
     loop {
         let assessments = assess(txn, kernel::china_date(now), teacher_id, rules, Which::All).await?;
-        let due = assessments
-            .into_iter()
-            .find(|a| a.rule.issuance == Issuance::Automatic && !a.ever_revoked && a.issuable());
-        let Some(due) = due else { return Ok(()) };
+        let due = assessments.into_iter().find(|a| {
+            a.rule.issuance == Issuance::Automatic
+                && a.progress.certificate_id.is_none()
+                && !a.ever_revoked
+                && a.issuable()
+        });
+        let Some(due) = due else { return Ok(issued) };
         issue(txn, now, teacher_id, rules, &due, Issued::Automatically).await?;
+        issued += 1;
     }
 }
 
@@ -284,11 +291,13 @@ pub async fn import_certificates(
         certificate::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
     }
     let mut entries = Vec::with_capacity(numbers.len());
+    let mut stored_all = Vec::with_capacity(numbers.len());
     for chunk in numbers.chunks(500) {
         let stored = certificate::Entity::find()
             .filter(certificate::Column::Number.is_in(chunk.iter().cloned()))
             .all(txn)
             .await?;
+        stored_all.extend(stored.iter().map(|c| c.id));
         entries.extend(stored.into_iter().map(|c| credit::NewEntry {
             teacher_id: c.teacher_id,
             category: Category::Certificate,
@@ -301,5 +310,18 @@ pub async fn import_certificates(
             reverses_entry_id: None,
         }));
     }
-    credit::import_history(txn, now, entries).await
+    let count = credit::import_history(txn, now, entries).await?;
+    // Every certificate, imported too, points at its ledger entry: the boundary after which
+    // hours count toward the level above.
+    let sources: Vec<String> = stored_all.iter().map(i64::to_string).collect();
+    let entry_ids = credit::entries_of_sources(txn, "certificate", &sources).await?;
+    for id in stored_all {
+        let entry = entry_ids.get(&id.to_string()).copied();
+        certificate::Entity::update_many()
+            .col_expr(certificate::Column::LedgerEntryId, Expr::value(entry))
+            .filter(certificate::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(count)
 }

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use credit::{Category, EntryWindow};
+use credit::EntryWindow;
 use kernel::{Actor, Level, Permission, Result};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -71,9 +71,6 @@ pub(crate) enum Which {
     FirstNotHeld,
 }
 
-const ONLINE: [Category; 2] = [Category::OnlineCourse, Category::Exam];
-const OFFLINE: [Category; 3] = [Category::OfflineTraining, Category::ResearchEvent, Category::External];
-
 /// Judges every level of `rules` for a teacher on `today`. Hours come from the ledger; for B and
 /// A only hours recorded after the certificate of the level below count ("64 h more").
 pub(crate) async fn assess(
@@ -109,12 +106,12 @@ pub(crate) async fn assess(
         if which == Which::FirstNotHeld && (held || !out.is_empty()) {
             continue;
         }
-        let after_entry_id = rule.prerequisite.and_then(|p| latest.get(&p)).and_then(|c| c.ledger_entry_id);
-        let window = EntryWindow { after_entry_id, ..EntryWindow::default() };
-        let hours = credit::hours_by_category(db, teacher_id, &window).await?;
-        let sum = |categories: &[Category]| {
-            categories.iter().filter_map(|c| hours.get(c)).copied().sum::<Decimal>()
+        let below = rule.prerequisite.and_then(|p| latest.get(&p));
+        let window = EntryWindow {
+            after_certificate: below.map(|c| (c.issued_on, c.ledger_entry_id.unwrap_or(0))),
+            ..EntryWindow::default()
         };
+        let hours = credit::hours_by_delivery(db, teacher_id, &window).await?;
         let exam_score = match rule.exam_id {
             Some(exam) => exams::best_pass_score(db, teacher_id, exam).await?,
             None => None,
@@ -122,11 +119,12 @@ pub(crate) async fn assess(
         let evidence = Evidence {
             eligible: rule.eligible_roles.is_empty() || rule.eligible_roles.iter().any(|r| roles.contains(r)),
             prerequisite_held: highest_held,
-            online_hours: sum(&ONLINE),
-            offline_hours: sum(&OFFLINE),
+            online_hours: hours.online,
+            offline_hours: hours.offline,
             exam_score,
             counseling_hours: Decimal::from(practice.counseling_minutes) / Decimal::from(60),
             mh_lessons: practice.mh_lessons,
+            counted_after: below.map(|c| (c.issued_on, c.number.clone())),
         };
         let requirements = requirements(&rule, &evidence);
         let missing = requirements.iter().filter(|r| !r.met).map(|r| r.kind).collect();

@@ -136,14 +136,25 @@ pub async fn list_rule_sets(db: &DatabaseConnection, page: PageRequest) -> Resul
     Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
 
+/// `POST /rule-sets/{id}/activate`: the rule set now in force, and the reassessment it caused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Activation {
+    #[serde(flatten)]
+    pub rule_set: RuleSet,
+    /// Every teacher with a ledger judged under the new rules, and what was issued.
+    pub reassessment: super::Reassessment,
+}
+
 /// Puts a rule set in force and retires the one before, in one transaction, so exactly one is
-/// ever active. The rules are checked again (an exam may have gone since the draft).
+/// ever active; the rules are checked again (an exam may have gone since the draft). Then
+/// every teacher is judged under the new rules and what is due is issued.
 pub async fn activate_rule_set(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
-) -> Result<RuleSet> {
+) -> Result<Activation> {
     require_prefecture_admin(actor)?;
     let txn = kernel::begin_write(db).await?;
     let found = rule_set::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
@@ -151,7 +162,9 @@ pub async fn activate_rule_set(
     check(&txn, &current.levels, &current.targets).await?;
     activate(&txn, now, found).await?;
     txn.commit().await?;
-    view(rule_set::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?)
+    let reassessment = super::reassess(db, now, None).await?;
+    let rule_set = view(rule_set::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?)?;
+    Ok(Activation { rule_set, reassessment })
 }
 
 async fn activate(txn: &impl ConnectionTrait, now: DateTime<Utc>, found: rule_set::Model) -> Result<()> {

@@ -18,6 +18,8 @@ pub struct Model {
     pub status: String,
     pub sign_in_secret: String,
     pub sign_in_grace_minutes: i32,
+    pub min_presence_percent: i32,
+    pub closing_window_minutes: i32,
     pub created_by: i64,
     pub closed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -54,8 +54,8 @@ pub struct Dashboard {
 pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Dashboard> {
     let teacher_id = actor.teacher()?;
     let year = kernel::china_year(now);
-    let hours = credit::hours_in_year(db, teacher_id, year).await?;
-    let of = |category| hours.get(&category).copied().unwrap_or_default();
+    let year_window = credit::EntryWindow { year: Some(year), ..credit::EntryWindow::default() };
+    let delivered = credit::hours_by_delivery(db, teacher_id, &year_window).await?;
     let open = enrollment::Entity::find()
         .filter(enrollment::Column::TeacherId.eq(teacher_id))
         .filter(enrollment::Column::CompletedAt.is_null())
@@ -87,8 +87,8 @@ pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Acto
         .collect();
     Ok(Dashboard {
         year,
-        online_hours: of(credit::Category::OnlineCourse),
-        offline_hours: of(credit::Category::OfflineTraining),
+        online_hours: delivered.online,
+        offline_hours: delivered.offline,
         courses_in_progress,
         upcoming_sessions,
     })

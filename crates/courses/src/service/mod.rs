@@ -17,7 +17,6 @@ pub use learning::{
     check_progress, credit_progress, progress_writer,
 };
 pub use sessions::{
-    NewSession, Session, SessionAttendance, SessionFilter, SessionLine, close_session, create_session,
-    enqueue_session_reminders, get_session, list_sessions, mark_attendance, register_for_session,
-    reopen_session, scan_session, session_attendance, sign_in_code,
+    NewSession, Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, create_session,
+    enqueue_session_reminders, get_session, list_sessions, session_attendance,
 };

@@ -1,4 +1,4 @@
-use attendance::{Attendance, AttendanceStatus, Occasion, Scan, SignInCode};
+use attendance::{Attendance, Occasion};
 use chrono::{DateTime, Duration, Utc};
 use kernel::{
     Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
@@ -6,8 +6,8 @@ use kernel::{
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,12 @@ pub struct Session {
     /// Minutes before the start and after the end that sign-in stays open.
     #[cfg_attr(feature = "openapi", schema(example = 30))]
     pub sign_in_grace_minutes: u32,
+    /// The share of the scheduled time an attendee must be present to earn the hours.
+    #[cfg_attr(feature = "openapi", schema(example = 80))]
+    pub min_presence_percent: u32,
+    /// Check-out opens this many minutes before the end (and stays open through the grace).
+    #[cfg_attr(feature = "openapi", schema(example = 15))]
+    pub closing_window_minutes: u32,
 }
 
 /// Body of `POST /sessions`.
@@ -73,6 +79,12 @@ pub struct NewSession {
     pub trainer: String,
     #[cfg_attr(feature = "openapi", schema(example = 30, maximum = 240))]
     pub sign_in_grace_minutes: Option<u32>,
+    /// 1–100, default 80: the share of the scheduled time that earns the hours.
+    #[cfg_attr(feature = "openapi", schema(example = 80, minimum = 1, maximum = 100))]
+    pub min_presence_percent: Option<u32>,
+    /// Default 15: how long before the end check-out opens.
+    #[cfg_attr(feature = "openapi", schema(example = 15, minimum = 1, maximum = 240))]
+    pub closing_window_minutes: Option<u32>,
 }
 
 /// Filters of the session list.
@@ -122,18 +134,58 @@ fn view(m: &offline_session::Model) -> Session {
         status: SessionStatus::parse(&m.status).unwrap_or(SessionStatus::Scheduled),
         trainer: m.trainer.clone(),
         sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
+        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
+        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
     }
 }
 
 fn occasion(m: &offline_session::Model) -> Occasion {
-    Occasion {
-        kind: KIND,
-        id: m.id,
-        starts_at: m.starts_at,
-        ends_at: m.ends_at,
-        grace: Duration::minutes(i64::from(m.sign_in_grace_minutes)),
-        secret: m.sign_in_secret.clone(),
-        capacity: u32::try_from(m.capacity).ok(),
+    Occasion::scheduled(KIND, m.id, (m.starts_at, m.ends_at), &m.sign_in_secret)
+        .open(Duration::minutes(i64::from(m.sign_in_grace_minutes)), m.capacity)
+        .presence(m.min_presence_percent, m.closing_window_minutes)
+}
+
+/// Offline sessions as attendance occasions: owned by an org unit, closed by status, earning
+/// `offline_training` hours; a closed session takes no marks until it is reopened.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sessions;
+
+/// A stored session, handed through the attendance flow.
+#[derive(Debug, Clone)]
+pub struct SessionRow(offline_session::Model);
+
+impl attendance::Owner for Sessions {
+    type Row = SessionRow;
+    type View = Session;
+    const MARKS_AFTER_CLOSE: bool = false;
+    const HOURS: (credit::Category, &'static str) = (credit::Category::OfflineTraining, "offline_session");
+    const CLOSED: (&'static str, &'static str, &'static str) =
+        ("session_closed", "培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first");
+
+    async fn find(&self, db: &DatabaseConnection, id: i64) -> Result<Option<SessionRow>> {
+        Ok(offline_session::Entity::find_by_id(id).one(db).await?.map(SessionRow))
+    }
+
+    fn held(&self, SessionRow(m): &SessionRow) -> attendance::Held {
+        let closed = m.status == SessionStatus::Closed.as_str();
+        attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
+    }
+
+    fn view(&self, row: &SessionRow) -> Session {
+        view(&row.0)
+    }
+
+    /// Closing keeps the time it happened; reopening clears it.
+    async fn set_closed(
+        &self,
+        txn: &DatabaseTransaction,
+        row: SessionRow,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<SessionRow> {
+        let status = if at.is_some() { SessionStatus::Closed } else { SessionStatus::Scheduled };
+        let mut active: offline_session::ActiveModel = row.0.into();
+        (active.status, active.closed_at) = (Set(status.as_str().to_owned()), Set(at));
+        Ok(SessionRow(active.update(txn).await?))
     }
 }
 
@@ -197,6 +249,8 @@ pub async fn create_session(
             Text::fixed("签到宽限不超过 240 分钟", "sign_in_grace_minutes is at most 240"),
         ));
     }
+    let presence =
+        attendance::presence_rules(&mut v, input.min_presence_percent, input.closing_window_minutes);
     if let Some(course_id) = input.course_id
         && course::Entity::find_by_id(course_id).one(db).await?.is_none()
     {
@@ -226,6 +280,8 @@ pub async fn create_session(
         status: Set(SessionStatus::Scheduled.as_str().to_owned()),
         sign_in_secret: Set(attendance::new_secret()),
         sign_in_grace_minutes: Set(grace as i32),
+        min_presence_percent: Set(presence.0 as i32),
+        closing_window_minutes: Set(presence.1 as i32),
         created_by: Set(actor.account_id),
         closed_at: Set(None),
         created_at: Set(now),
@@ -243,23 +299,6 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<of
     Ok(found)
 }
 
-/// The session row if the caller runs sessions in its subtree.
-async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<offline_session::Model> {
-    let found = offline_session::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    actor.authorize(Permission::ManageTraining, &found.org_path)?;
-    Ok(found)
-}
-
-fn refuse_closed(found: &offline_session::Model) -> Result<()> {
-    if found.status == SessionStatus::Closed.as_str() {
-        return Err(Error::conflict(
-            "session_closed",
-            Text::fixed("培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first"),
-        ));
-    }
-    Ok(())
-}
-
 pub async fn get_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
     Ok(view(&visible(db, actor, id).await?))
 }
@@ -271,169 +310,14 @@ pub async fn list_sessions(
     filter: SessionFilter,
     page: PageRequest,
 ) -> Result<Page<Session>> {
-    let mut condition = directory::owner_scope(db, actor).await?.condition(offline_session::Column::OrgPath);
-    if let Some(status) = filter.status {
-        condition = condition.add(offline_session::Column::Status.eq(status.as_str()));
-    }
-    if let Some(from) = filter.from {
-        condition = condition.add(offline_session::Column::StartsAt.gte(from));
-    }
-    let select = offline_session::Entity::find()
-        .filter(condition)
-        .order_by_asc(offline_session::Column::StartsAt)
-        .order_by_asc(offline_session::Column::Id);
-    Ok(kernel::fetch_page(db, select, page).await?.map(|m| view(&m)))
-}
-
-/// Registers the calling teacher, or (for staff) the given teacher of their subtree.
-pub async fn register_for_session(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    teacher_id: Option<i64>,
-) -> Result<Attendance> {
-    let found = visible(db, actor, id).await?;
-    let teacher_id = match (actor.person_id(), teacher_id) {
-        (Some(own), None) => own,
-        (Some(own), Some(given)) if own == given => own,
-        (Some(_), Some(_)) => return Err(Error::Forbidden),
-        (None, Some(given)) => {
-            managed(db, actor, id).await?;
-            let path = directory::teacher_scope_path(db, given).await?;
-            actor.authorize(Permission::ManageTraining, &path)?;
-            given
-        }
-        (None, None) => {
-            return Err(Error::from(FieldError::new(
-                "teacher_id",
-                "required",
-                Text::fixed("须指定教师", "teacher_id is required"),
-            )));
-        }
-    };
-    refuse_closed(&found)?;
-    let occasion = occasion(&found);
-    let txn = kernel::begin_write(db).await?;
-    attendance::register(&txn, &occasion, teacher_id, now).await?;
-    let line = line_of(&txn, &occasion, teacher_id).await?;
-    txn.commit().await?;
-    Ok(line)
-}
-
-async fn line_of(db: &impl ConnectionTrait, occasion: &Occasion, teacher_id: i64) -> Result<Attendance> {
-    attendance::roster(db, occasion)
-        .await?
-        .into_iter()
-        .find(|a| a.teacher_id == teacher_id)
-        .ok_or(Error::NotFound)
-}
-
-/// The rotating code for the trainer's screen.
-pub async fn sign_in_code(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-) -> Result<SignInCode> {
-    let found = managed(db, actor, id).await?;
-    refuse_closed(&found)?;
-    Ok(occasion(&found).code(now))
-}
-
-/// The calling teacher signs in or out with the code on the screen.
-pub async fn scan_session(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    code: &str,
-    scan: Scan,
-) -> Result<Attendance> {
-    let teacher_id = actor.teacher()?;
-    let found = visible(db, actor, id).await?;
-    refuse_closed(&found)?;
-    let txn = kernel::begin_write(db).await?;
-    let line = attendance::scan(&txn, &occasion(&found), teacher_id, code, scan, now).await?;
-    txn.commit().await?;
-    Ok(line)
-}
-
-/// A trainer sets a teacher's attendance by hand, with a reason (audited).
-pub async fn mark_attendance(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    teacher_id: i64,
-    status: AttendanceStatus,
-    reason: &str,
-) -> Result<Attendance> {
-    let found = managed(db, actor, id).await?;
-    refuse_closed(&found)?;
-    let path = directory::teacher_scope_path(db, teacher_id).await.map_err(|_| unknown_teacher())?;
-    if !path.starts_with(actor.subtree()?) {
-        return Err(unknown_teacher());
-    }
-    let txn = kernel::begin_write(db).await?;
-    let line =
-        attendance::mark(&txn, &occasion(&found), teacher_id, status, reason, actor.account_id, now).await?;
-    txn.commit().await?;
-    Ok(line)
-}
-
-fn unknown_teacher() -> Error {
-    Error::from(FieldError::new(
-        "teacher_id",
-        "unknown_teacher",
-        Text::fixed("教师不存在或不在管辖范围内", "no such teacher in your scope"),
-    ))
-}
-
-/// Closes a session: every attendee who qualifies gets its hours in the ledger, exactly once
-/// (closing again after a reopen posts nothing twice). Returns the session.
-pub async fn close_session(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-) -> Result<Session> {
-    let found = managed(db, actor, id).await?;
-    let occasion = occasion(&found);
-    let txn = kernel::begin_write(db).await?;
-    for line in attendance::roster(&txn, &occasion).await?.into_iter().filter(|l| l.attended) {
-        credit::post(
-            &txn,
-            now,
-            credit::NewEntry {
-                teacher_id: line.teacher_id,
-                category: credit::Category::OfflineTraining,
-                hours: from_tenths(found.hours_tenths),
-                occurred_on: kernel::china_date(found.starts_at),
-                source_kind: "offline_session".to_owned(),
-                source_id: format!("{}:{}", found.id, line.teacher_id),
-                description: format!("{}（{}）", found.title, found.place),
-                recorded_by: Some(actor.account_id),
-                reverses_entry_id: None,
-            },
-        )
-        .await?;
-    }
-    let mut active: offline_session::ActiveModel = found.into();
-    active.status = Set(SessionStatus::Closed.as_str().to_owned());
-    active.closed_at = Set(Some(now));
-    let saved = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(view(&saved))
-}
-
-/// Reopens a closed session, e.g. to enter a forgotten paper sign-in sheet.
-pub async fn reopen_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
-    let found = managed(db, actor, id).await?;
-    let mut active: offline_session::ActiveModel = found.into();
-    active.status = Set(SessionStatus::Scheduled.as_str().to_owned());
-    active.closed_at = Set(None);
-    Ok(view(&active.update(db).await?))
+    use offline_session::Column as C;
+    let scope = directory::owner_scope(db, actor).await?.condition(C::OrgPath);
+    let wanted = scope
+        .add_option(filter.status.map(|status| C::Status.eq(status.as_str())))
+        .add_option(filter.from.map(|from| C::StartsAt.gte(from)));
+    let soonest =
+        offline_session::Entity::find().filter(wanted).order_by_asc(C::StartsAt).order_by_asc(C::Id);
+    Ok(kernel::fetch_page(db, soonest, page).await?.map(|m| view(&m)))
 }
 
 /// The attendance sheet: every registered teacher with scans, marks, minutes and hours.
@@ -442,8 +326,7 @@ pub async fn session_attendance(
     actor: &Actor,
     id: i64,
 ) -> Result<SessionAttendance> {
-    let found = managed(db, actor, id).await?;
-    let roster = attendance::roster(db, &occasion(&found)).await?;
+    let (SessionRow(found), roster) = attendance::roster_of(db, &Sessions, actor, id).await?;
     let ids: Vec<i64> = roster.iter().map(|a| a.teacher_id).collect();
     let teachers = directory::teachers_by_ids(db, &ids).await?;
     let closed = found.status == SessionStatus::Closed.as_str();
@@ -476,12 +359,5 @@ pub async fn enqueue_session_reminders(db: &DatabaseConnection, now: DateTime<Ut
         .filter(offline_session::Column::Status.eq(SessionStatus::Scheduled.as_str()))
         .all(db)
         .await?;
-    let mut queued = 0;
-    for session in soon {
-        let txn = kernel::begin_write(db).await?;
-        queued +=
-            attendance::remind_roster(&txn, &occasion(&session), &session.title, &session.place, now).await?;
-        txn.commit().await?;
-    }
-    Ok(queued)
+    attendance::remind(db, &Sessions, now, soon.into_iter().map(SessionRow).collect()).await
 }

@@ -5,7 +5,7 @@ mod chain;
 mod claim;
 mod policy;
 
-pub use category::Category;
+pub use category::{ByDelivery, Category, Delivery};
 pub(crate) use chain::{EntryContent, GENESIS_HASH};
 pub use claim::{ClaimStatus, TrainingForm};
 pub(crate) use kernel::{from_tenths, to_tenths};

@@ -10,8 +10,8 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::access::authorize_read;
-use crate::domain::{Category, CreditPolicy, from_tenths};
-use crate::entity::credit_entry;
+use crate::domain::{ByDelivery, Category, CreditPolicy, TrainingForm, from_tenths};
+use crate::entity::{credit_claim, credit_entry};
 use crate::ledger::Entry;
 
 /// Filters of a teacher's entry list.
@@ -34,6 +34,13 @@ pub struct Totals {
     pub total_credits: Decimal,
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"online_course": "40", "external": "56.5"})))]
     pub by_category: BTreeMap<String, Decimal>,
+    /// Hours of online training (courses, exams, external online), by `Category::delivery`:
+    /// the same figure the dashboard and qualification progress show.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "40"))]
+    pub online_hours: Decimal,
+    /// Hours of offline training (sessions, research events, external in person).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "56.5"))]
+    pub offline_hours: Decimal,
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"2025": "60", "2026": "36.5"})))]
     pub by_year: BTreeMap<String, Decimal>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "36.5"))]
@@ -121,8 +128,16 @@ pub(crate) async fn totals(
         *by_category.entry(category).or_default() += tenths;
         *by_year.entry(year.to_string()).or_default() += tenths;
     }
+    let mut per_category = BTreeMap::new();
+    for (name, tenths) in &by_category {
+        per_category.insert(Category::read(name)?, from_tenths(*tenths));
+    }
+    let delivered =
+        ByDelivery::of(&per_category, online_claim_hours(db, teacher_id, &EntryWindow::default()).await?);
     let hours = |map: BTreeMap<String, i64>| map.into_iter().map(|(k, v)| (k, from_tenths(v))).collect();
     Ok(Totals {
+        online_hours: delivered.online,
+        offline_hours: delivered.offline,
         total_hours: from_tenths(total),
         total_credits: policy.credits(from_tenths(total)),
         by_category: hours(by_category),
@@ -154,6 +169,10 @@ pub struct EntryWindow {
     pub after_entry_id: Option<i64>,
     pub occurred_from: Option<NaiveDate>,
     pub occurred_to: Option<NaiveDate>,
+    /// Only what was earned after a certificate issued on this day with this ledger entry:
+    /// later days, or that day after the entry. An imported certificate's entry is appended
+    /// long after its day, so the day decides for what came before and after it.
+    pub after_certificate: Option<(NaiveDate, i64)>,
 }
 
 /// A teacher's hours per category within a window: the evidence dashboards and certification
@@ -164,24 +183,73 @@ pub async fn hours_by_category(
     teacher_id: i64,
     window: &EntryWindow,
 ) -> Result<BTreeMap<Category, Decimal>> {
-    let mut select = credit_entry::Entity::find()
+    let select = credit_entry::Entity::find()
         .select_only()
         .column(credit_entry::Column::Category)
         .column_as(Expr::col(credit_entry::Column::HoursTenths).sum().cast_as(Alias::new("BIGINT")), "tenths")
-        .filter(credit_entry::Column::TeacherId.eq(teacher_id));
-    if let Some(year) = window.year {
-        select = select.filter(credit_entry::Column::Year.eq(year));
-    }
-    if let Some(id) = window.after_entry_id {
-        select = select.filter(credit_entry::Column::Id.gt(id));
-    }
-    if let Some(from) = window.occurred_from {
-        select = select.filter(credit_entry::Column::OccurredOn.gte(from));
-    }
-    if let Some(to) = window.occurred_to {
-        select = select.filter(credit_entry::Column::OccurredOn.lte(to));
-    }
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .filter(window.condition());
     let rows: Vec<(String, i64)> =
         select.group_by(credit_entry::Column::Category).into_tuple().all(db).await?;
-    Ok(rows.into_iter().filter_map(|(c, t)| Category::parse(&c).map(|c| (c, from_tenths(t)))).collect())
+    rows.into_iter().map(|(c, t)| Ok((Category::read(&c)?, from_tenths(t)))).collect()
+}
+
+impl EntryWindow {
+    fn condition(&self) -> Condition {
+        use credit_entry::Column as C;
+        Condition::all()
+            .add_option(self.year.map(|year| C::Year.eq(year)))
+            .add_option(self.after_entry_id.map(|id| C::Id.gt(id)))
+            .add_option(self.occurred_from.map(|from| C::OccurredOn.gte(from)))
+            .add_option(self.occurred_to.map(|to| C::OccurredOn.lte(to)))
+            .add_option(self.after_certificate.map(|(day, entry)| {
+                Condition::any()
+                    .add(C::OccurredOn.gt(day))
+                    .add(Condition::all().add(C::OccurredOn.eq(day)).add(C::Id.gt(entry)))
+            }))
+    }
+}
+
+/// A teacher's online and offline hours within a window, by the one mapping
+/// (`Category::delivery`): what the dashboard, qualification progress, statements and
+/// transcripts all show. Approved claims count by their `form`.
+pub async fn hours_by_delivery(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    window: &EntryWindow,
+) -> Result<ByDelivery> {
+    let by_category = hours_by_category(db, teacher_id, window).await?;
+    Ok(ByDelivery::of(&by_category, online_claim_hours(db, teacher_id, window).await?))
+}
+
+/// Hours of approved online claims in the window, net of their reversals.
+async fn online_claim_hours(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    window: &EntryWindow,
+) -> Result<Decimal> {
+    let entries: Vec<i64> = credit_claim::Entity::find()
+        .filter(credit_claim::Column::TeacherId.eq(teacher_id))
+        .filter(credit_claim::Column::Form.eq(TrainingForm::Online.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.entry_id)
+        .collect();
+    if entries.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    let of_claims = Condition::any()
+        .add(credit_entry::Column::Id.is_in(entries.clone()))
+        .add(credit_entry::Column::ReversesEntryId.is_in(entries));
+    let tenths: i64 = credit_entry::Entity::find()
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .filter(of_claims)
+        .filter(window.condition())
+        .all(db)
+        .await?
+        .iter()
+        .map(|e| e.hours_tenths)
+        .sum();
+    Ok(from_tenths(tenths))
 }

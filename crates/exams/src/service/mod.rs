@@ -5,6 +5,7 @@ mod bank;
 mod grading;
 mod history;
 mod import;
+mod ledger;
 mod mine;
 mod papers;
 mod results;

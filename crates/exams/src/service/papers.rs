@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::bank::tag_pattern;
+use super::bank::{RubricItem, tag_pattern};
 use crate::domain::{QuestionKind, SectionPool, draw};
 use crate::entity::{exam, question, question_bank};
 
@@ -204,6 +204,28 @@ pub(crate) async fn pool(db: &impl ConnectionTrait, section: &Section) -> Result
     Ok(select.order_by_asc(question::Column::Id).all(db).await?.into_iter().map(|q| q.id).collect())
 }
 
+/// The rubric total of a manually graded candidate that cannot reach the section's points per
+/// question (graders score by criterion, so its full marks would be out of reach), if any.
+async fn unreachable(
+    db: &impl ConnectionTrait,
+    candidates: &[i64],
+    points: Decimal,
+) -> Result<Option<Decimal>> {
+    let mut worst = None;
+    for chunk in candidates.chunks(500) {
+        for q in question::Entity::find().filter(question::Column::Id.is_in(chunk.to_vec())).all(db).await? {
+            let rubric: Vec<RubricItem> = serde_json::from_str(&q.rubric).map_err(|e| {
+                Error::Unexpected(anyhow::anyhow!("question {} has an unreadable rubric: {e}", q.id))
+            })?;
+            let total: Decimal = rubric.iter().map(|r| r.points).sum();
+            if !rubric.is_empty() && total != points && worst.is_none_or(|w| total < w) {
+                worst = Some(total);
+            }
+        }
+    }
+    Ok(worst)
+}
+
 fn section_error(i: usize, field: &str, zh: String, en: String) -> FieldError {
     FieldError::new(format!("sections[{i}].{field}"), "invalid_section", Text::owned(zh, en))
 }
@@ -259,11 +281,28 @@ async fn check_sections(
                 "points per question must be above 0".into(),
             ));
         }
-        pools.push(SectionPool {
-            candidates: pool(db, s).await?,
-            count: s.count as usize,
-            points: to_tenths(s.points),
-        });
+        let candidates = pool(db, s).await?;
+        if let Some(short) = unreachable(db, &candidates, s.points).await? {
+            v.push(FieldError::new(
+                format!("sections[{i}].points"),
+                "unreachable_points",
+                Text::owned(
+                    format!(
+                        "第 {} 部分每题 {} 分，但可抽到的题目评分细则合计只有 {} 分，无法得满分",
+                        i + 1,
+                        s.points.normalize(),
+                        short.normalize()
+                    ),
+                    format!(
+                        "section {} awards {} points a question, but a question it may draw totals {} in its rubric",
+                        i + 1,
+                        s.points.normalize(),
+                        short.normalize()
+                    ),
+                ),
+            ));
+        }
+        pools.push(SectionPool { candidates, count: s.count as usize, points: to_tenths(s.points) });
     }
     for i in 0..pools.len() {
         if v.is_empty() && draw(0, &pools[..=i], false, |_| 0).is_none() {

@@ -2,13 +2,14 @@ use chrono::{DateTime, Utc};
 use kernel::{Actor, Error, FieldError, Permission, Result, Text, from_tenths, to_tenths};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::attempts::{AttemptStatus, AttemptView, readable, view};
+use super::ledger::{post_pass, withdraw_pass};
 use crate::domain::{QuestionKind, auto_score};
 use crate::entity::{attempt, attempt_question, exam, grading_task, score_audit};
 
@@ -218,7 +219,7 @@ async fn release(
     active.released_at = Set(Some(now));
     let saved = active.update(txn).await?;
     if passed {
-        post_pass(txn, now, owner, attempt_id, teacher_id, attempt_id.to_string()).await?;
+        post_pass(txn, now, owner, teacher_id, &format!("a{attempt_id}")).await?;
     }
     if let Some(contact) = directory::teacher_contact(txn, teacher_id).await? {
         let score = saved.score_tenths.map(|s| from_tenths(s).to_string()).unwrap_or_default();
@@ -266,33 +267,6 @@ async fn announce_grading(
         )
         .await?;
     }
-    Ok(())
-}
-
-async fn post_pass(
-    txn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    owner: &exam::Model,
-    attempt_id: i64,
-    teacher_id: i64,
-    source_id: String,
-) -> Result<()> {
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id,
-            category: credit::Category::Exam,
-            hours: from_tenths(owner.hours_tenths),
-            occurred_on: kernel::china_date(now),
-            source_kind: "exam_attempt".to_owned(),
-            source_id,
-            description: format!("{}（考试 #{attempt_id} 合格）", owner.title),
-            recorded_by: None,
-            reverses_entry_id: None,
-        },
-    )
-    .await?;
     Ok(())
 }
 
@@ -389,52 +363,19 @@ pub async fn regrade(
     active.passed = Set(Some(passed));
     active.update(&txn).await?;
     if was_released && was_passed != passed {
-        adjust_ledger(&txn, now, &owner, &found, passed, actor.account_id).await?;
+        if passed {
+            let changes = score_audit::Entity::find()
+                .filter(score_audit::Column::AttemptId.eq(attempt_id))
+                .count(&txn)
+                .await?;
+            post_pass(&txn, now, &owner, found.teacher_id, &format!("a{attempt_id}r{changes}")).await?;
+        } else {
+            withdraw_pass(&txn, now, &owner, found.teacher_id, actor.account_id).await?;
+        }
     }
     txn.commit().await?;
     let found = attempt::Entity::find_by_id(attempt_id).one(db).await?.ok_or(Error::NotFound)?;
     view(db, now, &found, true).await
-}
-
-/// Keeps the ledger in step with a changed pass: a pass turned fail reverses the exam entry; a
-/// fail turned pass posts a new one.
-async fn adjust_ledger(
-    txn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    owner: &exam::Model,
-    found: &attempt::Model,
-    passed: bool,
-    by: i64,
-) -> Result<()> {
-    let changes =
-        score_audit::Entity::find().filter(score_audit::Column::AttemptId.eq(found.id)).all(txn).await?.len();
-    if passed {
-        return post_pass(txn, now, owner, found.id, found.teacher_id, format!("{}:{changes}", found.id))
-            .await;
-    }
-    let Some(entry) =
-        credit::live_entry_of_source_prefix(txn, found.teacher_id, "exam_attempt", &found.id.to_string())
-            .await?
-    else {
-        return Ok(());
-    };
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id: found.teacher_id,
-            category: entry.category,
-            hours: -entry.hours,
-            occurred_on: kernel::china_date(now),
-            source_kind: "reversal".to_owned(),
-            source_id: entry.id.to_string(),
-            description: format!("复核后不合格，冲销考试学时（{}）", owner.title),
-            recorded_by: Some(by),
-            reverses_entry_id: Some(entry.id),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// An attempt's score history, oldest first.

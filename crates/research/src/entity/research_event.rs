@@ -19,6 +19,8 @@ pub struct Model {
     pub audience_roles: String,
     pub status: String,
     pub sign_in_secret: String,
+    pub min_presence_percent: i32,
+    pub closing_window_minutes: i32,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
 }

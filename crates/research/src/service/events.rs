@@ -1,4 +1,4 @@
-use attendance::{Attendance, AttendanceStatus, Occasion, Scan, SignInCode};
+use attendance::{Attendance, Occasion};
 use chrono::{DateTime, Duration, Utc};
 use directory::MhRole;
 use kernel::{
@@ -7,8 +7,8 @@ use kernel::{
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,12 @@ pub struct Event {
     /// MH roles the event is for; empty means every teacher.
     pub audience_roles: Vec<MhRole>,
     pub status: EventStatus,
+    /// The share of the scheduled time an attendee must be present to earn the hours.
+    #[cfg_attr(feature = "openapi", schema(example = 80))]
+    pub min_presence_percent: u32,
+    /// Check-out opens this many minutes before the end (and stays open 30 minutes after).
+    #[cfg_attr(feature = "openapi", schema(example = 15))]
+    pub closing_window_minutes: u32,
 }
 
 /// Body of `POST /research-events`.
@@ -77,6 +83,12 @@ pub struct NewEvent {
     pub capacity: u32,
     #[serde(default)]
     pub audience_roles: Vec<MhRole>,
+    /// 1–100, default 80.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+    pub min_presence_percent: Option<u32>,
+    /// Minutes before the end that check-out opens; default 15.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 240))]
+    pub closing_window_minutes: Option<u32>,
 }
 
 /// Body of `PATCH /research-events/{id}`.
@@ -133,18 +145,59 @@ pub(crate) fn view(m: &research_event::Model) -> Event {
         capacity: u32::try_from(m.capacity).unwrap_or(0),
         audience_roles: serde_json::from_str(&m.audience_roles).unwrap_or_default(),
         status: EventStatus::parse(&m.status).unwrap_or(EventStatus::Scheduled),
+        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
+        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
     }
 }
 
-fn occasion(m: &research_event::Model) -> Occasion {
-    Occasion {
-        kind: KIND,
-        id: m.id,
-        starts_at: m.starts_at,
-        ends_at: m.ends_at,
-        grace: GRACE,
-        secret: m.sign_in_secret.clone(),
-        capacity: u32::try_from(m.capacity).ok(),
+pub(crate) fn occasion(m: &research_event::Model) -> Occasion {
+    Occasion::scheduled(KIND, m.id, (m.starts_at, m.ends_at), &m.sign_in_secret)
+        .open(GRACE, m.capacity)
+        .presence(m.min_presence_percent, m.closing_window_minutes)
+}
+
+/// A stored event, handed through the attendance flow.
+#[derive(Debug, Clone)]
+pub struct EventRow(research_event::Model);
+
+/// Research events as attendance occasions: owned by the organising unit, earning
+/// `research_event` hours; a closed event refuses registrations, codes and scans like a
+/// session, but still takes a trainer's marks (paper sheets arrive late), posting at once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Events;
+
+impl attendance::Owner for Events {
+    const CLOSED: (&'static str, &'static str, &'static str) =
+        ("event_closed", "教研活动已结束关闭", "the event is closed");
+    const HOURS: (credit::Category, &'static str) = (credit::Category::ResearchEvent, "research_event");
+    const MARKS_AFTER_CLOSE: bool = true;
+    type View = Event;
+    type Row = EventRow;
+
+    fn held(&self, EventRow(m): &EventRow) -> attendance::Held {
+        let closed = EventStatus::parse(&m.status) == Some(EventStatus::Closed);
+        attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
+    }
+
+    fn view(&self, EventRow(m): &EventRow) -> Event {
+        view(m)
+    }
+
+    async fn find(&self, db: &DatabaseConnection, id: i64) -> Result<Option<EventRow>> {
+        let found = research_event::Entity::find_by_id(id).one(db).await?;
+        Ok(found.map(EventRow))
+    }
+
+    /// An event has no reopening through the API; `None` puts it back on the schedule.
+    async fn set_closed(
+        &self,
+        txn: &DatabaseTransaction,
+        row: EventRow,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<EventRow> {
+        let status = at.map_or(EventStatus::Scheduled, |_| EventStatus::Closed);
+        let active = research_event::ActiveModel { status: Set(status.as_str().to_owned()), ..row.0.into() };
+        active.update(txn).await.map(EventRow).map_err(Error::from)
     }
 }
 
@@ -196,6 +249,8 @@ pub async fn create_event(
     let path = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await?;
     let mut v = Violations::default();
     check(&mut v, &input.title, &input.place, input.starts_at, input.ends_at, input.hours, input.capacity);
+    let (min_presence, closing) =
+        attendance::presence_rules(&mut v, input.min_presence_percent, input.closing_window_minutes);
     let depth = path.matches('/').count() - 1;
     let fits = match input.level {
         EventLevel::Prefecture => depth == 1,
@@ -230,6 +285,8 @@ pub async fn create_event(
         ),
         status: Set(EventStatus::Scheduled.as_str().to_owned()),
         sign_in_secret: Set(attendance::new_secret()),
+        min_presence_percent: Set(min_presence as i32),
+        closing_window_minutes: Set(closing as i32),
         created_by: Set(actor.account_id),
         created_at: Set(now),
         ..Default::default()
@@ -245,12 +302,14 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<re
     Ok(found)
 }
 
+/// The event row if the caller runs events in its subtree.
 async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
     let found = research_event::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &found.org_path)?;
     Ok(found)
 }
 
+/// An event the caller may see.
 pub async fn get_event(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Event> {
     Ok(view(&visible(db, actor, id).await?))
 }
@@ -321,156 +380,9 @@ pub async fn update_event(
     Ok(view(&active.update(db).await?))
 }
 
-/// Registers the calling teacher, or (for staff) a teacher of their subtree.
-pub async fn register_for_event(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    teacher_id: Option<i64>,
-) -> Result<Attendance> {
-    let found = visible(db, actor, id).await?;
-    let teacher_id = match (actor.person_id(), teacher_id) {
-        (Some(own), None) => own,
-        (Some(own), Some(given)) if own == given => own,
-        (Some(_), Some(_)) => return Err(Error::Forbidden),
-        (None, Some(given)) => {
-            managed(db, actor, id).await?;
-            actor.authorize(Permission::ManageTraining, &directory::teacher_scope_path(db, given).await?)?;
-            given
-        }
-        (None, None) => {
-            return Err(Error::from(FieldError::new(
-                "teacher_id",
-                "required",
-                Text::fixed("须指定教师", "teacher_id is required"),
-            )));
-        }
-    };
-    let occasion = occasion(&found);
-    let txn = kernel::begin_write(db).await?;
-    attendance::register(&txn, &occasion, teacher_id, now).await?;
-    txn.commit().await?;
-    line(db, &occasion, teacher_id).await
-}
-
-async fn line(db: &impl ConnectionTrait, occasion: &Occasion, teacher_id: i64) -> Result<Attendance> {
-    attendance::roster(db, occasion)
-        .await?
-        .into_iter()
-        .find(|a| a.teacher_id == teacher_id)
-        .ok_or(Error::NotFound)
-}
-
-/// The rotating code for the organiser's screen.
-pub async fn event_sign_in_code(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-) -> Result<SignInCode> {
-    Ok(occasion(&managed(db, actor, id).await?).code(now))
-}
-
-/// The calling teacher signs in or out with the code on the screen.
-pub async fn scan_event(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    code: &str,
-    scan: Scan,
-) -> Result<Attendance> {
-    let teacher_id = actor.teacher()?;
-    let found = visible(db, actor, id).await?;
-    let txn = kernel::begin_write(db).await?;
-    let line = attendance::scan(&txn, &occasion(&found), teacher_id, code, scan, now).await?;
-    txn.commit().await?;
-    Ok(line)
-}
-
-fn post_hours<'a>(
-    txn: &'a impl ConnectionTrait,
-    now: DateTime<Utc>,
-    found: &'a research_event::Model,
-    teacher_id: i64,
-    by: i64,
-) -> impl std::future::Future<Output = Result<credit::Posted>> + 'a {
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id,
-            category: credit::Category::ResearchEvent,
-            hours: from_tenths(found.hours_tenths),
-            occurred_on: kernel::china_date(found.starts_at),
-            source_kind: "research_event".to_owned(),
-            source_id: format!("{}:{teacher_id}", found.id),
-            description: format!("{}（{}）", found.title, found.place),
-            recorded_by: Some(by),
-            reverses_entry_id: None,
-        },
-    )
-}
-
-/// Marks attendance by hand with a reason (logged), also after the event and after closing:
-/// paper sign-in sheets are entered late, and a closed event posts the hours at once.
-pub async fn mark_event_attendance(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-    teacher_id: i64,
-    status: AttendanceStatus,
-    reason: &str,
-) -> Result<Attendance> {
-    let found = managed(db, actor, id).await?;
-    let path = directory::teacher_scope_path(db, teacher_id).await.map_err(|_| unknown_teacher())?;
-    if !path.starts_with(actor.subtree()?) {
-        return Err(unknown_teacher());
-    }
-    let txn = kernel::begin_write(db).await?;
-    let line =
-        attendance::mark(&txn, &occasion(&found), teacher_id, status, reason, actor.account_id, now).await?;
-    if found.status == EventStatus::Closed.as_str() && line.attended {
-        post_hours(&txn, now, &found, teacher_id, actor.account_id).await?;
-    }
-    txn.commit().await?;
-    Ok(line)
-}
-
-fn unknown_teacher() -> Error {
-    Error::from(FieldError::new(
-        "teacher_id",
-        "unknown_teacher",
-        Text::fixed("教师不存在或不在管辖范围内", "no such teacher in your scope"),
-    ))
-}
-
-/// Closes an event: every attendee gets its hours in the ledger, exactly once however often it
-/// is closed.
-pub async fn close_event(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    id: i64,
-) -> Result<Event> {
-    let found = managed(db, actor, id).await?;
-    let txn = kernel::begin_write(db).await?;
-    for line in attendance::roster(&txn, &occasion(&found)).await?.into_iter().filter(|l| l.attended) {
-        post_hours(&txn, now, &found, line.teacher_id, actor.account_id).await?;
-    }
-    let mut active: research_event::ActiveModel = found.into();
-    active.status = Set(EventStatus::Closed.as_str().to_owned());
-    let saved = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(view(&saved))
-}
-
-/// The roster of an event with scans and marks.
+/// The roster of an event with scans, marks and minutes.
 pub async fn event_attendance(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Vec<Attendance>> {
-    let found = managed(db, actor, id).await?;
-    attendance::roster(db, &occasion(&found)).await
+    Ok(attendance::roster_of(db, &Events, actor, id).await?.1)
 }
 
 /// County-level-or-higher events a teacher attended in a year, against the requirement.
@@ -481,8 +393,8 @@ pub async fn research_progress(
     required: u32,
 ) -> Result<ResearchProgress> {
     let counted = counted_events(db, year).await?;
-    let ids: Vec<i64> = counted.iter().map(|e| e.id).collect();
-    let attended = attendance::attended_pairs(db, KIND, &ids)
+    let occasions: Vec<Occasion> = counted.iter().map(occasion).collect();
+    let attended = attendance::attended_pairs(db, &occasions)
         .await?
         .into_iter()
         .filter(|(_, t)| *t == teacher_id)
@@ -533,11 +445,5 @@ pub async fn enqueue_event_reminders(db: &DatabaseConnection, now: DateTime<Utc>
         .filter(research_event::Column::Status.eq(EventStatus::Scheduled.as_str()))
         .all(db)
         .await?;
-    let mut queued = 0;
-    for event in soon {
-        let txn = kernel::begin_write(db).await?;
-        queued += attendance::remind_roster(&txn, &occasion(&event), &event.title, &event.place, now).await?;
-        txn.commit().await?;
-    }
-    Ok(queued)
+    attendance::remind(db, &Events, now, soon.into_iter().map(EventRow).collect()).await
 }

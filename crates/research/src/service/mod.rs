@@ -6,9 +6,9 @@ mod report;
 mod workload;
 
 pub use events::{
-    Event, EventFilter, EventPatch, NewEvent, ResearchProgress, close_event, create_event,
-    enqueue_event_reminders, event_attendance, event_sign_in_code, get_event, list_events,
-    mark_event_attendance, my_events, register_for_event, research_progress, scan_event, update_event,
+    Event, EventFilter, EventPatch, EventRow, Events, NewEvent, ResearchProgress, create_event,
+    enqueue_event_reminders, event_attendance, get_event, list_events, my_events, research_progress,
+    update_event,
 };
 pub use groups::{
     Mentorship, NewMentorship, NewStudio, Studio, create_mentorship, create_studio, list_mentorships,

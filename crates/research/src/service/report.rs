@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
-use super::events::{KIND, counted_events, events_of_year};
+use attendance::Occasion;
+
+use super::events::{counted_events, events_of_year, occasion};
 use kernel::china_year;
 
 /// One full-time MH teacher's year under the three-a-year rule.
@@ -80,10 +82,10 @@ pub async fn research_report(
     let filter = TeacherFilter { org_unit: None, role: Some(MhRole::MhFulltime), q: None };
     let teachers = db.query_all(&directory::teacher_selection(&path, &filter)).await?;
     let counted: Vec<i64> = counted_events(db, year).await?.iter().map(|e| e.id).collect();
-    let all: Vec<i64> = events_of_year(db, year).await?.iter().map(|e| e.id).collect();
+    let all: Vec<Occasion> = events_of_year(db, year).await?.iter().map(occasion).collect();
     let mut any_level: HashMap<i64, u32> = HashMap::new();
     let mut county_level: HashMap<i64, u32> = HashMap::new();
-    for (event, teacher) in attendance::attended_pairs(db, KIND, &all).await? {
+    for (event, teacher) in attendance::attended_pairs(db, &all).await? {
         *any_level.entry(teacher).or_default() += 1;
         if counted.contains(&event) {
             *county_level.entry(teacher).or_default() += 1;
@@ -154,9 +156,9 @@ pub async fn enqueue_behind_pace(
     if september.is_none_or(|start| now < start) {
         return Ok(0);
     }
-    let counted: Vec<i64> = counted_events(db, year).await?.iter().map(|e| e.id).collect();
+    let counted: Vec<Occasion> = counted_events(db, year).await?.iter().map(occasion).collect();
     let mut attended: HashMap<i64, u32> = HashMap::new();
-    for (_, teacher) in attendance::attended_pairs(db, KIND, &counted).await? {
+    for (_, teacher) in attendance::attended_pairs(db, &counted).await? {
         *attended.entry(teacher).or_default() += 1;
     }
     let filter = TeacherFilter { org_unit: None, role: Some(MhRole::MhFulltime), q: None };

@@ -68,7 +68,7 @@ pub async fn create_rule_set(
 /// Retires the one in force before; certificates keep the version they were issued under.
 #[utoipa::path(operation_id = "activateRuleSet", tag = "certification", params(("id" = i64, Path, description = "Rule set id")), security(("bearer" = [])),
     responses(
-        (status = 200, description = "In force", body = RuleSet),
+        (status = 200, description = "In force, with how many teachers were re-judged and certificates issued", body = certification::Activation),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a prefecture admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule set", body = Problem, content_type = "application/problem+json"),
@@ -79,7 +79,7 @@ pub async fn activate_rule_set(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-) -> ApiResult<web::Json<RuleSet>> {
+) -> ApiResult<web::Json<certification::Activation>> {
     Ok(web::Json(
         certification::activate_rule_set(&state.db, state.clock.now(), &actor, id.into_inner()).await?,
     ))

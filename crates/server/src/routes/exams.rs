@@ -1,4 +1,6 @@
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, put, web};
+use certification::ExamToSit;
 use exams::{
     AttemptView, Exam, ExamPatch, GradingTask, NewExam, Regrade, ScoreChange, TaskFilter, TaskScore,
 };
@@ -7,10 +9,11 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
+use kernel::FieldError;
 
 /// Body of `PUT /attempts/{id}/answers/{question_id}`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -169,7 +172,7 @@ pub async fn release(
         (status = 201, description = "Started", body = AttemptView),
         (status = 200, description = "The attempt already in progress", body = AttemptView),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only teachers sit exams", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers sit exams (`forbidden`); a level exam the rule set in force does not yet allow the teacher to sit (`not_eligible`, naming what is missing)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such exam open to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Outside the window, or no attempts left", body = Problem, content_type = "application/problem+json"),
     )
@@ -180,9 +183,54 @@ pub async fn start(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (started, created) =
-        exams::start_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
+    let (started, created) = certification::sit_exam(&state.db, state.clock.now(), &actor, id.into_inner())
+        .await?
+        .map_err(not_eligible)?;
     Ok(if created { HttpResponse::Created().json(started) } else { HttpResponse::Ok().json(started) })
+}
+
+/// A 403 `not_eligible` naming each thing missing (field `prerequisite` or `eligibility`).
+fn not_eligible(refusal: certification::NotEligible) -> ApiError {
+    let errors = refusal
+        .missing
+        .iter()
+        .map(|m| {
+            let one = certification::NotEligible { missing: vec![m.clone()] };
+            FieldError::new(m.kind.as_str(), "not_eligible", one.detail())
+        })
+        .collect();
+    ApiError::Request {
+        status: StatusCode::FORBIDDEN,
+        code: "not_eligible",
+        detail: refusal.detail(),
+        errors,
+    }
+}
+
+/// List the exams I may sit
+///
+/// The exams open to the signed-in teacher, each with `may_sit` and, when the rule set in force
+/// does not yet allow it, what is `missing` (the level below, an eligible role).
+#[utoipa::path(operation_id = "listMyExams",
+    tag = "exams",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of exams with eligibility", body = PageOf<ExamToSit>),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only teachers sit exams", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/exams")]
+pub async fn mine(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<PageOf<ExamToSit>>> {
+    Ok(web::Json(
+        certification::my_exams(&state.db, state.clock.now(), &actor, page.request()?).await?.into(),
+    ))
 }
 
 /// Get an attempt

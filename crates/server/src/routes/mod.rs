@@ -1,6 +1,7 @@
 //! HTTP routes under `/api/v1`, one module per resource, each handler a thin call into a domain.
 
 pub mod accounts;
+pub mod attendance;
 pub mod auth;
 pub mod banks;
 pub mod certificates;
@@ -110,6 +111,7 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(exams::update)
         .service(exams::release)
         .service(exams::start)
+        .service(exams::mine)
         .service(exams::get_attempt)
         .service(exams::answer)
         .service(exams::submit)

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, get, patch, post, web};
-use attendance::{Attendance, SignInCode};
+use attendance::Attendance;
 use chrono::{DateTime, Utc};
 use kernel::{FieldError, Text};
 use research::{
@@ -13,9 +13,10 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
-use crate::routes::sessions::{MarkRequest, RegistrationRequest, ScanRequest};
 use crate::state::AppState;
 use crate::table::ReportFormat;
+
+pub use crate::routes::attendance::events::{check_in, check_out, close, mark, register, sign_in_code};
 
 /// Filters of `GET /research-events`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -69,8 +70,7 @@ fn not_found() -> ApiError {
 pub async fn list(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
-    query: web::Query<EventQuery>,
-    page: web::Query<PageParams>,
+    (query, page): (web::Query<EventQuery>, web::Query<PageParams>),
 ) -> ApiResult<web::Json<PageOf<Event>>> {
     let q = query.into_inner();
     let filter = EventFilter { level: q.level, form: q.form, from: q.from };
@@ -134,141 +134,6 @@ pub async fn update(
     Ok(web::Json(research::update_event(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }
 
-/// Register for a research event
-#[utoipa::path(operation_id = "registerForResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body(content = Option<RegistrationRequest>), security(("bearer" = [])),
-    responses(
-        (status = 201, description = "On the roster", body = Attendance),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to register this teacher", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event or teacher in scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Full", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing teacher", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/research-events/{id}/registrations")]
-pub async fn register(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-    body: Option<web::Json<RegistrationRequest>>,
-) -> ApiResult<HttpResponse> {
-    let teacher_id = body.and_then(|b| b.into_inner().teacher_id);
-    Ok(HttpResponse::Created().json(
-        research::register_for_event(&state.db, state.clock.now(), &actor, id.into_inner(), teacher_id)
-            .await?,
-    ))
-}
-
-/// Current sign-in code of an event
-#[utoipa::path(operation_id = "getResearchEventSignInCode", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "The code shown now", body = SignInCode),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[get("/research-events/{id}/sign-in-code")]
-pub async fn sign_in_code(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-) -> ApiResult<web::Json<SignInCode>> {
-    Ok(web::Json(research::event_sign_in_code(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
-}
-
-/// Sign in to a research event
-#[utoipa::path(operation_id = "checkInToResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Signed in", body = Attendance),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only teachers sign in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event open to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong or stale code, or outside the window", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/research-events/{id}/check-in")]
-pub async fn check_in(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-    body: Json<ScanRequest>,
-) -> ApiResult<web::Json<Attendance>> {
-    Ok(web::Json(
-        research::scan_event(
-            &state.db,
-            state.clock.now(),
-            &actor,
-            id.into_inner(),
-            &body.code,
-            attendance::Scan::In,
-        )
-        .await?,
-    ))
-}
-
-/// Sign out of a research event
-#[utoipa::path(operation_id = "checkOutOfResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = ScanRequest, security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Signed out", body = Attendance),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only teachers sign out", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event open to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong or stale code, or outside the window", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/research-events/{id}/check-out")]
-pub async fn check_out(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-    body: Json<ScanRequest>,
-) -> ApiResult<web::Json<Attendance>> {
-    Ok(web::Json(
-        research::scan_event(
-            &state.db,
-            state.clock.now(),
-            &actor,
-            id.into_inner(),
-            &body.code,
-            attendance::Scan::Out,
-        )
-        .await?,
-    ))
-}
-
-/// Mark event attendance by hand
-///
-/// With a reason (logged); also after the event, and after closing (the hours post at once).
-#[utoipa::path(operation_id = "markResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = MarkRequest, security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Marked", body = Attendance),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing reason or unknown teacher", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/research-events/{id}/attendance")]
-pub async fn mark(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-    body: Json<MarkRequest>,
-) -> ApiResult<web::Json<Attendance>> {
-    let b = body.into_inner();
-    Ok(web::Json(
-        research::mark_event_attendance(
-            &state.db,
-            state.clock.now(),
-            &actor,
-            id.into_inner(),
-            b.teacher_id,
-            b.status,
-            &b.reason,
-        )
-        .await?,
-    ))
-}
-
 /// Event roster
 #[utoipa::path(operation_id = "getResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
@@ -284,25 +149,6 @@ pub async fn roster(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Vec<Attendance>>> {
     Ok(web::Json(research::event_attendance(&state.db, &actor, id.into_inner()).await?))
-}
-
-/// Close a research event
-///
-/// Posts `research_event` hours for attendees, exactly once however often it is closed.
-#[utoipa::path(operation_id = "closeResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Closed", body = Event),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ))]
-#[post("/research-events/{id}/close")]
-pub async fn close(
-    state: web::Data<AppState>,
-    AuthUser(actor): AuthUser,
-    id: web::Path<i64>,
-) -> ApiResult<web::Json<Event>> {
-    Ok(web::Json(research::close_event(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
 }
 
 /// My research events

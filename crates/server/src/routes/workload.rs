@@ -147,7 +147,7 @@ async fn decide(
     actor: &kernel::Actor,
     id: i64,
     approve: bool,
-    body: Option<web::Json<Decision>>,
+    body: Option<Json<Decision>>,
 ) -> ApiResult<web::Json<WorkloadEntry>> {
     let reason = body.and_then(|b| b.into_inner().reason);
     Ok(web::Json(research::decide_workload(&state.db, state.clock.now(), actor, id, approve, reason).await?))
@@ -167,7 +167,7 @@ pub async fn confirm(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: Option<web::Json<Decision>>,
+    body: Option<Json<Decision>>,
 ) -> ApiResult<web::Json<WorkloadEntry>> {
     decide(&state, &actor, id.into_inner(), true, body).await
 }
@@ -187,7 +187,7 @@ pub async fn reject(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-    body: Option<web::Json<Decision>>,
+    body: Option<Json<Decision>>,
 ) -> ApiResult<web::Json<WorkloadEntry>> {
     decide(&state, &actor, id.into_inner(), false, body).await
 }
