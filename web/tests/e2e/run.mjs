@@ -374,6 +374,7 @@ try {
     await p.getByRole('button', { name: '登录' }).waitFor();
     // Logged in, pages already seen still show their last data with no network.
     await ctx.setOffline(false);
+    await p.goto('/login');
     await p.getByLabel('用户名 / 工号 / 手机号').fill('teacher');
     await p.getByLabel('密码').fill('demo1234');
     await p.getByRole('button', { name: '登录' }).click();
