@@ -1,6 +1,6 @@
 // How a requirement of a level reads on the home screen, and where to go to satisfy it.
 import type { Schemas } from './api';
-import { hours, percent } from './format';
+import { chinaDate, hours, percent } from './format';
 import { t } from './i18n';
 
 type Requirement = Schemas['Requirement'];
@@ -14,13 +14,16 @@ export interface RequirementView {
   met: boolean;
   href: string;
   action: string;
+  /** For hours counted only after the certificate below: since when. */
+  note: string | null;
 }
 
 const COUNTED = new Set(['online_hours', 'offline_hours', 'practice_counseling_hours', 'practice_mh_lessons']);
 
 export function describe(req: Requirement, level: Level): RequirementView {
   const kind = req.kind;
-  const base = { label: t.req[kind], met: req.met, action: t.req.go[kind], href: hrefFor(kind, level) };
+  const note = req.counted_from ? t.req.countedFrom(chinaDate(req.counted_from)) : null;
+  const base = { label: t.req[kind], met: req.met, action: t.req.go[kind], href: hrefFor(kind, level), note };
   if (COUNTED.has(kind)) {
     const isHours = kind.endsWith('_hours');
     const fmt = (v: string | null | undefined) => (isHours ? hours(v) : String(Number(v ?? 0)));

@@ -97,7 +97,8 @@ try {
       title: '班主任心理辅导技能面授（测试）',
       place: '恩施市教育局三楼报告厅',
       starts_at: new Date(now - 10 * 60_000).toISOString(),
-      ends_at: new Date(now + 2 * 3600_000).toISOString(),
+      ends_at: new Date(now + 20 * 60_000).toISOString(),
+      closing_window_minutes: 30, // check-out is open from the start, so the test need not wait
       hours: '2',
       capacity: 30,
       org_unit_id: 1,

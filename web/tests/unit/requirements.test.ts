@@ -18,6 +18,11 @@ describe('home screen requirements', () => {
     expect(view({ kind: 'prerequisite', required: 'C', actual: null, met: false }, 'B').text).toBe('C 级 · 未持有');
   });
 
+  it('hours counted after the certificate below say since when', () => {
+    const v = view({ kind: 'online_hours', required: '32', actual: '4', met: false, counted_from: '2026-09-01' }, 'B');
+    expect(v.note).toBe('自 2026年9月1日 起计');
+  });
+
   it('practice counts lessons, not hours', () => {
     expect(view({ kind: 'practice_mh_lessons', required: '30', actual: '4', met: false }, 'A').text).toBe('4 / 30 节');
   });

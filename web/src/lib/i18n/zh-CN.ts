@@ -67,6 +67,7 @@ export const zhCN = {
     practice_counseling_hours: '个体辅导实践时长',
     practice_mh_lessons: '心理健康课节数',
     unitHours: '学时',
+    countedFrom: (d: string) => `自 ${d} 起计`,
     unitLessons: '节',
     score: (s: number) => `${s} 分`,
     minScore: (s: number) => `≥ ${s} 分`,
@@ -155,6 +156,9 @@ export const zhCN = {
     time: '时间',
     closed: '已结束',
     signInPage: '面授签到',
+    checkoutOpens: (time: string) => `签退于 ${time} 开放（结束前）`,
+    minPresence: (p: number) => `到场时长须达 ${p}% 方可计入学时`,
+    presence: { absent: '未到', checked_in: '已签到', partial: '到场不足', present: '已到场' },
     none: '近期没有面授安排',
   },
   exams: {
