@@ -2,8 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { precompress } from './build/precompress';
-import { serviceWorker } from './build/service-worker';
+import { precompress } from './build/precompress.ts';
+import { serviceWorker } from './build/service-worker.ts';
 
 // The API the dev server forwards to (`qualify serve`); the built app is served by qualify itself.
 const api = process.env.QUALIFY_API ?? 'http://127.0.0.1:8080';
