@@ -77,8 +77,9 @@ class Location {
   navigate(to: string, opts: { replace?: boolean } = {}) {
     const url = new URL(to, window.location.origin);
     if (url.pathname + url.search === this.path + this.search) return;
-    if (opts.replace) history.replaceState(null, '', url.pathname + url.search + url.hash);
-    else history.pushState(null, '', url.pathname + url.search + url.hash);
+    const state = { inApp: true };
+    if (opts.replace) history.replaceState(state, '', url.pathname + url.search + url.hash);
+    else history.pushState(state, '', url.pathname + url.search + url.hash);
     this.sync();
     window.scrollTo(0, 0);
   }
