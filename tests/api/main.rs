@@ -9,6 +9,7 @@ mod credits;
 mod directory;
 mod errors;
 mod exams;
+mod exports;
 mod hr;
 mod import;
 mod integrity;

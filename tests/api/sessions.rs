@@ -185,8 +185,11 @@ async fn paper_records_entered_after_the_session_earn_hours_and_are_audited_in_t
         .text()
         .await
         .unwrap();
-    assert!(csv.contains("工号,姓名,学校,出勤,签到时间,签退时间,出勤分钟,学时,地点,培训师"));
+    assert!(csv.contains(
+        "工号,姓名,学校,出勤情况,人工标记,签到时间（北京时间）,签退时间（北京时间）,在场分钟,学时,地点,培训师"
+    ));
     assert!(csv.contains("恩施市教育局报告厅"));
+    assert!(csv.contains(",出勤,出勤,"), "the presence and the trainer's mark, in Chinese: {csv}");
     let xlsx = app
         .get(&trainer, &format!("/api/v1/sessions/{id}/attendance?format=xlsx"))
         .await

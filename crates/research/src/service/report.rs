@@ -18,6 +18,9 @@ use kernel::china_year;
 pub struct ResearchRow {
     #[cfg_attr(feature = "openapi", schema(example = 101))]
     pub teacher_id: i64,
+    /// 工号, as HR offices file people.
+    #[cfg_attr(feature = "openapi", schema(example = "ES00017"))]
+    pub employee_no: String,
     #[cfg_attr(feature = "openapi", schema(example = "李明"))]
     pub teacher_name: String,
     #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
@@ -117,6 +120,7 @@ pub async fn research_report(
         }
         rows.push(ResearchRow {
             teacher_id: id,
+            employee_no: t.try_get("", "employee_no")?,
             teacher_name: t.try_get("", "name")?,
             school_name: t.try_get("", "school_name")?,
             attended: any_level.get(&id).copied().unwrap_or(0),

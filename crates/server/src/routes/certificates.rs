@@ -15,7 +15,7 @@ use crate::error::{ApiResult, Problem};
 use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
-use crate::table::ReportFormat;
+use crate::table::{Cell, ReportFormat, Table};
 use crate::{lang, rate, render};
 
 /// Filters of `GET /certificates`.
@@ -287,49 +287,51 @@ pub async fn report(
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }
-    let headers: [&str; 10] = if lang::english() {
-        [
-            "Org unit id",
-            "Org unit",
-            "Teachers",
-            "C or above",
-            "C share",
-            "Target group",
-            "B or above in group",
-            "B share",
-            "A",
-            "Behind",
-        ]
-    } else {
-        [
-            "机构ID",
-            "机构",
-            "教师数",
-            "C级及以上",
-            "C级占比",
-            "目标群体",
-            "其中B级及以上",
-            "B级占比",
-            "A级",
-            "是否落后",
-        ]
-    };
-    let rows: Vec<Vec<String>> = std::iter::once(&report.summary)
-        .chain(report.rows.iter())
-        .map(|r| {
-            vec![
-                r.org_unit_id.to_string(),
-                r.org_unit_name.clone(),
-                r.teachers.to_string(),
-                r.c_holders.to_string(),
-                r.c_share.to_string(),
-                r.target_group.to_string(),
-                r.b_holders_in_group.to_string(),
-                r.b_share.to_string(),
-                r.a_holders.to_string(),
-                r.behind.to_string(),
+    let english = lang::english();
+    let name = if english { format!("qualification-{as_of}") } else { format!("资格达标统计-{as_of}") };
+    let mut table = Table::new(
+        name,
+        &if english {
+            [
+                "Org unit id",
+                "Org unit",
+                "Teachers",
+                "C or above",
+                "C share",
+                "Target group",
+                "B or above in group",
+                "B share",
+                "A",
+                "Behind",
             ]
-        })
-        .collect();
-    format.file(&as_of.to_string(), &headers, &rows)
+        } else {
+            [
+                "机构ID",
+                "机构",
+                "教师数",
+                "C级及以上",
+                "C级占比",
+                "目标群体",
+                "其中B级及以上",
+                "B级占比",
+                "A级",
+                "是否落后",
+            ]
+        },
+    );
+    for r in std::iter::once(&report.summary).chain(report.rows.iter()) {
+        table.push(vec![
+            r.org_unit_id.into(),
+            r.org_unit_name.as_str().into(),
+            r.teachers.into(),
+            r.c_holders.into(),
+            Cell::Share(r.c_share),
+            r.target_group.into(),
+            r.b_holders_in_group.into(),
+            Cell::Share(r.b_share),
+            r.a_holders.into(),
+            r.behind.into(),
+        ]);
+    }
+    format.file(&table, english)
 }

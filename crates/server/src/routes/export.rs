@@ -1,4 +1,3 @@
-use actix_web::http::header::{CONTENT_DISPOSITION, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
 use credit::{CreditExport, TeacherCredits};
@@ -13,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::lang;
 use crate::routes::credits::SearchQuery;
 use crate::state::AppState;
+use crate::table::{Cell, attachment, sheet_name, write_header, write_row};
 
 /// Rows read from the database per step of an export.
 const CHUNK: u64 = 2000;
@@ -26,24 +26,35 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-fn headers(english: bool) -> [&'static str; 7] {
-    if english {
+fn headers(english: bool) -> Vec<String> {
+    let titles = if english {
         ["Employee no.", "Name", "School", "Hours", "Credits", "Entries", "Teacher id"]
     } else {
         ["工号", "姓名", "学校", "学时", "学分", "记录数", "教师ID"]
-    }
+    };
+    titles.iter().map(|t| (*t).to_owned()).collect()
 }
 
-fn cells(row: &TeacherCredits) -> [String; 7] {
-    [
-        row.employee_no.clone(),
-        row.name.clone(),
-        row.school_name.clone(),
-        row.total_hours.to_string(),
-        row.total_credits.to_string(),
-        row.entries.to_string(),
-        row.teacher_id.to_string(),
+fn cells(row: &TeacherCredits) -> Vec<Cell> {
+    vec![
+        row.employee_no.as_str().into(),
+        row.name.as_str().into(),
+        row.school_name.as_str().into(),
+        row.total_hours.into(),
+        row.total_credits.into(),
+        row.entries.into(),
+        row.teacher_id.into(),
     ]
+}
+
+/// The file's name: what it holds and when, in the caller's language.
+fn file_name(english: bool, now: chrono::DateTime<chrono::Utc>, extension: &str) -> String {
+    let day = kernel::china_date(now);
+    if english {
+        format!("credits-{day}.{extension}")
+    } else {
+        format!("继续教育学时-{day}.{extension}")
+    }
 }
 
 /// Export credits (HR)
@@ -93,28 +104,13 @@ pub async fn export_credits(
     if xlsx {
         let body = xlsx_file(&state.db, rows, english).await?;
         return Ok(attachment(
-            "credits.xlsx",
+            &file_name(english, state.clock.now(), "xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         .body(body));
     }
-    Ok(attachment("credits.csv", "text/csv; charset=utf-8").streaming(csv_stream(
-        state.db.clone(),
-        rows,
-        english,
-    )))
-}
-
-fn attachment(name: &str, content_type: &str) -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response.content_type(content_type.to_owned()).insert_header((
-        CONTENT_DISPOSITION,
-        ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(name.to_owned())],
-        },
-    ));
-    response
+    Ok(attachment(&file_name(english, state.clock.now(), "csv"), "text/csv; charset=utf-8")
+        .streaming(csv_stream(state.db.clone(), rows, english)))
 }
 
 fn csv_line(fields: &[String]) -> Result<Vec<u8>, ApiError> {
@@ -130,19 +126,19 @@ fn csv_stream(
     english: bool,
 ) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>> {
     let mut head = b"\xEF\xBB\xBF".to_vec();
-    let header: Vec<String> = headers(english).iter().map(|h| (*h).to_owned()).collect();
-    let first = csv_line(&header).map(|line| {
+    let first = csv_line(&headers(english)).map(|line| {
         head.extend(line);
         Bytes::from(head)
     });
-    let chunks = stream::try_unfold((db, rows), |(db, mut rows)| async move {
+    let chunks = stream::try_unfold((db, rows), move |(db, mut rows)| async move {
         let chunk = rows.next_chunk(&db, CHUNK).await?;
         if chunk.is_empty() {
             return Ok(None);
         }
         let mut bytes = Vec::new();
         for row in &chunk {
-            bytes.extend(csv_line(&cells(row))?);
+            let texts: Vec<String> = cells(row).iter().map(|cell| cell.text(english)).collect();
+            bytes.extend(csv_line(&texts)?);
         }
         Ok(Some((Bytes::from(bytes), (db, rows))))
     });
@@ -157,10 +153,8 @@ async fn xlsx_file(db: &DatabaseConnection, mut rows: CreditExport, english: boo
     };
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory().map_err(failed)?;
-    sheet.set_name(if english { "Credits" } else { "学时" }).map_err(failed)?;
-    for (col, title) in headers(english).iter().enumerate() {
-        sheet.write_string(0, col as u16, *title).map_err(failed)?;
-    }
+    sheet.set_name(sheet_name(if english { "Credits" } else { "学时" })).map_err(failed)?;
+    write_header(sheet, &headers(english))?;
     let mut row_index: u32 = 1;
     loop {
         let chunk = rows.next_chunk(db, CHUNK).await?;
@@ -168,16 +162,7 @@ async fn xlsx_file(db: &DatabaseConnection, mut rows: CreditExport, english: boo
             break;
         }
         for row in &chunk {
-            let values = cells(row);
-            for (col, value) in values.iter().enumerate() {
-                let numeric = (3..=6).contains(&col);
-                match value.parse::<f64>() {
-                    Ok(number) if numeric => {
-                        sheet.write_number(row_index, col as u16, number).map_err(failed)?
-                    }
-                    _ => sheet.write_string(row_index, col as u16, value).map_err(failed)?,
-                };
-            }
+            write_row(sheet, row_index, &cells(row), english)?;
             row_index += 1;
         }
     }

@@ -1,11 +1,13 @@
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use directory::StaffingReport;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
+use crate::lang;
 use crate::state::AppState;
+use crate::table::{ReportFormat, Table};
 
 /// Parameters of `GET /reports/staffing`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -14,6 +16,9 @@ pub struct StaffingQuery {
     /// The subtree to report on; default the caller's own scope.
     #[param(example = 2)]
     pub org_unit: Option<i64>,
+    /// `json` (default), `csv` or `xlsx`.
+    #[param(example = "xlsx")]
+    pub format: Option<String>,
 }
 
 /// Staffing ratio report
@@ -25,7 +30,7 @@ pub struct StaffingQuery {
     params(StaffingQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report", body = StaffingReport),
+        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((StaffingReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
@@ -37,6 +42,63 @@ pub async fn staffing(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     query: web::Query<StaffingQuery>,
-) -> ApiResult<web::Json<StaffingReport>> {
-    Ok(web::Json(directory::staffing_report(&state.db, &actor, query.org_unit).await?))
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let format = ReportFormat::parse(query.format.as_deref())?;
+    let report = directory::staffing_report(&state.db, &actor, query.org_unit).await?;
+    if format == ReportFormat::Json {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let english = lang::english();
+    format.file(&staffing_table(&report, english), english)
+}
+
+/// Every school, then each county's totals and the whole subtree's.
+fn staffing_table(report: &StaffingReport, english: bool) -> Table {
+    let mut table = Table::new(
+        if english { "staffing" } else { "专职心理教师配备" },
+        &if english {
+            [
+                "Level",
+                "Org unit id",
+                "Org unit",
+                "Students",
+                "Full-time MH teachers required",
+                "Actual",
+                "Gap",
+                "Meets the ratio",
+            ]
+        } else {
+            ["层级", "机构ID", "机构", "学生数", "应配专职心理教师", "实配", "缺口", "是否达标"]
+        },
+    );
+    let (school, county, total) =
+        if english { ("school", "county", "total") } else { ("学校", "县市", "合计") };
+    for r in &report.rows {
+        table.push(vec![
+            school.into(),
+            r.school_id.into(),
+            r.school_name.as_str().into(),
+            r.student_count.into(),
+            r.required_fulltime.into(),
+            r.actual_fulltime.into(),
+            r.gap.into(),
+            (r.gap == 0).into(),
+        ]);
+    }
+    for (kind, t) in
+        report.counties.iter().map(|t| (county, t)).chain(std::iter::once((total, &report.total)))
+    {
+        table.push(vec![
+            kind.into(),
+            t.org_unit_id.into(),
+            t.org_unit_name.as_str().into(),
+            t.student_count.into(),
+            t.required_fulltime.into(),
+            t.actual_fulltime.into(),
+            t.gap.into(),
+            (t.gap == 0).into(),
+        ]);
+    }
+    table
 }

@@ -14,7 +14,7 @@ use crate::extract::Json;
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
-use crate::table::ReportFormat;
+use crate::table::{ReportFormat, Table};
 
 pub use crate::routes::attendance::events::{check_in, check_out, close, mark, register, sign_in_code};
 
@@ -227,33 +227,34 @@ pub async fn report(
         return Ok(HttpResponse::Ok().json(report));
     }
     let english = lang::english();
-    let headers: [&str; 6] = if english {
-        ["Teacher id", "Name", "School", "Attended", "County level or above", "Compliant"]
-    } else {
-        ["教师ID", "姓名", "学校", "参加活动数", "县级及以上", "是否达标"]
-    };
-    let yes_no = |b: bool| {
-        if english {
-            if b { "yes" } else { "no" }
-        } else if b {
-            "是"
-        } else {
-            "否"
-        }
-    };
-    let rows: Vec<Vec<String>> = report
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.teacher_id.to_string(),
-                r.teacher_name.clone(),
-                r.school_name.clone(),
-                r.attended.to_string(),
-                r.attended_county_or_above.to_string(),
-                yes_no(r.compliant).to_owned(),
+    let mut table = Table::new(
+        if english { format!("research-events-{year}") } else { format!("{year}年教研活动达标") },
+        &if english {
+            [
+                "Teacher id",
+                "Employee no.",
+                "Name",
+                "School",
+                "Attended",
+                "County level or above",
+                "Compliant",
+                "Behind pace",
             ]
-        })
-        .collect();
-    format.file(&year.to_string(), &headers, &rows)
+        } else {
+            ["教师ID", "工号", "姓名", "学校", "参加活动数", "县级及以上", "是否达标", "进度落后"]
+        },
+    );
+    for r in &report.rows {
+        table.push(vec![
+            r.teacher_id.into(),
+            r.employee_no.as_str().into(),
+            r.teacher_name.as_str().into(),
+            r.school_name.as_str().into(),
+            r.attended.into(),
+            r.attended_county_or_above.into(),
+            r.compliant.into(),
+            r.behind_pace.into(),
+        ]);
+    }
+    format.file(&table, english)
 }
