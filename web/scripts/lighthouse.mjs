@@ -19,7 +19,7 @@ const { default: lighthouse } = await import(pathToFileURL(entry).href);
 
 const app = await startApp();
 const port = await freePort();
-const profile = join(app.dir ?? '/tmp', `lh-profile-${Date.now()}`);
+const profile = join(app.dir, 'lighthouse-profile');
 const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--headless=new', '--disable-gpu', `--remote-debugging-port=${port}`],

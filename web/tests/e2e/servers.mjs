@@ -2,7 +2,7 @@
 // demo seed) and, when that server does not serve the built app itself yet, a small static
 // server for web/dist that forwards the API to it.
 import { spawn, execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createServer as netServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ export async function startBackend() {
   const dir = mkdtempSync(join(tmpdir(), 'qualify-web-'));
   const port = await freePort();
   let database = `sqlite://${dir}/q.db?mode=rwc`;
+  let drop = () => undefined;
   // WEB_E2E_DATABASE=postgres (with TEST_DATABASE_URL) runs on a fresh PostgreSQL database
   // named t_… (CI drops those); SQLite otherwise.
   if (process.env.WEB_E2E_DATABASE === 'postgres' && process.env.TEST_DATABASE_URL) {
@@ -72,6 +73,7 @@ export async function startBackend() {
     } catch {
       // CI drops leftover t_… databases before its next run
     }
+    if (!process.env.WEB_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
   };
   return { base, dir, database: database.split(':')[0], stop };
 }
