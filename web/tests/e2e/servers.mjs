@@ -146,6 +146,7 @@ export async function startApp() {
     api: backend.base,
     servedByQualify: !!servesApp,
     database: backend.database,
+    dir: backend.dir,
     async stop() {
       front?.stop();
       await backend.stop();
