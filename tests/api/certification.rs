@@ -649,3 +649,26 @@ fn ob3_schema_errors(credential: &Value) -> Vec<String> {
         .expect("the schema compiles");
     validator.iter_errors(credential).map(|e| format!("{}: {e}", e.instance_path())).collect()
 }
+
+#[tokio::test]
+async fn certificates_are_found_by_the_number_printed_on_them_and_by_holder() {
+    let app = spawn_seeded_app().await;
+    put_in_force(&app, rule_set(simple_levels(5))).await;
+    let admin = app.token("admin").await;
+    let teacher = app.token("teacher").await;
+    let me = my_teacher_id(&app, &teacher).await;
+    external(&app, &admin, me, "1").await;
+    let cert = certificates_of(&app, &teacher, me).await[0].clone();
+    let number = cert["number"].as_str().unwrap();
+    let hr = app.token("hr").await;
+    let by_number =
+        json_of(app.get(&hr, &format!("/api/v1/certificates?number={}", number.to_lowercase())).await).await;
+    assert_eq!(by_number["total"], 1);
+    assert_eq!(by_number["items"][0]["id"], cert["id"]);
+    let nope = json_of(app.get(&hr, "/api/v1/certificates?number=NOPE").await).await;
+    assert_eq!(nope["total"], 0, "an unknown number finds nothing, not everything");
+    let name = cert["teacher_name"].as_str().unwrap();
+    let by_holder = json_of(app.get(&hr, &format!("/api/v1/certificates?holder={name}")).await).await;
+    assert!(by_holder["items"].as_array().unwrap().iter().all(|c| c["teacher_name"] == name));
+    assert!(by_holder["total"].as_u64().unwrap() >= 1);
+}

@@ -262,3 +262,40 @@ async fn staff_reads_of_credits_are_audited_for_prefecture_admins() {
     .await;
     assert_problem(app.get(&hr, "/api/v1/audit").await, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+#[tokio::test]
+async fn a_transcript_keeps_its_code_while_the_ledger_is_unchanged_and_its_qr_opens_a_page() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let first = json_of(app.get(&teacher, "/api/v1/me/transcript").await).await;
+    let again = json_of(app.get(&teacher, "/api/v1/me/transcript").await).await;
+    assert_eq!(first["verification_code"], again["verification_code"], "the same ledger, the same code");
+    let code = first["verification_code"].as_str().unwrap();
+    assert_eq!(first["verify_url"], format!("http://qualify.test/verify/transcripts/{code}"));
+
+    let page = app.client.get(app.url(&format!("/verify/transcripts/{code}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("真实有效，学时记录此后未变"));
+
+    let admin = app.token("admin").await;
+    let me = json_of(app.get(&teacher, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap();
+    credit_teacher(&app, &admin, me, "2").await;
+    let changed = json_of(app.get(&teacher, "/api/v1/me/transcript").await).await;
+    assert_ne!(changed["verification_code"], first["verification_code"], "a changed ledger, a new code");
+    let old = app.client.get(app.url(&format!("/verify/transcripts/{code}"))).send().await.unwrap();
+    assert!(old.text().await.unwrap().contains("此后学时记录已有变化"));
+
+    let unknown = app.client.get(app.url("/verify/transcripts/AAAAAAAAAAAAAAAA")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(unknown.text().await.unwrap().contains("未找到该学时证明，可能为伪造或输入有误"));
+}
+
+#[tokio::test]
+async fn an_unknown_certificate_code_opens_a_page_that_warns_of_forgery() {
+    let app = spawn_seeded_app().await;
+    let page = app.client.get(app.url("/verify/AAAAAAAAAAAAAAAAAAAA")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("未找到该证书，可能为伪造或输入有误"));
+}

@@ -89,12 +89,13 @@ struct Row {
 type Line = (&'static str, [Want; 5], Option<[Want; 2]>);
 
 /// Operations anyone may call; they take no token (no `AuthUser` in the handler).
-const PUBLIC: [&str; 8] = [
+const PUBLIC: [&str; 9] = [
     "GET /health",
     "GET /.well-known/jwks.json",
     "GET /verify/{code}",
     "GET /api/v1/verify/{code}",
     "GET /api/v1/verify/transcripts/{code}",
+    "GET /verify/transcripts/{code}",
     "POST /api/v1/auth/login",
     "POST /api/v1/auth/refresh",
     "POST /api/v1/auth/logout",

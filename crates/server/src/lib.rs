@@ -19,4 +19,5 @@ mod security;
 pub mod startup;
 pub mod state;
 mod table;
+mod verify_pages;
 mod web_app;

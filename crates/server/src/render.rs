@@ -158,77 +158,6 @@ td {{ padding: 1mm 4mm; }}
     ))
 }
 
-/// The public verification page: the status in words and colour first, then every claim
-/// printed on the certificate, so a reader compares them line by line with the paper.
-pub fn verification_html(c: &certification::PublicCertificate, english: bool) -> String {
-    use certification::CertificateStatus;
-    let (lang, title, labels) = if english {
-        (
-            "en",
-            "Certificate verification",
-            [
-                "Number",
-                "Level",
-                "Holder",
-                "School",
-                "Valid",
-                "Hours counted",
-                "Rule set version",
-                "Issued by",
-            ],
-        )
-    } else {
-        (
-            "zh-CN",
-            "证书核验",
-            ["证书编号", "等级", "持证人", "学校", "有效期", "认定学时", "资格标准版本", "发证单位"],
-        )
-    };
-    let (class, status) = match (c.status, english) {
-        (CertificateStatus::Active, true) => ("ok", "Valid".to_owned()),
-        (CertificateStatus::Active, false) => ("ok", "有效".to_owned()),
-        (CertificateStatus::Expired, true) => ("bad", "Expired".to_owned()),
-        (CertificateStatus::Expired, false) => ("bad", "已过期".to_owned()),
-        (CertificateStatus::Revoked, true) => {
-            ("bad", format!("Revoked on {}", c.revoked_on.map(|d| d.to_string()).unwrap_or_default()))
-        }
-        (CertificateStatus::Revoked, false) => {
-            ("bad", format!("已于 {} 撤销", c.revoked_on.map(|d| d.to_string()).unwrap_or_default()))
-        }
-    };
-    let values = [
-        escape(&c.number),
-        c.level.label().to_owned(),
-        escape(&c.holder_name),
-        escape(&c.school_name),
-        format!("{} – {}", c.issued_on, c.expires_on),
-        c.hours_counted.to_string(),
-        c.rule_set_version.to_string(),
-        escape(&c.issuer),
-    ];
-    let rows: String = labels
-        .iter()
-        .zip(values)
-        .map(|(label, value)| format!("<tr><th>{label}</th><td>{value}</td></tr>"))
-        .collect();
-    format!(
-        r#"<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem; }}
-.status {{ font-size: 1.6rem; font-weight: bold; padding: .8rem 1rem; border-radius: .4rem; }}
-.ok {{ background: #e6f4ea; color: #146c2e; }} .bad {{ background: #fce8e6; color: #a50e0e; }}
-th {{ text-align: left; padding: .4rem 1rem .4rem 0; color: #555; font-weight: normal; }}
-</style></head><body>
-<h1>{title}</h1>
-<p class="status {class}">{status}</p>
-<table>{rows}</table>
-</body></html>
-"#
-    )
-}
-
 /// The transcript as CSV (UTF-8 with BOM): identity lines, the entries, the totals.
 pub fn transcript_csv(t: &Transcript, english: bool) -> Result<Vec<u8>, ApiError> {
     let l = labels(english);
@@ -259,7 +188,7 @@ pub fn transcript_csv(t: &Transcript, english: bool) -> Result<Vec<u8>, ApiError
     writer.into_inner().map_err(failed)
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -104,6 +104,10 @@ pub struct CertificateFilter {
     /// Active certificates whose last valid day is at most this many days away.
     pub expiring_within: Option<u32>,
     pub teacher_id: Option<i64>,
+    /// The number printed on the certificate (`ES-2026-C-000042`), any case.
+    pub number: Option<String>,
+    /// Part of the holder's name, employee number or phone.
+    pub holder: Option<String>,
 }
 
 /// Body of `POST /certificates/{id}/revoke`.
@@ -175,7 +179,21 @@ pub async fn certificates(
         None => {
             let path = directory::scope_path(db, actor, filter.org_unit, Permission::ReadCredits).await?;
             condition = condition.add(certificate::Column::OrgPath.starts_with(&path));
+            if let Some(holder) = filter.holder.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+                let named =
+                    directory::TeacherFilter { org_unit: None, role: None, q: Some(holder.to_owned()) };
+                let ids: Vec<i64> = db
+                    .query_all(&directory::teacher_selection(&path, &named))
+                    .await?
+                    .iter()
+                    .map(|row| row.try_get("", directory::TEACHER_ID))
+                    .collect::<std::result::Result<_, _>>()?;
+                condition = condition.add(certificate::Column::TeacherId.is_in(ids));
+            }
         }
+    }
+    if let Some(number) = filter.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        condition = condition.add(certificate::Column::Number.eq(number.to_uppercase()));
     }
     if let Some(teacher) = filter.teacher_id {
         condition = condition.add(certificate::Column::TeacherId.eq(teacher));

@@ -73,7 +73,8 @@ pub struct TranscriptVerification {
 }
 
 /// Generates a transcript for the teacher (or staff in scope, audited) and records what it
-/// showed under a fresh verification code.
+/// showed under a verification code: a fresh one when the ledger changed since the last, else
+/// the last one's.
 pub async fn transcript(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -96,25 +97,45 @@ pub async fn transcript(
         .map(Entry::from)
         .collect();
     let totals = totals(db, now, policy, teacher_id).await?;
-    let head = credit_chain::Entity::find_by_id(teacher_id).one(db).await?;
-    let code = verification_code();
-    transcript::ActiveModel {
-        code: Set(code.clone()),
-        teacher_id: Set(teacher_id),
-        generated_at: Set(now),
-        generated_by: Set(actor.account_id),
-        entry_count: Set(entries.len() as i64),
-        total_tenths: Set(to_tenths(totals.total_hours)),
-        cycle_tenths: Set(to_tenths(totals.cycle_hours)),
-        head_hash: Set(head.map_or_else(|| GENESIS_HASH.to_owned(), |h| h.head_hash)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let head_hash = credit_chain::Entity::find_by_id(teacher_id)
+        .one(db)
+        .await?
+        .map_or_else(|| GENESIS_HASH.to_owned(), |h| h.head_hash);
+    let (total_tenths, cycle_tenths) = (to_tenths(totals.total_hours), to_tenths(totals.cycle_hours));
+    // The same record certifies the same ledger: while nothing changed, every fetch shows the
+    // code (and time) of the first one, so a printed and a downloaded copy carry one code.
+    let latest = transcript::Entity::find()
+        .filter(transcript::Column::TeacherId.eq(teacher_id))
+        .order_by_desc(transcript::Column::Id)
+        .one(db)
+        .await?
+        .filter(|t| {
+            t.head_hash == head_hash && t.total_tenths == total_tenths && t.cycle_tenths == cycle_tenths
+        });
+    let (code, generated_at) = match latest {
+        Some(same) => (same.code, same.generated_at),
+        None => {
+            let code = verification_code();
+            transcript::ActiveModel {
+                code: Set(code.clone()),
+                teacher_id: Set(teacher_id),
+                generated_at: Set(now),
+                generated_by: Set(actor.account_id),
+                entry_count: Set(entries.len() as i64),
+                total_tenths: Set(total_tenths),
+                cycle_tenths: Set(cycle_tenths),
+                head_hash: Set(head_hash),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            (code, now)
+        }
+    };
     Ok(Transcript {
-        verify_url: format!("{public_url}/api/v1/verify/transcripts/{code}"),
+        verify_url: format!("{public_url}/verify/transcripts/{code}"),
         verification_code: code,
-        generated_at: now,
+        generated_at,
         teacher: TranscriptTeacher {
             id: teacher.id,
             employee_no: teacher.employee_no,

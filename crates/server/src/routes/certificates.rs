@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 use crate::table::{Cell, ReportFormat, Table};
-use crate::{lang, rate, render};
+use crate::{lang, rate, render, verify_pages};
 
 /// Filters of `GET /certificates`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -31,6 +31,12 @@ pub struct CertificateQuery {
     pub expiring_within: Option<u32>,
     #[param(example = 101)]
     pub teacher_id: Option<i64>,
+    /// The number printed on the certificate, to find the one someone hands in.
+    #[param(example = "ES-2026-C-000042")]
+    pub number: Option<String>,
+    /// Part of the holder's name, employee number or phone (staff only).
+    #[param(example = "李明")]
+    pub holder: Option<String>,
 }
 
 /// A signed credential.
@@ -82,6 +88,8 @@ pub async fn list(
         org_unit: q.org_unit,
         expiring_within: q.expiring_within.map(|d| d.min(3660)),
         teacher_id: q.teacher_id,
+        number: q.number,
+        holder: q.holder,
     };
     let found =
         certification::certificates(&state.db, state.clock.now(), &actor, filter, page.request()?).await?;
@@ -208,7 +216,7 @@ pub async fn credential(
 #[utoipa::path(operation_id = "verifyCertificate", tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
     responses(
         (status = 200, description = "The certificate's claims", body = PublicCertificate),
-        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No certificate has this code: a page saying it may be forged or mistyped", content_type = "text/html", body = String),
         (status = 429, description = "Too many verifications from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/verify/{code}")]
@@ -233,7 +241,7 @@ async fn verified(state: &AppState, request: &HttpRequest, code: &str) -> ApiRes
 #[utoipa::path(operation_id = "getVerifyPage", tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
     responses(
         (status = 200, description = "HTML page", content_type = "text/html", body = String),
-        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No certificate has this code: a page saying it may be forged or mistyped", content_type = "text/html", body = String),
         (status = 429, description = "Too many verifications from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/verify/{code}")]
@@ -242,10 +250,14 @@ pub async fn verify_page(
     request: HttpRequest,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let claims = verified(&state, &request, &code).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(render::verification_html(&claims, lang::english())))
+    let english = lang::english();
+    match verified(&state, &request, &code).await {
+        Ok(claims) => Ok(verify_pages::certificate(&claims, english)),
+        Err(ApiError::Domain(kernel::Error::NotFound)) => {
+            Ok(verify_pages::not_found("证书", "certificate", english))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Credential signing keys (public)

@@ -38,6 +38,7 @@ pub fn all(cfg: &mut ServiceConfig) {
     cfg.service(health::health)
         .service(certificates::jwks)
         .service(certificates::verify_page)
+        .service(transcripts::verify_page)
         .service(utoipa_actix_web::scope("/api/v1").configure(configure));
 }
 

@@ -119,3 +119,25 @@ pub async fn verify(
 ) -> ApiResult<web::Json<TranscriptVerification>> {
     Ok(web::Json(credit::verify_transcript(&state.db, &code).await?))
 }
+
+/// Transcript verification page (public)
+///
+/// What a transcript's QR code opens: the totals it showed and whether the ledger changed
+/// since, as a page for people; an unknown code is a page saying it may be forged.
+#[utoipa::path(operation_id = "getTranscriptVerifyPage",
+    tag = "verify",
+    params(("code" = String, Path, description = "Verification code printed on the transcript")),
+    responses(
+        (status = 200, description = "HTML page", content_type = "text/html", body = String),
+        (status = 404, description = "No transcript has this code: a page saying it may be forged or mistyped", content_type = "text/html", body = String),
+    )
+)]
+#[get("/verify/transcripts/{code}")]
+pub async fn verify_page(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    let english = lang::english();
+    match credit::verify_transcript(&state.db, &code).await {
+        Ok(found) => Ok(crate::verify_pages::transcript(&found, english)),
+        Err(kernel::Error::NotFound) => Ok(crate::verify_pages::not_found("学时证明", "transcript", english)),
+        Err(other) => Err(other.into()),
+    }
+}
