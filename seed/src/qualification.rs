@@ -82,7 +82,7 @@ async fn create_bank(
     data: &Data,
 ) -> anyhow::Result<i64> {
     let now = Utc::now();
-    let bank = exams::NewBank { name: data.bank.clone(), org_unit_id };
+    let bank = exams::NewBank { name: data.bank.clone(), org_unit_id: Some(org_unit_id) };
     let bank = exams::create_bank(db, now, system, bank).await.map_err(describe)?;
     for row in &data.questions {
         let keys = ["A", "B", "C", "D"];

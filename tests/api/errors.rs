@@ -237,3 +237,34 @@ async fn an_unknown_query_parameter_is_a_422_naming_it() {
     let documented = app.get(&token, "/api/v1/certificates?level=C&page=1&per_page=5").await;
     assert_eq!(documented.status(), StatusCode::OK);
 }
+
+/// What the contract does not name is not asked for: the owner is the caller's unit, the
+/// trainer the caller, and `C` means `c`.
+#[tokio::test]
+async fn creates_default_to_the_callers_unit_and_name_and_take_levels_in_any_case() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("county.admin").await;
+    let me = json_of(app.get(&admin, "/api/v1/me").await).await;
+    let unit = me["account"]["org_unit_id"].as_i64().unwrap();
+    let course = app
+        .post(&admin, "/api/v1/courses", json!({"title": "班主任工作坊", "summary": "线上", "track": "C", "hours": "2", "status": "draft", "modules": []}))
+        .await;
+    assert_eq!(course.status(), StatusCode::CREATED);
+    let course = json_of(course).await;
+    assert_eq!((course["org_unit_id"].as_i64(), course["track"].as_str()), (Some(unit), Some("c")));
+    let bank = json_of(app.post(&admin, "/api/v1/question-banks", json!({"name": "县题库"})).await).await;
+    assert_eq!(bank["org_unit_id"].as_i64(), Some(unit));
+    let now = chrono::Utc::now();
+    let session = app
+        .post(
+            &admin,
+            "/api/v1/sessions",
+            json!({"title": "心理辅导面授", "place": "恩施市教育局", "hours": "3", "capacity": 40,
+                "starts_at": now + chrono::Duration::days(1), "ends_at": now + chrono::Duration::days(1) + chrono::Duration::hours(3)}),
+        )
+        .await;
+    assert_eq!(session.status(), StatusCode::CREATED);
+    let session = json_of(session).await;
+    assert_eq!(session["org_unit_id"].as_i64(), Some(unit));
+    assert_eq!(session["trainer"], "county.admin", "the calling account names the trainer");
+}

@@ -98,6 +98,15 @@ impl Actor {
         }
     }
 
+    /// The org unit a staff account belongs to: what it creates belongs there unless it names
+    /// another unit of its subtree. `Forbidden` for teachers.
+    pub fn own_unit(&self) -> Result<i64> {
+        match &self.scope {
+            Scope::Subtree { org_unit_id, .. } => Ok(*org_unit_id),
+            Scope::Person { .. } => Err(Error::Forbidden),
+        }
+    }
+
     /// The person a teacher account stands for, or `Forbidden` for staff: the guard of every
     /// route that acts on the caller's own training records.
     pub fn teacher(&self) -> Result<i64> {

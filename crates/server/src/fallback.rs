@@ -22,7 +22,9 @@ fn to_problem<B: MessageBody + 'static>(
     // JSON bodies (problems, and deliberate ones such as a 503 health report) and our pages
     // (the verification pages' "not found") are already ours.
     let is_ours = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        v.starts_with("application/problem+json") || v.starts_with("application/json") || v.starts_with("text/html")
+        v.starts_with("application/problem+json")
+            || v.starts_with("application/json")
+            || v.starts_with("text/html")
     });
     if is_ours {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));

@@ -140,8 +140,9 @@ pub struct NewCourse {
     pub hours: Decimal,
     /// Defaults to `draft`.
     pub status: Option<CourseStatus>,
+    /// The owning unit; default the caller's own.
     #[cfg_attr(feature = "openapi", schema(example = 1))]
-    pub org_unit_id: i64,
+    pub org_unit_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(example = 10, minimum = 1, maximum = 120))]
     pub presence_check_minutes: Option<u32>,
     pub modules: Vec<NewModule>,
@@ -312,7 +313,7 @@ pub async fn create_course(
     let status = input.status.unwrap_or(CourseStatus::Draft);
     check_outline(&mut v, &input.modules, status == CourseStatus::Published);
     check_quizzes(db, &mut v, &input.modules).await?;
-    let owner = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await;
+    let owner = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await;
     let owner = match owner {
         Ok(path) => Some(path),
         Err(Error::Invalid(errors)) => {
@@ -329,7 +330,7 @@ pub async fn create_course(
         track: Set(input.track.as_str().to_owned()),
         hours_tenths: Set(hours.unwrap_or_default()),
         status: Set(status.as_str().to_owned()),
-        org_unit_id: Set(input.org_unit_id),
+        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(owner.unwrap_or_default()),
         presence_check_minutes: Set(input.presence_check_minutes.map(|m| m as i32)),
         created_at: Set(now),

@@ -73,10 +73,12 @@ pub struct NewSession {
     pub hours: Decimal,
     #[cfg_attr(feature = "openapi", schema(example = 120, minimum = 1, maximum = 5000))]
     pub capacity: u32,
+    /// The owning unit; default the caller's own.
     #[cfg_attr(feature = "openapi", schema(example = 2))]
-    pub org_unit_id: i64,
+    pub org_unit_id: Option<i64>,
+    /// Who runs it; default the calling account's person (or login name).
     #[cfg_attr(feature = "openapi", schema(example = "张老师", min_length = 1, max_length = 100))]
-    pub trainer: String,
+    pub trainer: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = 30, maximum = 240))]
     pub sign_in_grace_minutes: Option<u32>,
     /// 1–100, default 80: the share of the scheduled time that earns the hours.
@@ -213,7 +215,10 @@ pub async fn create_session(
     let mut v = Violations::default();
     let title = v.check(text(&input.title, "title", 200));
     let place = v.check(text(&input.place, "place", 200));
-    let trainer = v.check(text(&input.trainer, "trainer", 100));
+    let trainer = match &input.trainer {
+        Some(named) => v.check(text(named, "trainer", 100)),
+        None => Some(directory::display_name(db, actor).await?),
+    };
     let hours = if input.hours > Decimal::ZERO {
         v.check(Hours::parse(input.hours, Decimal::from(24), "hours"))
     } else {
@@ -256,15 +261,14 @@ pub async fn create_session(
     {
         v.push(FieldError::new("course_id", "unknown_course", Text::fixed("课程不存在", "no such course")));
     }
-    let owner =
-        match directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await {
-            Ok(path) => Some(path),
-            Err(Error::Invalid(errors)) => {
-                errors.into_iter().for_each(|e| v.push(FieldError { field: "org_unit_id".to_owned(), ..e }));
-                None
-            }
-            Err(other) => return Err(other),
-        };
+    let owner = match directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await {
+        Ok(path) => Some(path),
+        Err(Error::Invalid(errors)) => {
+            errors.into_iter().for_each(|e| v.push(FieldError { field: "org_unit_id".to_owned(), ..e }));
+            None
+        }
+        Err(other) => return Err(other),
+    };
     v.finish()?;
     let saved = offline_session::ActiveModel {
         title: Set(title.unwrap_or_default()),
@@ -274,7 +278,7 @@ pub async fn create_session(
         ends_at: Set(input.ends_at),
         hours_tenths: Set(hours.map(|h| to_tenths(h.value())).unwrap_or_default()),
         capacity: Set(input.capacity as i32),
-        org_unit_id: Set(input.org_unit_id),
+        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(owner.unwrap_or_default()),
         trainer: Set(trainer.unwrap_or_default()),
         status: Set(SessionStatus::Scheduled.as_str().to_owned()),

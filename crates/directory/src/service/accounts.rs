@@ -312,6 +312,18 @@ pub struct Contact {
     pub english: bool,
 }
 
+/// How the caller is named on what they run (a session's trainer): their person's name when
+/// the account has one, else the login name.
+pub async fn display_name(db: &impl ConnectionTrait, actor: &Actor) -> Result<String> {
+    let found = account::Entity::find_by_id(actor.account_id).one(db).await?.ok_or(Error::NotFound)?;
+    if let Some(person_id) = found.person_id
+        && let Some(person) = person::Entity::find_by_id(person_id).one(db).await?
+    {
+        return Ok(person.name);
+    }
+    Ok(found.username)
+}
+
 /// The address mail to the caller goes to: a teacher's own (on the person record), else the
 /// staff account's.
 pub async fn mail_address(db: &impl ConnectionTrait, actor: &Actor) -> Result<Option<String>> {

@@ -9,7 +9,7 @@ mod teachers;
 mod visibility;
 
 pub use accounts::{
-    Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, mail_address, me,
+    Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, display_name, mail_address, me,
     rename_teacher_account, set_account_disabled, staff_contacts, teacher_contact, username_exists,
 };
 pub use auth::{Session, change_password, login, logout, refresh};

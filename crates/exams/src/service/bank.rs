@@ -38,8 +38,9 @@ pub struct NewBank {
         schema(example = "C 级心理健康教育题库", min_length = 2, max_length = 200)
     )]
     pub name: String,
+    /// The owning unit; default the caller's own.
     #[cfg_attr(feature = "openapi", schema(example = 1))]
-    pub org_unit_id: i64,
+    pub org_unit_id: Option<i64>,
 }
 
 /// A choice option.
@@ -334,11 +335,11 @@ pub async fn create_bank(
             "name must be 2 to 200 characters".into(),
         ));
     }
-    let path = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await?;
+    let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     v.finish()?;
     let saved = question_bank::ActiveModel {
         name: Set(name.to_owned()),
-        org_unit_id: Set(input.org_unit_id),
+        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(path),
         created_at: Set(now),
         ..Default::default()

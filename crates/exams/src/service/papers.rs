@@ -105,8 +105,9 @@ pub struct NewExam {
     )]
     pub title: String,
     pub level: Level,
+    /// The owning unit; default the caller's own.
     #[cfg_attr(feature = "openapi", schema(example = 1))]
-    pub org_unit_id: i64,
+    pub org_unit_id: Option<i64>,
     #[cfg_attr(feature = "openapi", schema(example = 60, minimum = 1, maximum = 600))]
     pub duration_minutes: u32,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "60"))]
@@ -367,7 +368,7 @@ pub async fn create_exam(
     actor: &Actor,
     input: NewExam,
 ) -> Result<Exam> {
-    let path = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await?;
+    let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     let mut v = Violations::default();
     let title = input.title.trim().to_owned();
     if !(2..=200).contains(&title.chars().count()) {
@@ -392,7 +393,7 @@ pub async fn create_exam(
     let saved = exam::ActiveModel {
         title: Set(title),
         level: Set(input.level.as_str().to_owned()),
-        org_unit_id: Set(input.org_unit_id),
+        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(path),
         duration_minutes: Set(settings.duration_minutes as i32),
         pass_score_tenths: Set(to_tenths(settings.pass_score)),

@@ -66,8 +66,9 @@ pub struct NewEvent {
     pub title: String,
     pub form: EventForm,
     pub level: EventLevel,
+    /// The owning unit; default the caller's own.
     #[cfg_attr(feature = "openapi", schema(example = 2))]
-    pub org_unit_id: i64,
+    pub org_unit_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     #[cfg_attr(
@@ -246,7 +247,7 @@ pub async fn create_event(
     actor: &Actor,
     input: NewEvent,
 ) -> Result<Event> {
-    let path = directory::scope_path(db, actor, Some(input.org_unit_id), Permission::ManageTraining).await?;
+    let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     let mut v = Violations::default();
     check(&mut v, &input.title, &input.place, input.starts_at, input.ends_at, input.hours, input.capacity);
     let (min_presence, closing) =
@@ -272,7 +273,7 @@ pub async fn create_event(
         title: Set(input.title.trim().to_owned()),
         form: Set(input.form.as_str().to_owned()),
         level: Set(input.level.as_str().to_owned()),
-        org_unit_id: Set(input.org_unit_id),
+        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(path),
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
