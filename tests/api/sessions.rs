@@ -23,7 +23,9 @@ pub async fn session(app: &TestApp, token: &str) -> i64 {
 
 pub async fn code(app: &TestApp, trainer: &str, id: i64) -> String {
     let shown = json_of(app.get(trainer, &format!("/api/v1/sessions/{id}/sign-in-code")).await).await;
-    assert!(shown["qr_payload"].as_str().unwrap().contains(shown["code"].as_str().unwrap()));
+    let sign_in_page =
+        format!("http://qualify.test/sessions/{id}/sign-in?code={}", shown["code"].as_str().unwrap());
+    assert_eq!(shown["qr_payload"], sign_in_page, "the QR opens the app's sign-in page");
     shown["code"].as_str().unwrap().to_owned()
 }
 

@@ -122,7 +122,24 @@ fn serve(req: &HttpRequest, file: &File, immutable: bool) -> HttpResponse {
         (_, Some(gz)) if offers("gzip") => (gz.clone(), Some("gzip")),
         _ => (file.body.clone(), None),
     };
-    let mut response = HttpResponse::Ok();
+    // A player seeks (and resumes) by asking for a byte range of the media file.
+    let range = req.headers().get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (mut response, body) = match (encoding, range.map(|r| byte_range(r, body.len()))) {
+        (None, Some(Some((start, end)))) => {
+            let mut partial = HttpResponse::PartialContent();
+            partial.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", body.len())));
+            (partial, body[start..=end].to_vec())
+        }
+        (None, Some(None)) => {
+            return HttpResponse::RangeNotSatisfiable()
+                .insert_header((header::CONTENT_RANGE, format!("bytes */{}", body.len())))
+                .finish();
+        }
+        _ => (HttpResponse::Ok(), body),
+    };
+    if encoding.is_none() {
+        response.insert_header((header::ACCEPT_RANGES, "bytes"));
+    }
     response
         .insert_header((header::CONTENT_TYPE, file.content_type.as_str()))
         .insert_header((header::VARY, "Accept-Encoding"))
@@ -135,6 +152,22 @@ fn serve(req: &HttpRequest, file: &File, immutable: bool) -> HttpResponse {
         response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(encoding)));
     }
     response.body(body)
+}
+
+/// The one byte range of a `Range: bytes=…` header, inclusive, within `len` bytes; `None` for
+/// a range outside the file. Several ranges are not offered (players ask for one).
+fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || len == 0 {
+        return None;
+    }
+    let (start, end) = spec.split_once('-')?;
+    let (start, end) = match (start.trim(), end.trim()) {
+        ("", suffix) => (len.saturating_sub(suffix.parse::<usize>().ok()?), len - 1),
+        (start, "") => (start.parse().ok()?, len - 1),
+        (start, end) => (start.parse().ok()?, end.parse::<usize>().ok()?.min(len - 1)),
+    };
+    (start <= end && start < len).then_some((start, end))
 }
 
 #[cfg(test)]
@@ -192,6 +225,34 @@ mod tests {
         assert_eq!(header(&app.respond(&gzip_only).unwrap(), header::CONTENT_ENCODING), "gzip");
         let plain = TestRequest::get().uri("/assets/index-3f2a.js").to_http_request();
         assert_eq!(header(&app.respond(&plain).unwrap(), header::CONTENT_ENCODING), "");
+    }
+
+    #[test]
+    fn byte_ranges_are_read_as_players_send_them() {
+        assert_eq!(byte_range("bytes=0-", 100), Some((0, 99)));
+        assert_eq!(byte_range("bytes=10-19", 100), Some((10, 19)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=100-", 100), None);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
+    }
+
+    #[test]
+    fn media_is_served_in_ranges() {
+        let (dir, _) = built();
+        std::fs::create_dir_all(dir.0.join("media")).unwrap();
+        std::fs::write(dir.0.join("media/clip.webm"), b"0123456789").unwrap();
+        let app = WebApp::load(&dir.0).unwrap();
+        let req = TestRequest::get()
+            .uri("/media/clip.webm")
+            .insert_header((header::RANGE, "bytes=2-5"))
+            .to_http_request();
+        let response = app.respond(&req).unwrap();
+        assert_eq!(response.status(), actix_web::http::StatusCode::PARTIAL_CONTENT);
+        assert_eq!(header(&response, header::CONTENT_RANGE), "bytes 2-5/10");
+        assert_eq!(header(&response, header::CONTENT_TYPE), "video/webm");
+        let whole = app.respond(&TestRequest::get().uri("/media/clip.webm").to_http_request()).unwrap();
+        assert_eq!(header(&whole, header::ACCEPT_RANGES), "bytes");
     }
 
     #[test]

@@ -14,7 +14,12 @@ pub struct SignInCode {
     #[cfg_attr(feature = "openapi", schema(example = "402913"))]
     pub code: String,
     pub expires_at: DateTime<Utc>,
-    #[cfg_attr(feature = "openapi", schema(example = "QUALIFY-SIGNIN:session:7:402913"))]
+    /// What the QR code carries. The API answers the app's sign-in page of the occasion with
+    /// the code, so a phone's camera opens it; the domain's own form names kind, id and code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://qualify.example/sessions/7/sign-in?code=402913")
+    )]
     pub qr_payload: String,
 }
 

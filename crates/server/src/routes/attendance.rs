@@ -108,7 +108,14 @@ macro_rules! attendance_routes {
             id: web::Path<i64>,
         ) -> ApiResult<web::Json<SignInCode>> {
             let now = state.clock.now();
-            Ok(web::Json(attendance::sign_in_code(&state.db, &$owner, now, &actor, id.into_inner()).await?))
+            let id = id.into_inner();
+            let mut shown = attendance::sign_in_code(&state.db, &$owner, now, &actor, id).await?;
+            // The QR carries the app's sign-in page of this occasion (`/sessions/7/sign-in`), so
+            // a phone's own camera app opens it with the code filled in.
+            let page = $code.replace("{id}", &id.to_string());
+            let page = page.trim_end_matches("-code");
+            shown.qr_payload = format!("{}{page}?code={}", state.settings.public_url, shown.code);
+            Ok(web::Json(shown))
         }
 
         /// Sign in
