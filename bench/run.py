@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -269,7 +270,16 @@ def status_line(path, field):
     return 0
 
 
+def port_taken(port):
+    """Whether something already listens on the bench port (it would answer our requests)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def main():
+    if port_taken(PORT):
+        sys.exit(f"make bench: port {PORT} is already in use; stop what listens there or set BENCH_PORT")
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "server"], cwd=ROOT, check=True)
