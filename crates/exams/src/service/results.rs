@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use kernel::{Actor, Error, FieldError, Permission, Result, Text, from_tenths, to_tenths};
+use kernel::{Actor, Error, FieldError, Page, PageRequest, Permission, Result, Text, from_tenths, to_tenths};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
@@ -384,24 +384,21 @@ pub async fn attempt_audit(
     now: DateTime<Utc>,
     actor: &Actor,
     attempt_id: i64,
-) -> Result<Vec<ScoreChange>> {
+    page: PageRequest,
+) -> Result<Page<ScoreChange>> {
     let (_, owner) = readable(db, now, actor, attempt_id).await?;
     actor.authorize(Permission::ManageTraining, &owner.org_path)?;
-    Ok(score_audit::Entity::find()
+    let select = score_audit::Entity::find()
         .filter(score_audit::Column::AttemptId.eq(attempt_id))
-        .order_by_asc(score_audit::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| ScoreChange {
-            at: a.at,
-            account_id: a.account_id,
-            question_id: a.question_id,
-            old_score: a.old_score_tenths.map(from_tenths),
-            new_score: a.new_score_tenths.map(from_tenths),
-            reason: a.reason,
-        })
-        .collect())
+        .order_by_asc(score_audit::Column::Id);
+    Ok(kernel::fetch_page(db, select, page).await?.map(|a| ScoreChange {
+        at: a.at,
+        account_id: a.account_id,
+        question_id: a.question_id,
+        old_score: a.old_score_tenths.map(from_tenths),
+        new_score: a.new_score_tenths.map(from_tenths),
+        reason: a.reason,
+    }))
 }
 
 /// Whether a teacher has a released, passed attempt of an exam: a lesson's quiz requirement.

@@ -347,10 +347,10 @@ pub async fn regrade(
 /// Who changed which score, when, from what to what, and why.
 #[utoipa::path(operation_id = "listAttemptAudit", 
     tag = "exams",
-    params(("id" = i64, Path, description = "Attempt id")),
+    params(("id" = i64, Path, description = "Attempt id"), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The audit trail", body = Vec<ScoreChange>),
+        (status = 200, description = "The audit trail, oldest change first", body = PageOf<ScoreChange>),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt in the caller's scope", body = Problem, content_type = "application/problem+json"),
@@ -361,8 +361,12 @@ pub async fn audit(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-) -> ApiResult<web::Json<Vec<ScoreChange>>> {
-    Ok(web::Json(exams::attempt_audit(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<PageOf<ScoreChange>>> {
+    let now = state.clock.now();
+    Ok(web::Json(
+        exams::attempt_audit(&state.db, now, &actor, id.into_inner(), page.request()?).await?.into(),
+    ))
 }
 
 /// Grading queue
