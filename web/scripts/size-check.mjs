@@ -1,12 +1,14 @@
 // The teacher's first load, from the build's manifest: the entry (index.html's script, what it
 // imports statically, its CSS) plus the page a teacher lands on (home when logged in, login
 // when not) with its own static imports. Asserts it is at most 80 KB of JS and CSS gzipped and
-// that no staff page (src/routes/trainer|hr|admin) is in it.
+// that no staff page (src/routes/trainer|hr|admin|desk) and no chart library (echarts, zrender)
+// is in it.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const LIMIT = 80 * 1024;
-const STAFF = /^src\/routes\/(trainer|hr|admin)\//;
+const STAFF = /^src\/routes\/(trainer|hr|admin|desk)\//;
+const CHARTS = /node_modules\/(echarts|zrender)\//;
 const dist = new URL('../dist/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('.vite/manifest.json', dist), 'utf8'));
 
@@ -52,6 +54,19 @@ for (const landing of ['src/routes/teacher/Home.svelte', 'src/routes/public/Logi
     console.error(`size: over the limit by ${((total - LIMIT) / 1024).toFixed(1)} KB`);
     failed = true;
   }
+  const charts = [...keys].filter((k) => CHARTS.test(k) || CHARTS.test(manifest[k].src ?? '') || /echarts|zrender/i.test(manifest[k].file));
+  if (charts.length) {
+    console.error(`size: chart code in the teacher's first load: ${charts.join(', ')}`);
+    failed = true;
+  }
+  // A chunk's own source modules are not in the manifest; grep the files for staff markers too.
+  for (const f of list) {
+    const text = readFileSync(new URL(f, dist), 'utf8');
+    if (/echarts|zrender|staff-desk-marker/.test(text)) {
+      console.error(`size: ${f} in the teacher's first load carries staff or chart code`);
+      failed = true;
+    }
+  }
   if (staff.length) {
     console.error(`size: staff code in the teacher's first load: ${staff.join(', ')}`);
     failed = true;
@@ -60,6 +75,14 @@ for (const landing of ['src/routes/teacher/Home.svelte', 'src/routes/public/Logi
 
 // The staff desk must exist as chunks of its own (so the check above means something).
 const staffChunks = Object.keys(manifest).filter((k) => STAFF.test(k));
+const dashboard = manifest['src/routes/admin/Dashboard.svelte'];
+const chartChunk = Object.keys(manifest).find((k) => /charts\.ts$/.test(k) && manifest[k].isDynamicEntry);
+if (!dashboard || !chartChunk) {
+  console.error('size: the dashboard or its lazily loaded chart chunk is missing from the build');
+  failed = true;
+} else {
+  console.log(`size: staff chunks: ${staffChunks.length}; charts (${chartChunk}) ${(gz(manifest[chartChunk].file) / 1024).toFixed(1)} KB gzipped, loaded by the dashboard only`);
+}
 if (staffChunks.length === 0) {
   console.error('size: no staff chunk found in the build');
   failed = true;

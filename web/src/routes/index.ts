@@ -29,9 +29,21 @@ export const routes: RouteDef[] = [
   { path: '/notifications', load: () => import('./teacher/Notifications.svelte') },
   { path: '/me', load: () => import('./teacher/Me.svelte') },
 
-  // The staff desk (issue 18) slots in here, one chunk per role.
-  { path: '/desk', roles: STAFF, load: () => import('./trainer/Desk.svelte') },
-  { path: '/grading', roles: ['trainer', 'admin'], load: () => import('./trainer/Desk.svelte') },
+  // The staff desk (issue 18): one chunk per page, each reached only through these imports.
+  { path: '/desk', roles: STAFF, load: () => import('./desk/Desk.svelte') },
+  { path: '/desk/sessions', roles: ['trainer', 'admin'], load: () => import('./trainer/Sessions.svelte') },
+  { path: '/desk/sessions/:id', roles: ['trainer', 'admin'], load: () => import('./trainer/Roster.svelte') },
+  { path: '/desk/sessions/:id/projector', roles: ['trainer', 'admin'], load: () => import('./trainer/Projector.svelte') },
+  { path: '/grading', roles: ['trainer', 'admin'], load: () => import('./trainer/Grading.svelte') },
+  { path: '/desk/credits', roles: ['hr', 'admin'], load: () => import('./hr/Credits.svelte') },
+  { path: '/desk/teachers/:id', roles: ['hr', 'admin'], load: () => import('./hr/Record.svelte') },
+  { path: '/desk/verify', roles: ['hr', 'admin'], load: () => import('./hr/Verify.svelte') },
+  { path: '/desk/dashboard', roles: ['hr', 'admin'], load: () => import('./admin/Dashboard.svelte') },
+  { path: '/desk/org', roles: ['admin'], load: () => import('./admin/Org.svelte') },
+  { path: '/desk/import', roles: ['admin'], load: () => import('./admin/Import.svelte') },
+  { path: '/desk/rule-sets', roles: ['admin'], load: () => import('./admin/RuleSets.svelte') },
+  { path: '/desk/outbox', roles: ['admin'], load: () => import('./admin/Outbox.svelte') },
+  { path: '/desk/audit', roles: ['admin'], load: () => import('./admin/Audit.svelte') },
 ];
 
 export const notFound = () => import('./public/NotFound.svelte');
