@@ -182,3 +182,34 @@ async fn the_demo_lets_a_teacher_reach_c_by_doing_the_work() {
         certificates["items"].as_array().unwrap().iter().map(|c| c["level"].as_str().unwrap()).collect();
     assert_eq!(levels, ["C"], "{certificates}");
 }
+
+#[tokio::test]
+async fn the_catalogue_shows_my_enrolment_and_progress() {
+    let app = spawn_seeded_app().await;
+    let teacher = app.token("teacher").await;
+    let courses = json_of(app.get(&teacher, "/api/v1/courses?per_page=50").await).await;
+    let trial = courses["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "试用：两分钟体验课")
+        .unwrap()
+        .clone();
+    assert!(trial["enrollment"].is_null(), "not enrolled yet");
+    app.post(&teacher, &format!("/api/v1/courses/{}/enrollments", trial["id"]), json!({})).await;
+    let lesson = json_of(app.get(&teacher, &format!("/api/v1/courses/{}", trial["id"])).await).await["modules"][0]
+        ["lessons"][0]
+        .clone();
+    let mut player =
+        Player { app: &app, token: teacher.clone(), lesson: lesson["id"].as_i64().unwrap(), seq: 0 };
+    player.play(0, lesson["duration_seconds"].as_i64().unwrap()).await;
+    let listed = json_of(app.get(&teacher, "/api/v1/courses?per_page=50").await).await;
+    let mine = listed["items"].as_array().unwrap().iter().find(|c| c["id"] == trial["id"]).unwrap().clone();
+    assert_eq!(mine["enrollment"]["lessons_completed"], 1);
+    assert!(mine["enrollment"]["percent"].as_u64().unwrap() > 0);
+    let one = json_of(app.get(&teacher, &format!("/api/v1/courses/{}", trial["id"])).await).await;
+    assert_eq!(one["enrollment"], mine["enrollment"]);
+    let admin = app.token("admin").await;
+    let staff = json_of(app.get(&admin, &format!("/api/v1/courses/{}", trial["id"])).await).await;
+    assert!(staff["enrollment"].is_null(), "staff have no enrolment");
+}
