@@ -216,7 +216,7 @@ pub async fn credential(
 #[utoipa::path(operation_id = "verifyCertificate", tag = "verify", params(("code" = String, Path, description = "Verification code printed on the certificate")),
     responses(
         (status = 200, description = "The certificate's claims", body = PublicCertificate),
-        (status = 404, description = "No certificate has this code: a page saying it may be forged or mistyped", content_type = "text/html", body = String),
+        (status = 404, description = "No certificate has this code", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many verifications from this address", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/verify/{code}")]
