@@ -48,24 +48,16 @@ impl Held {
         }
     }
 
-    /// The ledger entry an attendee earns: `{source_kind}/{occasion}:{teacher}`, dated on the
-    /// day it took place, so closing twice posts once.
-    fn hours_entry(
-        &self,
-        (category, source_kind): (credit::Category, &str),
-        teacher_id: i64,
-        by: i64,
-    ) -> credit::NewEntry {
+    /// The ledger entry an attendee earns from `source` (which names the occasion and the
+    /// teacher, so closing twice posts once), dated on the day it took place.
+    fn hours_entry(&self, source: credit::Source, teacher_id: i64, by: i64) -> credit::NewEntry {
         credit::NewEntry {
             teacher_id,
-            category,
+            source,
             hours: kernel::from_tenths(self.hours_tenths),
             occurred_on: kernel::china_date(self.occasion.starts_at),
-            source_kind: source_kind.to_owned(),
-            source_id: format!("{}:{teacher_id}", self.occasion.id),
             description: format!("{}（{}）", self.title, self.place),
             recorded_by: Some(by),
-            reverses_entry_id: None,
         }
     }
 }
@@ -79,8 +71,6 @@ pub trait Owner: Sync {
     /// Whether a trainer may still mark attendance once the occasion is closed (the hours then
     /// post at once, for paper sheets that arrive late); otherwise it must be reopened first.
     const MARKS_AFTER_CLOSE: bool;
-    /// The ledger category and source kind of an attendee's hours.
-    const HOURS: (credit::Category, &'static str);
     /// The code and text (zh, en) of the 409 a closed occasion answers to registrations,
     /// codes and scans.
     const CLOSED: (&'static str, &'static str, &'static str);
@@ -95,6 +85,8 @@ pub trait Owner: Sync {
     fn held(&self, row: &Self::Row) -> Held;
     /// The client view of a row.
     fn view(&self, row: &Self::Row) -> Self::View;
+    /// The ledger source of an attendee's hours at occasion `id`.
+    fn source(&self, id: i64, teacher_id: i64) -> credit::Source;
     /// Stores the closed state: `Some(at)` closes, `None` reopens.
     fn set_closed(
         &self,
@@ -236,7 +228,12 @@ pub async fn mark_by_hand<O: Owner>(
     let txn = kernel::begin_write(db).await?;
     let line = service::mark(&txn, &held.occasion, teacher_id, status, reason, actor.account_id, now).await?;
     if held.closed && line.attended {
-        credit::post(&txn, now, held.hours_entry(O::HOURS, teacher_id, actor.account_id)).await?;
+        credit::post(
+            &txn,
+            now,
+            held.hours_entry(owner.source(held.occasion.id, teacher_id), teacher_id, actor.account_id),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(line)
@@ -286,7 +283,16 @@ pub async fn close<O: Owner>(
     }
     let txn = kernel::begin_write(db).await?;
     for line in service::roster(&txn, &held.occasion).await?.into_iter().filter(|l| l.attended) {
-        credit::post(&txn, now, held.hours_entry(O::HOURS, line.teacher_id, actor.account_id)).await?;
+        credit::post(
+            &txn,
+            now,
+            held.hours_entry(
+                owner.source(held.occasion.id, line.teacher_id),
+                line.teacher_id,
+                actor.account_id,
+            ),
+        )
+        .await?;
     }
     attendance_closure::ActiveModel {
         occasion_kind: Set(held.occasion.kind.to_owned()),

@@ -158,7 +158,6 @@ impl attendance::Owner for Sessions {
     type Row = SessionRow;
     type View = Session;
     const MARKS_AFTER_CLOSE: bool = false;
-    const HOURS: (credit::Category, &'static str) = (credit::Category::OfflineTraining, "offline_session");
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("session_closed", "培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first");
 
@@ -173,6 +172,10 @@ impl attendance::Owner for Sessions {
 
     fn view(&self, row: &SessionRow) -> Session {
         view(&row.0)
+    }
+
+    fn source(&self, session_id: i64, teacher_id: i64) -> credit::Source {
+        credit::Source::OfflineSession { session_id, teacher_id }
     }
 
     /// Closing keeps the time it happened; reopening clears it.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::authorize_manage;
 use super::adjustments::reason;
-use crate::domain::{Category, ClaimStatus, TrainingForm, from_tenths, to_tenths};
+use crate::domain::{ClaimStatus, Source, TrainingForm, from_tenths, to_tenths};
 use crate::entity::credit_claim;
 use crate::ledger::{MAX_ENTRY_HOURS, NewEntry, post};
 
@@ -249,14 +249,11 @@ async fn decide(
             now,
             NewEntry {
                 teacher_id: claim.teacher_id,
-                category: Category::External,
+                source: Source::Claim { claim_id: claim.id },
                 hours: from_tenths(claim.hours_tenths),
                 occurred_on: claim.ended_on,
-                source_kind: "credit_claim".to_owned(),
-                source_id: claim.id.to_string(),
                 description: format!("{}（{}）", claim.title, claim.organiser),
                 recorded_by: Some(actor.account_id),
-                reverses_entry_id: None,
             },
         )
         .await?;

@@ -169,7 +169,6 @@ pub struct Events;
 impl attendance::Owner for Events {
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("event_closed", "教研活动已结束关闭", "the event is closed");
-    const HOURS: (credit::Category, &'static str) = (credit::Category::ResearchEvent, "research_event");
     const MARKS_AFTER_CLOSE: bool = true;
     type View = Event;
     type Row = EventRow;
@@ -181,6 +180,10 @@ impl attendance::Owner for Events {
 
     fn view(&self, EventRow(m): &EventRow) -> Event {
         view(m)
+    }
+
+    fn source(&self, event_id: i64, teacher_id: i64) -> credit::Source {
+        credit::Source::ResearchEvent { event_id, teacher_id }
     }
 
     async fn find(&self, db: &DatabaseConnection, id: i64) -> Result<Option<EventRow>> {
