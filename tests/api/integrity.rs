@@ -339,3 +339,23 @@ async fn a_row_with_an_unknown_category_makes_verification_and_reads_fail_loudly
     }
     assert!(credit::verify_chain(&app.db, me).await.is_err(), "verification refuses, never relabels");
 }
+
+#[tokio::test]
+async fn an_event_with_an_unknown_status_is_refused_not_taken_for_open() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let id = event(&app, &admin, "ES-ESS", "county", app.clock.now() + Duration::minutes(10)).await;
+    app.db
+        .execute_unprepared(&format!("UPDATE research_event SET status = 'bogus' WHERE id = {id}"))
+        .await
+        .unwrap();
+    let teacher = app.token("teacher").await;
+    for response in [
+        app.get(&admin, &format!("/api/v1/research-events/{id}")).await,
+        app.post(&teacher, &format!("/api/v1/research-events/{id}/registrations"), json!({})).await,
+        app.get(&admin, &format!("/api/v1/research-events/{id}/sign-in-code")).await,
+    ] {
+        assert_problem(response, StatusCode::CONFLICT, "corrupt_record").await;
+    }
+}

@@ -83,8 +83,8 @@ pub trait Owner: Sync {
     ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
     /// The attendance view of a row.
     fn held(&self, row: &Self::Row) -> Held;
-    /// The client view of a row.
-    fn view(&self, row: &Self::Row) -> Self::View;
+    /// The client view of a row (a stored value outside its vocabulary is `corrupt_record`).
+    fn view(&self, row: &Self::Row) -> Result<Self::View>;
     /// The ledger source of an attendee's hours at occasion `id`.
     fn source(&self, id: i64, teacher_id: i64) -> credit::Source;
     /// Stores the closed state: `Some(at)` closes, `None` reopens.
@@ -118,12 +118,14 @@ pub struct Closing {
 async fn visible<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
     directory::ensure_owner_visible(db, actor, &owner.held(&row).org_path).await?;
+    owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
 
 async fn managed<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &owner.held(&row).org_path)?;
+    owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
 
@@ -307,7 +309,7 @@ pub async fn close<O: Owner>(
     .await?;
     let saved = owner.set_closed(&txn, row, Some(now)).await?;
     txn.commit().await?;
-    Ok(owner.view(&saved))
+    owner.view(&saved)
 }
 
 /// Reopens a closed occasion, e.g. to enter a forgotten paper sign-in sheet; closing again
@@ -317,7 +319,7 @@ pub async fn reopen<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor,
     let txn = kernel::begin_write(db).await?;
     let saved = owner.set_closed(&txn, row, None).await?;
     txn.commit().await?;
-    Ok(owner.view(&saved))
+    owner.view(&saved)
 }
 
 /// The occasion and its roster with scans, marks and minutes, for the people who run it.

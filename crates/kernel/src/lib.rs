@@ -21,7 +21,7 @@ mod violations;
 pub use actor::{Actor, Permission, Role, Scope};
 pub use clock::{Clock, ManualClock, SystemClock, china_date, china_year};
 pub use erased::{AnyConnection, ErasedConnection};
-pub use error::{Error, FieldError, Result};
+pub use error::{Error, FieldError, Result, stored};
 pub use group_commit::{GroupCommit, WriteFuture};
 pub use hours::{Hours, from_tenths, to_tenths};
 pub use level::Level;
