@@ -484,3 +484,26 @@ pub async fn entries_of_sources(
     }
     Ok(found)
 }
+
+/// The one way to correct an entry: a reversal of the same teacher and category with the
+/// opposite hours (`reversal/{entry}`), so an entry is reversed at most once; a second call
+/// returns the reversal already posted (`created: false`).
+pub async fn reverse(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    target: &Entry,
+    occurred_on: NaiveDate,
+    description: String,
+    recorded_by: Option<i64>,
+) -> Result<Posted> {
+    let source = Source::Reversal { entry_id: target.id, category: target.category };
+    let entry = NewEntry {
+        teacher_id: target.teacher_id,
+        source,
+        hours: -target.hours,
+        occurred_on,
+        description,
+        recorded_by,
+    };
+    post(txn, now, entry).await
+}

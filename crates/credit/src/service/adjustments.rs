@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::access::authorize_manage;
 use crate::domain::{Category, Source, from_tenths};
 use crate::entity::credit_entry;
-use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post};
+use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post, reverse};
 
 /// Body of `POST /teachers/{id}/credits/adjustments`: external training recognised, a manual
 /// adjustment, or (with `reverses_entry_id`) the reversal of a wrong entry.
@@ -89,10 +89,12 @@ pub async fn adjust(
     let mut v = Violations::default();
     let reason = v.check(reason(&input.reason, "reason"));
     v.check(not_in_future(input.occurred_on, now));
+    let mut reversed = None;
     let (source, hours) = match input.reverses_entry_id {
         Some(reversed_id) => {
             let target = reversal_target(db, teacher_id, reversed_id).await;
             let target = v.check(target?);
+            reversed = target.clone();
             if let Some(target) = &target {
                 let category = v
                     .check(Category::read(&target.category).map_err(corrupt_field))
@@ -157,20 +159,26 @@ pub async fn adjust(
     };
     v.finish()?;
     let category = source.category();
+    let description = reason.clone().unwrap_or_default();
     let txn = kernel::begin_write(db).await?;
-    let posted = post(
-        &txn,
-        now,
-        NewEntry {
-            teacher_id,
-            source,
-            hours,
-            occurred_on: input.occurred_on,
-            description: reason.clone().unwrap_or_default(),
-            recorded_by: Some(actor.account_id),
-        },
-    )
-    .await?;
+    let posted = match source {
+        Source::Reversal { .. } => {
+            let target = Entry::read(reversed.ok_or(Error::NotFound)?)?;
+            reverse(&txn, now, &target, input.occurred_on, description, Some(actor.account_id)).await?
+        }
+        source => {
+            let occurred_on = input.occurred_on;
+            let entry = NewEntry {
+                teacher_id,
+                source,
+                hours,
+                occurred_on,
+                description,
+                recorded_by: Some(actor.account_id),
+            };
+            post(&txn, now, entry).await?
+        }
+    };
     txn.commit().await?;
     let replayed = posted.entry.clone();
     let same_request = replayed.teacher_id == teacher_id

@@ -92,18 +92,7 @@ pub(crate) async fn withdraw_pass(
         return Ok(());
     }
     let Some(entry) = live_entry(txn, owner, teacher_id).await? else { return Ok(()) };
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id,
-            source: credit::Source::Reversal { entry_id: entry.id, category: entry.category },
-            hours: -entry.hours,
-            occurred_on: kernel::china_date(now),
-            description: format!("复核后不合格，冲销考试学时（{}）", owner.title),
-            recorded_by: Some(by),
-        },
-    )
-    .await?;
+    let description = format!("复核后不合格，冲销考试学时（{}）", owner.title);
+    credit::reverse(txn, now, &entry, kernel::china_date(now), description, Some(by)).await?;
     Ok(())
 }
