@@ -43,12 +43,9 @@ pub struct Session {
     /// Minutes before the start and after the end that sign-in stays open.
     #[cfg_attr(feature = "openapi", schema(example = 30))]
     pub sign_in_grace_minutes: u32,
-    /// The share of the scheduled time an attendee must be present to earn the hours.
-    #[cfg_attr(feature = "openapi", schema(example = 80))]
-    pub min_presence_percent: u32,
-    /// Check-out opens this many minutes before the end (and stays open through the grace).
-    #[cfg_attr(feature = "openapi", schema(example = 15))]
-    pub closing_window_minutes: u32,
+    /// When presence earns the hours.
+    #[serde(flatten)]
+    pub presence: attendance::PresenceRules,
 }
 
 /// Body of `POST /sessions`.
@@ -135,8 +132,7 @@ fn view(m: &offline_session::Model) -> Result<Session> {
         status: kernel::stored(SessionStatus::parse(&m.status), "offline_session.status", &m.status)?,
         trainer: m.trainer.clone(),
         sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
-        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
-        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
+        presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
     })
 }
 

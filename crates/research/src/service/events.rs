@@ -46,12 +46,9 @@ pub struct Event {
     /// MH roles the event is for; empty means every teacher.
     pub audience_roles: Vec<MhRole>,
     pub status: EventStatus,
-    /// The share of the scheduled time an attendee must be present to earn the hours.
-    #[cfg_attr(feature = "openapi", schema(example = 80))]
-    pub min_presence_percent: u32,
-    /// Check-out opens this many minutes before the end (and stays open 30 minutes after).
-    #[cfg_attr(feature = "openapi", schema(example = 15))]
-    pub closing_window_minutes: u32,
+    /// When presence earns the hours.
+    #[serde(flatten)]
+    pub presence: attendance::PresenceRules,
 }
 
 /// Body of `POST /research-events`.
@@ -146,8 +143,7 @@ pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
         capacity: u32::try_from(m.capacity).unwrap_or(0),
         audience_roles: serde_json::from_str(&m.audience_roles).unwrap_or_default(),
         status: kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)?,
-        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
-        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
+        presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
     })
 }
 
