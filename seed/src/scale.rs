@@ -224,15 +224,15 @@ async fn history(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyho
             let year = 2022 + (i % 5);
             entries.push(credit::NewEntry {
                 teacher_id,
-                category: CATEGORIES[rng.random_range(0..CATEGORIES.len())],
+                source: credit::Source::History {
+                    category: CATEGORIES[rng.random_range(0..CATEGORIES.len())],
+                    key: format!("{employee_no}:{i}"),
+                },
                 hours: Decimal::new(rng.random_range(10..120), 1),
                 occurred_on: NaiveDate::from_ymd_opt(year, rng.random_range(1..13), rng.random_range(1..29))
                     .context("date")?,
-                source_kind: "history".to_owned(),
-                source_id: format!("{employee_no}:{i}"),
                 description: format!("{year} 年继续教育培训"),
                 recorded_by: None,
-                reverses_entry_id: None,
             });
         }
     }

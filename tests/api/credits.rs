@@ -103,14 +103,11 @@ async fn concurrent_posts_of_one_source_from_many_tasks_post_exactly_once() {
                 let txn = kernel::begin_write(&db).await.unwrap();
                 let entry = credit::NewEntry {
                     teacher_id: teacher,
-                    category: credit::Category::OfflineTraining,
+                    source: credit::Source::OfflineSession { session_id: 42, teacher_id: teacher },
                     hours: Decimal::new(35, 1),
                     occurred_on: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                    source_kind: "offline_session".to_owned(),
-                    source_id: "session-42".to_owned(),
                     description: format!("线下培训（第 {i} 次重试）"),
                     recorded_by: None,
-                    reverses_entry_id: None,
                 };
                 let posted = credit::post(&txn, chrono::Utc::now(), entry).await.unwrap();
                 txn.commit().await.unwrap();
@@ -142,14 +139,11 @@ async fn concurrent_posts_of_different_sources_keep_one_unbroken_chain() {
                 let txn = kernel::begin_write(&db).await.unwrap();
                 let entry = credit::NewEntry {
                     teacher_id: teacher,
-                    category: credit::Category::OnlineCourse,
+                    source: credit::Source::Course { course_id: i, teacher_id: teacher },
                     hours: Decimal::ONE,
                     occurred_on: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-                    source_kind: "lesson".to_owned(),
-                    source_id: format!("lesson-{i}"),
                     description: "网络课程".to_owned(),
                     recorded_by: None,
-                    reverses_entry_id: None,
                 };
                 credit::post(&txn, chrono::Utc::now(), entry).await.unwrap();
                 txn.commit().await.unwrap();
@@ -337,14 +331,11 @@ async fn imported_history_chains_and_later_posts_continue_it() {
     let (teacher, _) = teachers(&app).await;
     let entry = |i: i64| credit::NewEntry {
         teacher_id: teacher,
-        category: credit::Category::External,
+        source: credit::Source::History { category: credit::Category::External, key: format!("import-{i}") },
         hours: Decimal::new(25, 1),
         occurred_on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
-        source_kind: "history".to_owned(),
-        source_id: format!("import-{i}"),
         description: "旧系统迁入".to_owned(),
         recorded_by: None,
-        reverses_entry_id: None,
     };
     let txn = kernel::begin_write(&app.db).await.unwrap();
     assert_eq!(

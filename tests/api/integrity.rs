@@ -321,3 +321,47 @@ async fn an_imported_c_holders_earlier_hours_do_not_count_toward_b() {
     let held = certificates_of(&app, &admin, me).await;
     assert!(held.iter().any(|c| c["level"] == "B"), "hours after C count: {held:?}");
 }
+
+#[tokio::test]
+async fn a_row_with_an_unknown_category_makes_verification_and_reads_fail_loudly() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let (admin, teacher) = (app.token("admin").await, app.token("teacher").await);
+    let me = my_teacher_id(&app, &teacher).await;
+    external(&app, &admin, me, "2").await;
+    app.db
+        .execute_unprepared(&format!("UPDATE credit_entry SET category = 'bogus' WHERE teacher_id = {me}"))
+        .await
+        .unwrap();
+
+    for response in [
+        app.get(&teacher, "/api/v1/me/credits").await,
+        app.get(&admin, &format!("/api/v1/teachers/{me}/credits")).await,
+        app.get(&admin, &format!("/api/v1/teachers/{me}/credits/verify")).await,
+    ] {
+        let problem = assert_problem(response, StatusCode::CONFLICT, "corrupt_record").await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("credit_entry.category") && detail.contains("bogus"), "{problem}");
+    }
+    assert!(credit::verify_chain(&app.db, me).await.is_err(), "verification refuses, never relabels");
+}
+
+#[tokio::test]
+async fn an_event_with_an_unknown_status_is_refused_not_taken_for_open() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let id = event(&app, &admin, "ES-ESS", "county", app.clock.now() + Duration::minutes(10)).await;
+    app.db
+        .execute_unprepared(&format!("UPDATE research_event SET status = 'bogus' WHERE id = {id}"))
+        .await
+        .unwrap();
+    let teacher = app.token("teacher").await;
+    for response in [
+        app.get(&admin, &format!("/api/v1/research-events/{id}")).await,
+        app.post(&teacher, &format!("/api/v1/research-events/{id}/registrations"), json!({})).await,
+        app.get(&admin, &format!("/api/v1/research-events/{id}/sign-in-code")).await,
+    ] {
+        assert_problem(response, StatusCode::CONFLICT, "corrupt_record").await;
+    }
+}

@@ -48,24 +48,16 @@ impl Held {
         }
     }
 
-    /// The ledger entry an attendee earns: `{source_kind}/{occasion}:{teacher}`, dated on the
-    /// day it took place, so closing twice posts once.
-    fn hours_entry(
-        &self,
-        (category, source_kind): (credit::Category, &str),
-        teacher_id: i64,
-        by: i64,
-    ) -> credit::NewEntry {
+    /// The ledger entry an attendee earns from `source` (which names the occasion and the
+    /// teacher, so closing twice posts once), dated on the day it took place.
+    fn hours_entry(&self, source: credit::Source, teacher_id: i64, by: i64) -> credit::NewEntry {
         credit::NewEntry {
             teacher_id,
-            category,
+            source,
             hours: kernel::from_tenths(self.hours_tenths),
             occurred_on: kernel::china_date(self.occasion.starts_at),
-            source_kind: source_kind.to_owned(),
-            source_id: format!("{}:{teacher_id}", self.occasion.id),
             description: format!("{}（{}）", self.title, self.place),
             recorded_by: Some(by),
-            reverses_entry_id: None,
         }
     }
 }
@@ -79,8 +71,6 @@ pub trait Owner: Sync {
     /// Whether a trainer may still mark attendance once the occasion is closed (the hours then
     /// post at once, for paper sheets that arrive late); otherwise it must be reopened first.
     const MARKS_AFTER_CLOSE: bool;
-    /// The ledger category and source kind of an attendee's hours.
-    const HOURS: (credit::Category, &'static str);
     /// The code and text (zh, en) of the 409 a closed occasion answers to registrations,
     /// codes and scans.
     const CLOSED: (&'static str, &'static str, &'static str);
@@ -93,8 +83,10 @@ pub trait Owner: Sync {
     ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
     /// The attendance view of a row.
     fn held(&self, row: &Self::Row) -> Held;
-    /// The client view of a row.
-    fn view(&self, row: &Self::Row) -> Self::View;
+    /// The client view of a row (a stored value outside its vocabulary is `corrupt_record`).
+    fn view(&self, row: &Self::Row) -> Result<Self::View>;
+    /// The ledger source of an attendee's hours at occasion `id`.
+    fn source(&self, id: i64, teacher_id: i64) -> credit::Source;
     /// Stores the closed state: `Some(at)` closes, `None` reopens.
     fn set_closed(
         &self,
@@ -126,12 +118,14 @@ pub struct Closing {
 async fn visible<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
     directory::ensure_owner_visible(db, actor, &owner.held(&row).org_path).await?;
+    owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
 
 async fn managed<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &owner.held(&row).org_path)?;
+    owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
 
@@ -236,7 +230,12 @@ pub async fn mark_by_hand<O: Owner>(
     let txn = kernel::begin_write(db).await?;
     let line = service::mark(&txn, &held.occasion, teacher_id, status, reason, actor.account_id, now).await?;
     if held.closed && line.attended {
-        credit::post(&txn, now, held.hours_entry(O::HOURS, teacher_id, actor.account_id)).await?;
+        credit::post(
+            &txn,
+            now,
+            held.hours_entry(owner.source(held.occasion.id, teacher_id), teacher_id, actor.account_id),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(line)
@@ -286,7 +285,16 @@ pub async fn close<O: Owner>(
     }
     let txn = kernel::begin_write(db).await?;
     for line in service::roster(&txn, &held.occasion).await?.into_iter().filter(|l| l.attended) {
-        credit::post(&txn, now, held.hours_entry(O::HOURS, line.teacher_id, actor.account_id)).await?;
+        credit::post(
+            &txn,
+            now,
+            held.hours_entry(
+                owner.source(held.occasion.id, line.teacher_id),
+                line.teacher_id,
+                actor.account_id,
+            ),
+        )
+        .await?;
     }
     attendance_closure::ActiveModel {
         occasion_kind: Set(held.occasion.kind.to_owned()),
@@ -301,7 +309,7 @@ pub async fn close<O: Owner>(
     .await?;
     let saved = owner.set_closed(&txn, row, Some(now)).await?;
     txn.commit().await?;
-    Ok(owner.view(&saved))
+    owner.view(&saved)
 }
 
 /// Reopens a closed occasion, e.g. to enter a forgotten paper sign-in sheet; closing again
@@ -311,7 +319,7 @@ pub async fn reopen<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor,
     let txn = kernel::begin_write(db).await?;
     let saved = owner.set_closed(&txn, row, None).await?;
     txn.commit().await?;
-    Ok(owner.view(&saved))
+    owner.view(&saved)
 }
 
 /// The occasion and its roster with scans, marks and minutes, for the people who run it.

@@ -11,7 +11,7 @@ mod service;
 
 pub use domain::{
     AttendanceStatus, CODE_PERIOD_SECONDS, DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT,
-    Presence, Schedule, SignInCode, new_secret, presence_rules,
+    Presence, PresenceRules, Schedule, SignInCode, new_secret, presence_rules,
 };
 pub use flow::{
     Closing, Held, Owner, check, close, mark_by_hand, register, remind, reopen, roster_of, sign_in_code,

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::domain::{Category, EntryContent, GENESIS_HASH, from_tenths, to_tenths};
+use crate::domain::{Category, EntryContent, GENESIS_HASH, Source, from_tenths, to_tenths};
 use crate::entity::{credit_chain, credit_entry, credit_year_total};
 
 /// What must happen in the same transaction as every new entry: certification issues a
@@ -32,21 +32,18 @@ pub fn after_post(hook: AfterPost) {
 /// The most hours one entry may carry; more is a typing mistake, not a training.
 pub const MAX_ENTRY_HOURS: i64 = 1000;
 
-/// An entry to post. `(source_kind, source_id)` names the achievement: posting the same source
-/// again is a no-op, so retries and re-closing a session never double hours.
+/// An entry to post. Its [`Source`] names the achievement (kind, id and category): posting the
+/// same source again is a no-op, so retries and re-closing a session never double hours.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
     pub teacher_id: i64,
-    pub category: Category,
+    pub source: Source,
     /// Positive, at most one decimal place; negative only in a reversal.
     pub hours: Decimal,
     pub occurred_on: NaiveDate,
-    pub source_kind: String,
-    pub source_id: String,
     pub description: String,
     /// The account that recorded it; `None` for the system.
     pub recorded_by: Option<i64>,
-    pub reverses_entry_id: Option<i64>,
 }
 
 /// A ledger entry as clients see it.
@@ -77,12 +74,15 @@ pub struct Entry {
     pub hash: String,
 }
 
-impl From<credit_entry::Model> for Entry {
-    fn from(m: credit_entry::Model) -> Self {
-        Self {
+impl Entry {
+    /// An entry read back from the ledger: a category or source kind outside the vocabulary is
+    /// corrupt data, refused (`corrupt_record`), never relabelled.
+    pub(crate) fn read(m: credit_entry::Model) -> Result<Self> {
+        Source::check_kind(&m.source_kind)?;
+        Ok(Self {
             id: m.id,
             teacher_id: m.teacher_id,
-            category: Category::parse(&m.category).unwrap_or(Category::Adjustment),
+            category: Category::read(&m.category)?,
             hours: from_tenths(m.hours_tenths),
             occurred_on: m.occurred_on,
             source_kind: m.source_kind,
@@ -92,7 +92,7 @@ impl From<credit_entry::Model> for Entry {
             recorded_at: m.recorded_at,
             reverses_entry_id: m.reverses_entry_id,
             hash: m.hash,
-        }
+        })
     }
 }
 
@@ -117,9 +117,9 @@ pub struct ChainCheck {
 fn check_hours(entry: &NewEntry) -> std::result::Result<i64, FieldError> {
     let tenths = to_tenths(entry.hours);
     let exact = Decimal::new(tenths, 1) == entry.hours;
-    let allowed_sign = if entry.reverses_entry_id.is_some() {
+    let allowed_sign = if entry.source.reverses().is_some() {
         tenths < 0
-    } else if entry.category == Category::Certificate {
+    } else if entry.source.category() == Category::Certificate {
         tenths >= 0
     } else {
         tenths > 0
@@ -145,12 +145,12 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
     lock_chain(txn, entry.teacher_id).await?;
 
     if let Some(existing) = credit_entry::Entity::find()
-        .filter(credit_entry::Column::SourceKind.eq(&entry.source_kind))
-        .filter(credit_entry::Column::SourceId.eq(&entry.source_id))
+        .filter(credit_entry::Column::SourceKind.eq(entry.source.kind()))
+        .filter(credit_entry::Column::SourceId.eq(entry.source.id()))
         .one(txn)
         .await?
     {
-        return Ok(Posted { entry: existing.into(), created: false });
+        return Ok(Posted { entry: Entry::read(existing)?, created: false });
     }
     let head = credit_chain::Entity::find_by_id(entry.teacher_id)
         .one(txn)
@@ -160,35 +160,19 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
     let seq = head.length + 1;
     let recorded_at = truncate_to_micros(now);
     let hash = hash_of(&entry, seq, tenths, recorded_at, &head.head_hash);
-    let saved = credit_entry::ActiveModel {
-        teacher_id: Set(entry.teacher_id),
-        seq: Set(seq),
-        category: Set(entry.category.as_str().to_owned()),
-        hours_tenths: Set(tenths),
-        occurred_on: Set(entry.occurred_on),
-        year: Set(entry.occurred_on.year()),
-        source_kind: Set(entry.source_kind),
-        source_id: Set(entry.source_id),
-        description: Set(entry.description),
-        recorded_by: Set(entry.recorded_by),
-        recorded_at: Set(recorded_at),
-        reverses_entry_id: Set(entry.reverses_entry_id),
-        prev_hash: Set(head.head_hash),
-        hash: Set(hash.clone()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .map_err(Error::on_unique(
-        "ledger_conflict",
-        Text::fixed(
-            "该记录与已有学时记录冲突，请刷新后重试",
-            "the entry collides with an existing one; reload and retry",
-        ),
-    ))?;
+    let saved = row_of(&entry, seq, tenths, recorded_at, head.head_hash, hash.clone())
+        .insert(txn)
+        .await
+        .map_err(Error::on_unique(
+            "ledger_conflict",
+            Text::fixed(
+                "该记录与已有学时记录冲突，请刷新后重试",
+                "the entry collides with an existing one; reload and retry",
+            ),
+        ))?;
     advance_head(txn, entry.teacher_id, seq, hash, tenths).await?;
     add_to_years(txn, &[((entry.teacher_id, saved.year), (tenths, 1))].into()).await?;
-    let entry: Entry = saved.into();
+    let entry = Entry::read(saved)?;
     if let Some(hook) = AFTER_POST.get() {
         hook(AnyConnection(txn), now, &entry).await?;
     }
@@ -277,18 +261,46 @@ fn hash_of(entry: &NewEntry, seq: i64, tenths: i64, recorded_at: DateTime<Utc>, 
     EntryContent {
         teacher_id: entry.teacher_id,
         seq,
-        category: entry.category.as_str(),
+        category: entry.source.category().as_str(),
         hours_tenths: tenths,
         occurred_on: entry.occurred_on,
-        source_kind: &entry.source_kind,
-        source_id: &entry.source_id,
+        source_kind: entry.source.kind(),
+        source_id: &entry.source.id(),
         description: &entry.description,
         recorded_by: entry.recorded_by,
         recorded_at,
-        reverses_entry_id: entry.reverses_entry_id,
+        reverses_entry_id: entry.source.reverses(),
         prev_hash,
     }
     .hash()
+}
+
+/// The stored row of a new entry at position `seq`.
+fn row_of(
+    entry: &NewEntry,
+    seq: i64,
+    tenths: i64,
+    recorded_at: DateTime<Utc>,
+    prev_hash: String,
+    hash: String,
+) -> credit_entry::ActiveModel {
+    credit_entry::ActiveModel {
+        teacher_id: Set(entry.teacher_id),
+        seq: Set(seq),
+        category: Set(entry.source.category().as_str().to_owned()),
+        hours_tenths: Set(tenths),
+        occurred_on: Set(entry.occurred_on),
+        year: Set(entry.occurred_on.year()),
+        source_kind: Set(entry.source.kind().to_owned()),
+        source_id: Set(entry.source.id()),
+        description: Set(entry.description.clone()),
+        recorded_by: Set(entry.recorded_by),
+        recorded_at: Set(recorded_at),
+        reverses_entry_id: Set(entry.source.reverses()),
+        prev_hash: Set(prev_hash),
+        hash: Set(hash),
+        ..Default::default()
+    }
 }
 
 /// Databases keep microseconds at most; hash what will be read back.
@@ -305,6 +317,8 @@ pub async fn verify_chain(db: &impl ConnectionTrait, teacher_id: i64) -> Result<
         .await?;
     let mut prev_hash = GENESIS_HASH.to_owned();
     for (index, e) in entries.iter().enumerate() {
+        Category::read(&e.category)?;
+        Source::check_kind(&e.source_kind)?;
         let recomputed = EntryContent {
             teacher_id: e.teacher_id,
             seq: e.seq,
@@ -367,7 +381,7 @@ pub async fn live_entry_of_source_prefix(
         .into_iter()
         .filter_map(|e| e.reverses_entry_id)
         .collect();
-    Ok(candidates.into_iter().find(|e| !reversed.contains(&e.id)).map(Entry::from))
+    candidates.into_iter().find(|e| !reversed.contains(&e.id)).map(Entry::read).transpose()
 }
 
 /// Appends many entries at once, for data generators and migrations from older systems: each
@@ -406,23 +420,7 @@ pub async fn import_history(
             *year_total = (year_total.0 + tenths, year_total.1 + 1);
             seq += 1;
             let hash = hash_of(&entry, seq, tenths, recorded_at, &prev);
-            rows.push(credit_entry::ActiveModel {
-                teacher_id: Set(teacher_id),
-                seq: Set(seq),
-                category: Set(entry.category.as_str().to_owned()),
-                hours_tenths: Set(tenths),
-                occurred_on: Set(entry.occurred_on),
-                year: Set(entry.occurred_on.year()),
-                source_kind: Set(entry.source_kind),
-                source_id: Set(entry.source_id),
-                description: Set(entry.description),
-                recorded_by: Set(entry.recorded_by),
-                recorded_at: Set(recorded_at),
-                reverses_entry_id: Set(entry.reverses_entry_id),
-                prev_hash: Set(prev.clone()),
-                hash: Set(hash.clone()),
-                ..Default::default()
-            });
+            rows.push(row_of(&entry, seq, tenths, recorded_at, prev.clone(), hash.clone()));
             prev = hash;
         }
         new_heads.push(credit_chain::ActiveModel {
@@ -485,4 +483,27 @@ pub async fn entries_of_sources(
         found.extend(rows.into_iter().map(|e| (e.source_id, e.id)));
     }
     Ok(found)
+}
+
+/// The one way to correct an entry: a reversal of the same teacher and category with the
+/// opposite hours (`reversal/{entry}`), so an entry is reversed at most once; a second call
+/// returns the reversal already posted (`created: false`).
+pub async fn reverse(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    target: &Entry,
+    occurred_on: NaiveDate,
+    description: String,
+    recorded_by: Option<i64>,
+) -> Result<Posted> {
+    let source = Source::Reversal { entry_id: target.id, category: target.category };
+    let entry = NewEntry {
+        teacher_id: target.teacher_id,
+        source,
+        hours: -target.hours,
+        occurred_on,
+        description,
+        recorded_by,
+    };
+    post(txn, now, entry).await
 }

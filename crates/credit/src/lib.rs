@@ -9,9 +9,12 @@ mod entity;
 mod ledger;
 mod service;
 
-pub use domain::{ByDelivery, Category, ClaimStatus, CreditPolicy, Cycle, Delivery, TrainingForm};
+pub use domain::{
+    ByDelivery, Category, ClaimStatus, CreditPolicy, Cycle, Delivery, SOURCE_KINDS, Source, TrainingForm,
+};
 pub use ledger::{
     AfterPost, ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, after_post, entries_of_sources,
-    import_history, live_entry_of_source_prefix, lock_chain, post, teachers_with_ledger, verify_chain,
+    import_history, live_entry_of_source_prefix, lock_chain, post, reverse, teachers_with_ledger,
+    verify_chain,
 };
 pub use service::*;

@@ -89,6 +89,12 @@ impl Error {
     }
 }
 
+/// A stored vocabulary value read back: `parsed` is its parse, and `None` (a value outside the
+/// vocabulary) is corrupt data, [`Error::corrupt`] — never a default.
+pub fn stored<T>(parsed: Option<T>, column: &str, value: &str) -> Result<T> {
+    parsed.ok_or_else(|| Error::corrupt(column, value))
+}
+
 impl From<sea_orm::TransactionError<Error>> for Error {
     fn from(err: sea_orm::TransactionError<Error>) -> Self {
         match err {

@@ -23,7 +23,7 @@ pub use clock::{
     Clock, ManualClock, SystemClock, china_date, china_day_end, china_day_start, china_offset, china_year,
 };
 pub use erased::{AnyConnection, ErasedConnection};
-pub use error::{Error, FieldError, Result};
+pub use error::{Error, FieldError, Result, stored};
 pub use group_commit::{GroupCommit, WriteFuture};
 pub use hours::{Hours, from_tenths, to_tenths};
 pub use level::Level;

@@ -82,6 +82,18 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// The same page with each item converted by a conversion that may fail (reading stored
+    /// values back); the first failure is the answer.
+    pub fn try_map<U, E>(
+        self,
+        f: impl FnMut(T) -> std::result::Result<U, E>,
+    ) -> std::result::Result<Page<U>, E> {
+        let items = self.items.into_iter().map(f).collect::<std::result::Result<Vec<U>, E>>()?;
+        Ok(Page { items, total: self.total, page: self.page, per_page: self.per_page })
+    }
+}
+
 /// Runs a stably ordered query for one page and counts the whole result.
 pub async fn fetch_page<E, C>(
     db: &C,

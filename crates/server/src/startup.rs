@@ -112,9 +112,11 @@ impl Application {
     }
 }
 
-/// Starts the background jobs: the mail sender (every 5 s) and, every 30 s, submitting exam
-/// attempts left past their deadline and queueing due reminders and expiry notices. Safe on several instances:
-/// mail is claimed by one worker, submitting is idempotent and scheduled mail has dedup keys.
+/// Starts the background jobs: the mail sender (every 5 s); every 30 s, submitting exam
+/// attempts left past their deadline and queueing due reminders and expiry notices; and once a
+/// day, re-judging every teacher against the rule set in force so what became due is issued.
+/// Safe on several instances: mail is claimed by one worker, submitting is idempotent, scheduled
+/// mail has dedup keys and reassessment issues a level once.
 pub fn spawn_background_jobs(
     db: &DatabaseConnection,
     clock: &Arc<dyn Clock>,
@@ -123,6 +125,18 @@ pub fn spawn_background_jobs(
     install_ledger_hooks();
     let sender = settings.mail_sender()?;
     tokio::spawn(notify::run(db.clone(), clock.clone(), sender, std::time::Duration::from_secs(5)));
+    let (daily_db, daily_clock) = (db.clone(), clock.clone());
+    tokio::spawn(async move {
+        // A day after start, then daily: a start (or a restart under load) does no extra work.
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + day, day);
+        loop {
+            tick.tick().await;
+            if let Err(error) = certification::reassess(&daily_db, daily_clock.now(), None).await {
+                tracing::warn!(%error, "daily reassessment failed");
+            }
+        }
+    });
     let (db, clock, required) = (db.clone(), clock.clone(), settings.research_events_per_year);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));

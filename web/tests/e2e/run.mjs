@@ -7,6 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { startApp } from './servers.mjs';
+import { staffJourney } from './staff.mjs';
 
 const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 2 };
@@ -349,6 +350,8 @@ try {
     }
   });
   await context.close();
+
+  await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
 
   await check('staff land on their desk, not on teacher pages', async () => {
     const ctx = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });

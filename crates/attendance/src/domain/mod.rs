@@ -6,6 +6,7 @@ mod status;
 
 pub use code::{CODE_PERIOD_SECONDS, SignInCode, code_for, code_matches, new_secret};
 pub use presence::{
-    DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT, Presence, Schedule, presence_rules,
+    DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT, Presence, PresenceRules, Schedule,
+    presence_rules,
 };
 pub use status::AttendanceStatus;

@@ -66,6 +66,28 @@ impl Schedule {
     }
 }
 
+/// An occasion's presence rules as clients see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PresenceRules {
+    /// The share of the scheduled time an attendee must be present to earn the hours.
+    #[cfg_attr(feature = "openapi", schema(example = 80))]
+    pub min_presence_percent: u32,
+    /// Check-out opens this many minutes before the end (and stays open through the grace).
+    #[cfg_attr(feature = "openapi", schema(example = 15))]
+    pub closing_window_minutes: u32,
+}
+
+impl PresenceRules {
+    /// The rules as stored on an occasion's row.
+    pub fn stored(min_presence_percent: i32, closing_window_minutes: i32) -> Self {
+        Self {
+            min_presence_percent: u32::try_from(min_presence_percent).unwrap_or(100),
+            closing_window_minutes: u32::try_from(closing_window_minutes).unwrap_or(0),
+        }
+    }
+}
+
 /// The default share of the scheduled time an attendee must be present.
 pub const DEFAULT_MIN_PRESENCE_PERCENT: u32 = 80;
 /// The default minutes before the end at which check-out opens.

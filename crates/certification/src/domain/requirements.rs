@@ -202,4 +202,74 @@ mod tests {
         assert_eq!(got[3].actual, None);
         assert!(!got[3].met);
     }
+
+    fn a_rule() -> LevelRule {
+        LevelRule {
+            level: Level::A,
+            prerequisite: Some(Level::B),
+            practice_counseling_hours: Decimal::from(50),
+            practice_mh_lessons: 30,
+            eligible_roles: vec![directory::MhRole::MhFulltime],
+            min_score: Some(Decimal::from(80)),
+            ..b_rule()
+        }
+    }
+
+    fn kinds_unmet(got: &[Requirement]) -> Vec<&str> {
+        got.iter().filter(|r| !r.met).map(|r| r.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn every_requirement_kind_is_judged_and_listed_in_order() {
+        let nothing = requirements(&a_rule(), &Evidence::default());
+        let kinds: Vec<&str> = nothing.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "eligibility",
+                "prerequisite",
+                "online_hours",
+                "offline_hours",
+                "exam",
+                "practice_counseling_hours",
+                "practice_mh_lessons"
+            ]
+        );
+        assert_eq!(kinds_unmet(&nothing), kinds, "nothing is met without evidence");
+
+        let all = Evidence {
+            eligible: true,
+            prerequisite_held: Some(Level::B),
+            online_hours: Decimal::from(20),
+            offline_hours: Decimal::from(8),
+            exam_score: Some(Decimal::from(80)),
+            counseling_hours: Decimal::from(50),
+            mh_lessons: 30,
+            counted_after: None,
+        };
+        assert!(kinds_unmet(&requirements(&a_rule(), &all)).is_empty(), "exactly the minimum meets each");
+        for (kind, short) in [
+            ("eligibility", Evidence { eligible: false, ..all.clone() }),
+            ("prerequisite", Evidence { prerequisite_held: Some(Level::C), ..all.clone() }),
+            ("online_hours", Evidence { online_hours: Decimal::new(199, 1), ..all.clone() }),
+            ("offline_hours", Evidence { offline_hours: Decimal::new(79, 1), ..all.clone() }),
+            ("exam", Evidence { exam_score: Some(Decimal::new(799, 1)), ..all.clone() }),
+            ("practice_counseling_hours", Evidence { counseling_hours: Decimal::from(49), ..all.clone() }),
+            ("practice_mh_lessons", Evidence { mh_lessons: 29, ..all.clone() }),
+        ] {
+            assert_eq!(kinds_unmet(&requirements(&a_rule(), &short)), [kind], "{kind} alone is short");
+        }
+    }
+
+    #[test]
+    fn hours_say_from_when_they_count_and_other_kinds_do_not() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let evidence =
+            Evidence { counted_after: Some((day, "ES-2026-B-000001".to_owned())), ..Evidence::default() };
+        for r in requirements(&a_rule(), &evidence) {
+            let hours = matches!(r.kind, RequirementKind::OnlineHours | RequirementKind::OfflineHours);
+            assert_eq!(r.counted_from.is_some(), hours, "{:?}", r.kind);
+            assert_eq!(r.counted_after_certificate.is_some(), hours, "{:?}", r.kind);
+        }
+    }
 }

@@ -51,18 +51,19 @@ pub struct ApplicationDecision {
     pub reason: Option<String>,
 }
 
-fn view(m: application::Model) -> Application {
-    Application {
+/// An application read back; a level or status outside the vocabulary is `corrupt_record`.
+fn view(m: application::Model) -> Result<Application> {
+    Ok(Application {
         id: m.id,
         teacher_id: m.teacher_id,
-        level: Level::parse(&m.level).unwrap_or(Level::C),
+        level: kernel::stored(Level::parse(&m.level), "application.level", &m.level)?,
         note: m.note,
-        status: ApplicationStatus::parse(&m.status).unwrap_or(ApplicationStatus::Pending),
+        status: kernel::stored(ApplicationStatus::parse(&m.status), "application.status", &m.status)?,
         reason: m.reason,
         certificate_id: m.certificate_id,
         created_at: m.created_at,
         decided_at: m.decided_at,
-    }
+    })
 }
 
 /// A teacher applies for a level they do not hold; one pending application per level.
@@ -113,7 +114,7 @@ pub async fn submit_application(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(view(saved))
+    view(saved)
 }
 
 /// Applications a caller may see, oldest first: a teacher their own, staff who read credits
@@ -136,7 +137,7 @@ pub async fn applications(
         condition = condition.add(application::Column::Status.eq(status.as_str()));
     }
     let select = application::Entity::find().filter(condition).order_by_asc(application::Column::Id);
-    Ok(fetch_page(db, select, page).await?.map(view))
+    fetch_page(db, select, page).await?.try_map(view)
 }
 
 async fn pending_in_scope(
@@ -208,7 +209,7 @@ pub async fn approve_application(
     active.certificate_id = Set(Some(certificate.id));
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(view(saved))
+    view(saved)
 }
 
 /// Rejects an application with a reason the teacher will read.
@@ -229,5 +230,5 @@ pub async fn reject_application(
     active.decided_at = Set(Some(now));
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(view(saved))
+    view(saved)
 }

@@ -192,14 +192,11 @@ pub(crate) async fn issue(
         now,
         credit::NewEntry {
             teacher_id,
-            category: Category::Certificate,
+            source: credit::Source::Certificate { certificate_id: saved.id },
             hours: rust_decimal::Decimal::ZERO,
             occurred_on: today,
-            source_kind: "certificate".to_owned(),
-            source_id: saved.id.to_string(),
             description: format!("心理健康教育 {} 级资格证书 {number}", level.label()),
             recorded_by: None,
-            reverses_entry_id: None,
         },
     )
     .await?;
@@ -300,14 +297,11 @@ pub async fn import_certificates(
         stored_all.extend(stored.iter().map(|c| c.id));
         entries.extend(stored.into_iter().map(|c| credit::NewEntry {
             teacher_id: c.teacher_id,
-            category: Category::Certificate,
+            source: credit::Source::Certificate { certificate_id: c.id },
             hours: rust_decimal::Decimal::ZERO,
             occurred_on: c.issued_on,
-            source_kind: "certificate".to_owned(),
-            source_id: c.id.to_string(),
             description: format!("心理健康教育 {} 级资格证书 {}", c.level.to_uppercase(), c.number),
             recorded_by: None,
-            reverses_entry_id: None,
         }));
     }
     let count = credit::import_history(txn, now, entries).await?;

@@ -310,14 +310,11 @@ async fn complete_course(
         now,
         credit::NewEntry {
             teacher_id,
-            category: credit::Category::OnlineCourse,
+            source: credit::Source::Course { course_id: owner.id, teacher_id },
             hours: kernel::from_tenths(owner.hours_tenths),
             occurred_on: kernel::china_date(now),
-            source_kind: "course".to_owned(),
-            source_id: format!("{}:{teacher_id}", owner.id),
             description: owner.title.clone(),
             recorded_by: None,
-            reverses_entry_id: None,
         },
     )
     .await?;

@@ -43,12 +43,9 @@ pub struct Session {
     /// Minutes before the start and after the end that sign-in stays open.
     #[cfg_attr(feature = "openapi", schema(example = 30))]
     pub sign_in_grace_minutes: u32,
-    /// The share of the scheduled time an attendee must be present to earn the hours.
-    #[cfg_attr(feature = "openapi", schema(example = 80))]
-    pub min_presence_percent: u32,
-    /// Check-out opens this many minutes before the end (and stays open through the grace).
-    #[cfg_attr(feature = "openapi", schema(example = 15))]
-    pub closing_window_minutes: u32,
+    /// When presence earns the hours.
+    #[serde(flatten)]
+    pub presence: attendance::PresenceRules,
 }
 
 /// Body of `POST /sessions`.
@@ -122,8 +119,9 @@ pub struct SessionAttendance {
     pub lines: Vec<SessionLine>,
 }
 
-fn view(m: &offline_session::Model) -> Session {
-    Session {
+/// A session read back; a status outside the vocabulary is `corrupt_record`.
+fn view(m: &offline_session::Model) -> Result<Session> {
+    Ok(Session {
         id: m.id,
         title: m.title.clone(),
         course_id: m.course_id,
@@ -133,12 +131,11 @@ fn view(m: &offline_session::Model) -> Session {
         hours: from_tenths(m.hours_tenths),
         capacity: u32::try_from(m.capacity).unwrap_or(0),
         org_unit_id: m.org_unit_id,
-        status: SessionStatus::parse(&m.status).unwrap_or(SessionStatus::Scheduled),
+        status: kernel::stored(SessionStatus::parse(&m.status), "offline_session.status", &m.status)?,
         trainer: m.trainer.clone(),
         sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
-        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
-        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
-    }
+        presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
+    })
 }
 
 fn occasion(m: &offline_session::Model) -> Occasion {
@@ -160,7 +157,6 @@ impl attendance::Owner for Sessions {
     type Row = SessionRow;
     type View = Session;
     const MARKS_AFTER_CLOSE: bool = false;
-    const HOURS: (credit::Category, &'static str) = (credit::Category::OfflineTraining, "offline_session");
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("session_closed", "培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first");
 
@@ -173,8 +169,12 @@ impl attendance::Owner for Sessions {
         attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
     }
 
-    fn view(&self, row: &SessionRow) -> Session {
+    fn view(&self, row: &SessionRow) -> Result<Session> {
         view(&row.0)
+    }
+
+    fn source(&self, session_id: i64, teacher_id: i64) -> credit::Source {
+        credit::Source::OfflineSession { session_id, teacher_id }
     }
 
     /// Closing keeps the time it happened; reopening clears it.
@@ -293,7 +293,7 @@ pub async fn create_session(
     }
     .insert(db)
     .await?;
-    Ok(view(&saved))
+    view(&saved)
 }
 
 /// The session row if the caller may see it: staff of its subtree, or a teacher it is open to.
@@ -304,7 +304,7 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<of
 }
 
 pub async fn get_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
-    Ok(view(&visible(db, actor, id).await?))
+    view(&visible(db, actor, id).await?)
 }
 
 /// Sessions the caller may see, soonest first.
@@ -321,7 +321,7 @@ pub async fn list_sessions(
         .add_option(filter.from.map(|from| C::StartsAt.gte(from)));
     let soonest =
         offline_session::Entity::find().filter(wanted).order_by_asc(C::StartsAt).order_by_asc(C::Id);
-    Ok(kernel::fetch_page(db, soonest, page).await?.map(|m| view(&m)))
+    kernel::fetch_page(db, soonest, page).await?.try_map(|m| view(&m))
 }
 
 /// The attendance sheet: every registered teacher with scans, marks, minutes and hours.
@@ -351,7 +351,7 @@ pub async fn session_attendance(
             }
         })
         .collect();
-    Ok(SessionAttendance { session: view(&found), lines })
+    Ok(SessionAttendance { session: view(&found)?, lines })
 }
 
 /// Queues a reminder for everyone registered to a session starting within 24 hours; the

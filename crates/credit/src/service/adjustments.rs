@@ -5,9 +5,9 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::Deserialize;
 
 use super::access::authorize_manage;
-use crate::domain::{Category, from_tenths};
+use crate::domain::{Category, Source, from_tenths};
 use crate::entity::credit_entry;
-use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post};
+use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post, reverse};
 
 /// Body of `POST /teachers/{id}/credits/adjustments`: external training recognised, a manual
 /// adjustment, or (with `reverses_entry_id`) the reversal of a wrong entry.
@@ -35,6 +35,18 @@ pub struct Adjustment {
     /// The entry this one cancels, for corrections.
     #[cfg_attr(feature = "openapi", schema(example = 381))]
     pub reverses_entry_id: Option<i64>,
+}
+
+/// A corrupt stored value, reported on the field that named it.
+fn corrupt_field(error: Error) -> FieldError {
+    match error {
+        Error::Conflict { detail, .. } => FieldError::new("reverses_entry_id", "corrupt_record", detail),
+        _ => FieldError::new(
+            "reverses_entry_id",
+            "corrupt_record",
+            Text::fixed("记录已损坏", "the record is corrupt"),
+        ),
+    }
 }
 
 fn not_in_future(occurred_on: chrono::NaiveDate, now: DateTime<Utc>) -> std::result::Result<(), FieldError> {
@@ -77,12 +89,16 @@ pub async fn adjust(
     let mut v = Violations::default();
     let reason = v.check(reason(&input.reason, "reason"));
     v.check(not_in_future(input.occurred_on, now));
-    let (category, hours, source_kind, source_id) = match input.reverses_entry_id {
+    let mut reversed = None;
+    let (source, hours) = match input.reverses_entry_id {
         Some(reversed_id) => {
             let target = reversal_target(db, teacher_id, reversed_id).await;
             let target = v.check(target?);
+            reversed = target.clone();
             if let Some(target) = &target {
-                let category = Category::parse(&target.category).unwrap_or(Category::Adjustment);
+                let category = v
+                    .check(Category::read(&target.category).map_err(corrupt_field))
+                    .unwrap_or(Category::Adjustment);
                 let hours = from_tenths(target.hours_tenths);
                 if input.category.is_some_and(|c| c != category) || input.hours.is_some_and(|h| h != hours) {
                     v.push(FieldError::new(
@@ -95,6 +111,7 @@ pub async fn adjust(
                     ));
                 }
             }
+            // An unknown stored category was reported above; this placeholder is never posted.
             let (category, hours) = target
                 .map(|t| {
                     (
@@ -103,7 +120,7 @@ pub async fn adjust(
                     )
                 })
                 .unwrap_or((Category::Adjustment, Decimal::ZERO));
-            (category, hours, "reversal".to_owned(), reversed_id.to_string())
+            (Source::Reversal { entry_id: reversed_id, category }, hours)
         }
         None => {
             let category = match input.category {
@@ -135,31 +152,33 @@ pub async fn adjust(
             };
             let key = idempotency_key.map(str::to_owned).unwrap_or_else(|| uuid_like(now));
             (
-                category,
+                Source::Adjustment { category, key: format!("{}:{key}", actor.account_id) },
                 hours.unwrap_or_default(),
-                "adjustment".to_owned(),
-                format!("{}:{key}", actor.account_id),
             )
         }
     };
     v.finish()?;
+    let category = source.category();
+    let description = reason.clone().unwrap_or_default();
     let txn = kernel::begin_write(db).await?;
-    let posted = post(
-        &txn,
-        now,
-        NewEntry {
-            teacher_id,
-            category,
-            hours,
-            occurred_on: input.occurred_on,
-            source_kind,
-            source_id,
-            description: reason.clone().unwrap_or_default(),
-            recorded_by: Some(actor.account_id),
-            reverses_entry_id: input.reverses_entry_id,
-        },
-    )
-    .await?;
+    let posted = match source {
+        Source::Reversal { .. } => {
+            let target = Entry::read(reversed.ok_or(Error::NotFound)?)?;
+            reverse(&txn, now, &target, input.occurred_on, description, Some(actor.account_id)).await?
+        }
+        source => {
+            let occurred_on = input.occurred_on;
+            let entry = NewEntry {
+                teacher_id,
+                source,
+                hours,
+                occurred_on,
+                description,
+                recorded_by: Some(actor.account_id),
+            };
+            post(&txn, now, entry).await?
+        }
+    };
     txn.commit().await?;
     let replayed = posted.entry.clone();
     let same_request = replayed.teacher_id == teacher_id

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::authorize_manage;
 use super::adjustments::reason;
-use crate::domain::{Category, ClaimStatus, TrainingForm, from_tenths, to_tenths};
+use crate::domain::{ClaimStatus, Source, TrainingForm, from_tenths, to_tenths};
 use crate::entity::credit_claim;
 use crate::ledger::{MAX_ENTRY_HOURS, NewEntry, post};
 
@@ -43,9 +43,10 @@ pub struct CreditClaim {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<credit_claim::Model> for CreditClaim {
-    fn from(m: credit_claim::Model) -> Self {
-        Self {
+impl CreditClaim {
+    /// A claim read back; a form or status outside the vocabulary is `corrupt_record`.
+    fn read(m: credit_claim::Model) -> Result<Self> {
+        Ok(Self {
             id: m.id,
             teacher_id: m.teacher_id,
             title: m.title,
@@ -53,15 +54,15 @@ impl From<credit_claim::Model> for CreditClaim {
             started_on: m.started_on,
             ended_on: m.ended_on,
             hours: from_tenths(m.hours_tenths),
-            form: TrainingForm::parse(&m.form).unwrap_or(TrainingForm::Offline),
+            form: kernel::stored(TrainingForm::parse(&m.form), "credit_claim.form", &m.form)?,
             evidence_ref: m.evidence_ref,
-            status: ClaimStatus::parse(&m.status).unwrap_or(ClaimStatus::Pending),
+            status: kernel::stored(ClaimStatus::parse(&m.status), "credit_claim.status", &m.status)?,
             decided_by: m.decided_by,
             decided_at: m.decided_at,
             decision_reason: m.decision_reason,
             entry_id: m.entry_id,
             created_at: m.created_at,
-        }
+        })
     }
 }
 
@@ -166,7 +167,7 @@ pub async fn submit_claim(
     }
     .insert(db)
     .await?;
-    Ok(saved.into())
+    CreditClaim::read(saved)
 }
 
 /// The caller's own claims, newest first.
@@ -179,7 +180,7 @@ pub async fn my_claims(
     let select = credit_claim::Entity::find()
         .filter(credit_claim::Column::TeacherId.eq(teacher_id))
         .order_by_desc(credit_claim::Column::Id);
-    Ok(fetch_page(db, select, page).await?.map(CreditClaim::from))
+    fetch_page(db, select, page).await?.try_map(CreditClaim::read)
 }
 
 /// Claims of teachers in the caller's subtree, optionally by status, oldest first (a queue).
@@ -198,7 +199,7 @@ pub async fn claims_in_scope(
         condition = condition.add(credit_claim::Column::Status.eq(status.as_str()));
     }
     let select = credit_claim::Entity::find().filter(condition).order_by_asc(credit_claim::Column::Id);
-    Ok(fetch_page(db, select, page).await?.map(CreditClaim::from))
+    fetch_page(db, select, page).await?.try_map(CreditClaim::read)
 }
 
 /// Approves a pending claim and posts its `external` entry in the same transaction.
@@ -249,14 +250,11 @@ async fn decide(
             now,
             NewEntry {
                 teacher_id: claim.teacher_id,
-                category: Category::External,
+                source: Source::Claim { claim_id: claim.id },
                 hours: from_tenths(claim.hours_tenths),
                 occurred_on: claim.ended_on,
-                source_kind: "credit_claim".to_owned(),
-                source_id: claim.id.to_string(),
                 description: format!("{}（{}）", claim.title, claim.organiser),
                 recorded_by: Some(actor.account_id),
-                reverses_entry_id: None,
             },
         )
         .await?;
@@ -272,5 +270,5 @@ async fn decide(
     active.entry_id = Set(entry_id);
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(saved.into())
+    CreditClaim::read(saved)
 }

@@ -95,7 +95,8 @@ pub async fn teacher_credits(
     let select = credit_entry::Entity::find().filter(condition).order_by_asc(credit_entry::Column::Seq);
     let Page { items, total, page, per_page } = fetch_page(db, select, page).await?;
     let totals = totals(db, now, policy, teacher_id).await?;
-    Ok(CreditStatement { items: items.into_iter().map(Entry::from).collect(), total, page, per_page, totals })
+    let items = items.into_iter().map(Entry::read).collect::<Result<Vec<_>>>()?;
+    Ok(CreditStatement { items, total, page, per_page, totals })
 }
 
 /// Sums a teacher's ledger by category and year in one grouped query.

@@ -94,8 +94,8 @@ pub async fn transcript(
     let entries: Vec<Entry> = all
         .into_iter()
         .filter(|e| e.reverses_entry_id.is_none() && !reversed.contains(&e.id))
-        .map(Entry::from)
-        .collect();
+        .map(Entry::read)
+        .collect::<Result<_>>()?;
     let totals = totals(db, now, policy, teacher_id).await?;
     let head_hash = credit_chain::Entity::find_by_id(teacher_id)
         .one(db)

@@ -56,22 +56,18 @@ pub(crate) async fn post_pass(
     if live_entry(txn, owner, teacher_id).await?.is_some() {
         return Ok(());
     }
-    let entry = |source_id: String| credit::NewEntry {
+    let entry = |again: Option<String>| credit::NewEntry {
         teacher_id,
-        category: credit::Category::Exam,
+        source: credit::Source::ExamPass { exam_id: owner.id, teacher_id, again },
         hours: from_tenths(owner.hours_tenths),
         occurred_on: kernel::china_date(now),
-        source_kind: EXAM_PASS.to_owned(),
-        source_id,
         description: format!("{}（考试合格）", owner.title),
         recorded_by: None,
-        reverses_entry_id: None,
     };
-    let source = source_of(owner, teacher_id);
-    let first = credit::post(txn, now, entry(source.clone())).await?;
+    let first = credit::post(txn, now, entry(None)).await?;
     if !first.created {
         // The first pass was reversed; this pass earns the hours anew.
-        credit::post(txn, now, entry(format!("{source}:{event}"))).await?;
+        credit::post(txn, now, entry(Some(event.to_owned()))).await?;
     }
     Ok(())
 }
@@ -96,21 +92,7 @@ pub(crate) async fn withdraw_pass(
         return Ok(());
     }
     let Some(entry) = live_entry(txn, owner, teacher_id).await? else { return Ok(()) };
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id,
-            category: entry.category,
-            hours: -entry.hours,
-            occurred_on: kernel::china_date(now),
-            source_kind: "reversal".to_owned(),
-            source_id: entry.id.to_string(),
-            description: format!("复核后不合格，冲销考试学时（{}）", owner.title),
-            recorded_by: Some(by),
-            reverses_entry_id: Some(entry.id),
-        },
-    )
-    .await?;
+    let description = format!("复核后不合格，冲销考试学时（{}）", owner.title);
+    credit::reverse(txn, now, &entry, kernel::china_date(now), description, Some(by)).await?;
     Ok(())
 }

@@ -46,12 +46,9 @@ pub struct Event {
     /// MH roles the event is for; empty means every teacher.
     pub audience_roles: Vec<MhRole>,
     pub status: EventStatus,
-    /// The share of the scheduled time an attendee must be present to earn the hours.
-    #[cfg_attr(feature = "openapi", schema(example = 80))]
-    pub min_presence_percent: u32,
-    /// Check-out opens this many minutes before the end (and stays open 30 minutes after).
-    #[cfg_attr(feature = "openapi", schema(example = 15))]
-    pub closing_window_minutes: u32,
+    /// When presence earns the hours.
+    #[serde(flatten)]
+    pub presence: attendance::PresenceRules,
 }
 
 /// Body of `POST /research-events`.
@@ -131,12 +128,13 @@ pub struct ResearchProgress {
     pub required: u32,
 }
 
-pub(crate) fn view(m: &research_event::Model) -> Event {
-    Event {
+/// An event read back; a form, level or status outside the vocabulary is `corrupt_record`.
+pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
+    Ok(Event {
         id: m.id,
         title: m.title.clone(),
-        form: EventForm::parse(&m.form).unwrap_or(EventForm::Collective),
-        level: EventLevel::parse(&m.level).unwrap_or(EventLevel::School),
+        form: kernel::stored(EventForm::parse(&m.form), "research_event.form", &m.form)?,
+        level: kernel::stored(EventLevel::parse(&m.level), "research_event.level", &m.level)?,
         org_unit_id: m.org_unit_id,
         starts_at: m.starts_at,
         ends_at: m.ends_at,
@@ -145,10 +143,9 @@ pub(crate) fn view(m: &research_event::Model) -> Event {
         hours: from_tenths(m.hours_tenths),
         capacity: u32::try_from(m.capacity).unwrap_or(0),
         audience_roles: serde_json::from_str(&m.audience_roles).unwrap_or_default(),
-        status: EventStatus::parse(&m.status).unwrap_or(EventStatus::Scheduled),
-        min_presence_percent: u32::try_from(m.min_presence_percent).unwrap_or(100),
-        closing_window_minutes: u32::try_from(m.closing_window_minutes).unwrap_or(0),
-    }
+        status: kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)?,
+        presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
+    })
 }
 
 pub(crate) fn occasion(m: &research_event::Model) -> Occasion {
@@ -170,7 +167,6 @@ pub struct Events;
 impl attendance::Owner for Events {
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("event_closed", "教研活动已结束关闭", "the event is closed");
-    const HOURS: (credit::Category, &'static str) = (credit::Category::ResearchEvent, "research_event");
     const MARKS_AFTER_CLOSE: bool = true;
     type View = Event;
     type Row = EventRow;
@@ -180,8 +176,12 @@ impl attendance::Owner for Events {
         attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
     }
 
-    fn view(&self, EventRow(m): &EventRow) -> Event {
+    fn view(&self, EventRow(m): &EventRow) -> Result<Event> {
         view(m)
+    }
+
+    fn source(&self, event_id: i64, teacher_id: i64) -> credit::Source {
+        credit::Source::ResearchEvent { event_id, teacher_id }
     }
 
     async fn find(&self, db: &DatabaseConnection, id: i64) -> Result<Option<EventRow>> {
@@ -294,7 +294,7 @@ pub async fn create_event(
     }
     .insert(db)
     .await?;
-    Ok(view(&saved))
+    view(&saved)
 }
 
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
@@ -312,7 +312,7 @@ async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<re
 
 /// An event the caller may see.
 pub async fn get_event(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Event> {
-    Ok(view(&visible(db, actor, id).await?))
+    view(&visible(db, actor, id).await?)
 }
 
 /// Events the caller may see, soonest first: staff their subtree's, teachers those open to them.
@@ -336,7 +336,7 @@ pub async fn list_events(
         .filter(condition)
         .order_by_asc(research_event::Column::StartsAt)
         .order_by_asc(research_event::Column::Id);
-    Ok(kernel::fetch_page(db, select, page).await?.map(|m| view(&m)))
+    kernel::fetch_page(db, select, page).await?.try_map(|m| view(&m))
 }
 
 /// Upcoming events open to the calling teacher.
@@ -358,7 +358,7 @@ pub async fn update_event(
     patch: EventPatch,
 ) -> Result<Event> {
     let found = managed(db, actor, id).await?;
-    let current = view(&found);
+    let current = view(&found)?;
     let title = patch.title.unwrap_or(current.title);
     let place = patch.place.unwrap_or(current.place);
     let (starts_at, ends_at) =
@@ -378,7 +378,7 @@ pub async fn update_event(
     if let Some(link) = patch.online_link {
         active.online_link = Set(Some(link));
     }
-    Ok(view(&active.update(db).await?))
+    view(&active.update(db).await?)
 }
 
 /// The roster of an event with scans, marks and minutes.

@@ -72,17 +72,18 @@ pub struct WorkloadReport {
     pub rows: Vec<WorkloadRow>,
 }
 
-fn view(m: workload_entry::Model) -> WorkloadEntry {
-    WorkloadEntry {
+/// A workload entry read back; a kind or status outside the vocabulary is `corrupt_record`.
+fn view(m: workload_entry::Model) -> Result<WorkloadEntry> {
+    Ok(WorkloadEntry {
         id: m.id,
         teacher_id: m.teacher_id,
         date: m.date,
-        kind: WorkloadKind::parse(&m.kind).unwrap_or(WorkloadKind::Activity),
+        kind: kernel::stored(WorkloadKind::parse(&m.kind), "workload_entry.kind", &m.kind)?,
         minutes: u32::try_from(m.minutes).unwrap_or(0),
         note: m.note,
-        status: WorkloadStatus::parse(&m.status).unwrap_or(WorkloadStatus::Pending),
+        status: kernel::stored(WorkloadStatus::parse(&m.status), "workload_entry.status", &m.status)?,
         reason: m.reason,
-    }
+    })
 }
 
 /// An MH teacher logs counselling or MH work; it waits for a school admin.
@@ -146,7 +147,7 @@ pub async fn log_workload(
     }
     .insert(db)
     .await?;
-    Ok(view(saved))
+    view(saved)
 }
 
 /// The caller's own entries, newest first.
@@ -159,7 +160,7 @@ pub async fn my_workload(
     let select = workload_entry::Entity::find()
         .filter(workload_entry::Column::TeacherId.eq(teacher_id))
         .order_by_desc(workload_entry::Column::Id);
-    Ok(kernel::fetch_page(db, select, page).await?.map(view))
+    kernel::fetch_page(db, select, page).await?.try_map(view)
 }
 
 /// A school or county admin confirms or rejects a pending entry (a rejection needs a reason).
@@ -193,7 +194,7 @@ pub async fn decide_workload(
     active.decided_by = Set(Some(actor.account_id));
     active.decided_at = Set(Some(now));
     active.reason = Set(reason);
-    Ok(view(active.update(db).await?))
+    view(active.update(db).await?)
 }
 
 /// A term `YYYY-1` (spring: February to July) or `YYYY-2` (autumn: August to January) as a

@@ -37,6 +37,43 @@ pub struct MarkRequest {
 /// The `Closing` body as the spec shows it.
 pub type CloseRequest = Closing;
 
+/// One scan handler (check-in or check-out): the same call with another `Scan` and its own words.
+macro_rules! scan_route {
+    (
+        $name:ident, $path:tt, $op:tt, $tag:tt, $owner:expr, $scan:expr,
+        summary: $summary:tt, description: $description:tt,
+        responses: ($ok:tt, $forbidden:tt, $conflict:tt, $invalid:tt) $(,)?
+    ) => {
+        #[doc = $summary]
+        #[doc = ""]
+        #[doc = $description]
+        #[utoipa::path(operation_id = $op, tag = $tag,
+            params(("id" = i64, Path, description = "Occasion id")),
+            request_body = ScanRequest,
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = $ok, body = Attendance),
+                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = $forbidden, body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Not open to the caller", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = $invalid, body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            AuthUser(actor): AuthUser,
+            id: web::Path<i64>,
+            body: Json<ScanRequest>,
+        ) -> ApiResult<web::Json<Attendance>> {
+            let now = state.clock.now();
+            let line = attendance::check(&state.db, &$owner, now, &actor, id.into_inner(), &body.code, $scan);
+            Ok(web::Json(line.await?))
+        }
+    };
+}
+
 /// Stamps out the attendance handlers of one owner. Every argument is a literal the route
 /// and OpenAPI macros need as written: the tag, then per operation its path and operation id.
 macro_rules! attendance_routes {
@@ -118,62 +155,18 @@ macro_rules! attendance_routes {
             Ok(web::Json(shown))
         }
 
-        /// Sign in
-        ///
-        /// With the code on the trainer's screen, during the scheduled time (plus grace).
-        #[utoipa::path(operation_id = $check_in_id, tag = $tag,
-            params(("id" = i64, Path, description = "Occasion id")),
-            request_body = ScanRequest,
-            security(("bearer" = [])),
-            responses(
-                (status = 200, description = "Signed in", body = Attendance),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only teachers sign in", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "Not open to the caller", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not registered, or closed", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Wrong or stale code, or outside the window", body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($check_in)]
-        pub async fn check_in(
-            state: web::Data<AppState>,
-            AuthUser(actor): AuthUser,
-            id: web::Path<i64>,
-            body: Json<ScanRequest>,
-        ) -> ApiResult<web::Json<Attendance>> {
-            let now = state.clock.now();
-            let line = attendance::check(&state.db, &$owner, now, &actor, id.into_inner(), &body.code, Scan::In);
-            Ok(web::Json(line.await?))
+        scan_route! {
+            check_in, $check_in, $check_in_id, $tag, $owner, Scan::In,
+            summary: "Sign in",
+            description: "With the code on the trainer's screen, during the scheduled time (plus grace).",
+            responses: ("Signed in", "Only teachers sign in", "Not registered, or closed", "Wrong or stale code, or outside the window"),
         }
 
-        /// Sign out
-        ///
-        /// Only in the closing window (from `closing_window_minutes` before the end until the
-        /// grace ends); present for less than `min_presence_percent` of the scheduled time is
-        /// `partial` and earns nothing.
-        #[utoipa::path(operation_id = $check_out_id, tag = $tag,
-            params(("id" = i64, Path, description = "Occasion id")),
-            request_body = ScanRequest,
-            security(("bearer" = [])),
-            responses(
-                (status = 200, description = "Signed out", body = Attendance),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Only teachers sign out", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "Not open to the caller", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not signed in, or closed", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Wrong or stale code, or outside the closing window", body = Problem, content_type = "application/problem+json"),
-            )
-        )]
-        #[post($check_out)]
-        pub async fn check_out(
-            state: web::Data<AppState>,
-            AuthUser(actor): AuthUser,
-            id: web::Path<i64>,
-            body: Json<ScanRequest>,
-        ) -> ApiResult<web::Json<Attendance>> {
-            let now = state.clock.now();
-            let line = attendance::check(&state.db, &$owner, now, &actor, id.into_inner(), &body.code, Scan::Out);
-            Ok(web::Json(line.await?))
+        scan_route! {
+            check_out, $check_out, $check_out_id, $tag, $owner, Scan::Out,
+            summary: "Sign out",
+            description: "Only in the closing window (from `closing_window_minutes` before the end until the grace ends); present for less than `min_presence_percent` of the scheduled time is `partial` and earns nothing.",
+            responses: ("Signed out", "Only teachers sign out", "Not signed in, or closed", "Wrong or stale code, or outside the closing window"),
         }
 
         /// Set attendance by hand
