@@ -17,7 +17,6 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Created", body = Account),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken by a concurrent request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -49,7 +48,6 @@ async fn set_disabled(
 #[utoipa::path(operation_id = "disableAccount", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Disabled", body = Account),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own account", body = Problem, content_type = "application/problem+json"),
@@ -67,7 +65,6 @@ pub async fn disable(
 #[utoipa::path(operation_id = "enableAccount", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Enabled", body = Account),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Your own account", body = Problem, content_type = "application/problem+json"),

@@ -53,7 +53,6 @@ macro_rules! scan_route {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = $ok, body = Attendance),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = $forbidden, body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "Not open to the caller", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = $conflict, body = Problem, content_type = "application/problem+json"),
@@ -104,7 +103,6 @@ macro_rules! attendance_routes {
             security(("bearer" = [])),
             responses(
                 (status = 201, description = "On the roster", body = Attendance),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed to register this teacher", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such occasion or teacher in scope", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Full, or closed", body = Problem, content_type = "application/problem+json"),
@@ -132,7 +130,6 @@ macro_rules! attendance_routes {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "The code shown now", body = SignInCode),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Role may not run it", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "Not in the caller's scope", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Closed", body = Problem, content_type = "application/problem+json"),
@@ -180,7 +177,6 @@ macro_rules! attendance_routes {
             responses(
                 (status = 200, description = "Marked", body = Attendance),
                 (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Role may not run it", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "Not in the caller's scope", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "A closed session: reopen first", body = Problem, content_type = "application/problem+json"),
@@ -212,7 +208,6 @@ macro_rules! attendance_routes {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "Closed", body = $view),
-                (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Role may not run it", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "Not in the caller's scope", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Before the scheduled end without `force` (`closing_early`)", body = Problem, content_type = "application/problem+json"),

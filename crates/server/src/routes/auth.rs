@@ -147,7 +147,6 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> A
     responses(
         (status = 204, description = "Password changed"),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
     )
 )]

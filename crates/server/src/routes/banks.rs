@@ -33,7 +33,6 @@ pub struct QuestionQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of banks", body = PageOf<Bank>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -55,7 +54,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Bank),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -79,7 +77,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of questions", body = PageOf<Question>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such bank in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
@@ -109,7 +106,6 @@ pub async fn questions(
     responses(
         (status = 201, description = "Created", body = Question),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such bank in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -140,7 +136,6 @@ pub async fn add_question(
     responses(
         (status = 200, description = "Updated", body = Question),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such question in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -173,7 +168,6 @@ pub async fn update_question(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Imported", body = QuestionImport),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such bank in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "File too large", body = Problem, content_type = "application/problem+json"),

@@ -70,7 +70,6 @@ pub struct QualificationQuery {
 #[utoipa::path(operation_id = "listCertificates", tag = "certification", params(CertificateQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of certificates", body = PageOf<Certificate>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -100,7 +99,6 @@ pub async fn list(
 #[utoipa::path(operation_id = "getCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The certificate", body = Certificate),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -121,7 +119,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Revoked", body = Certificate),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins revoke", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
@@ -147,7 +144,6 @@ pub async fn revoke(
 #[utoipa::path(operation_id = "renewCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 201, description = "The renewed certificate", body = Certificate),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither the holder nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Revoked, not yet due, or already renewed", body = Problem, content_type = "application/problem+json"),
@@ -170,7 +166,6 @@ pub async fn renew(
 #[utoipa::path(operation_id = "printCertificate", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "HTML page", content_type = "text/html", body = String),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/certificates/{id}/print")]
@@ -192,7 +187,6 @@ pub async fn print(
 #[utoipa::path(operation_id = "getCertificateCredential", tag = "certification", params(("id" = i64, Path, description = "Certificate id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential", body = SignedCredential),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certificate in scope", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/certificates/{id}/credential")]
@@ -281,7 +275,6 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(operation_id = "getQualificationReport", tag = "reports", params(QualificationQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((QualificationReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No rule set in force", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),

@@ -27,7 +27,6 @@ pub struct ApplicationQuery {
 #[utoipa::path(operation_id = "listRuleSets", tag = "certification", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of rule sets", body = PageOf<RuleSet>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/rule-sets")]
@@ -48,7 +47,6 @@ pub async fn rule_sets(
     responses(
         (status = 201, description = "Drafted", body = RuleSet),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a prefecture admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unsatisfiable rules", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -69,7 +67,6 @@ pub async fn create_rule_set(
 #[utoipa::path(operation_id = "activateRuleSet", tag = "certification", params(("id" = i64, Path, description = "Rule set id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "In force, with how many teachers were re-judged and certificates issued", body = certification::Activation),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a prefecture admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such rule set", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Its rules no longer hold (e.g. an exam is gone)", body = Problem, content_type = "application/problem+json"),
@@ -92,7 +89,6 @@ pub async fn activate_rule_set(
 #[utoipa::path(operation_id = "getMyQualification", tag = "certification", security(("bearer" = [])),
     responses(
         (status = 200, description = "Progress per level", body = Qualification),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have a qualification", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No rule set in force", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -110,7 +106,6 @@ pub async fn my_qualification(
 #[utoipa::path(operation_id = "getTeacherQualification", tag = "certification", params(("id" = i64, Path, description = "Teacher id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Progress per level", body = Qualification),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No rule set in force", body = Problem, content_type = "application/problem+json"),
@@ -134,7 +129,6 @@ pub async fn teacher_qualification(
     responses(
         (status = 201, description = "Pending review", body = Application),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers apply", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Level held, an application pending, or no rule set in force", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Note too long", body = Problem, content_type = "application/problem+json"),
@@ -156,7 +150,6 @@ pub async fn apply(
 #[utoipa::path(operation_id = "listCertificationApplications", tag = "certification", params(ApplicationQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of applications", body = PageOf<Application>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -177,7 +170,6 @@ pub async fn applications(
 #[utoipa::path(operation_id = "approveCertificationApplication", tag = "certification", params(("id" = i64, Path, description = "Application id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Approved; `certificate_id` names the new certificate", body = Application),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins review", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided, or the level is held", body = Problem, content_type = "application/problem+json"),
@@ -200,7 +192,6 @@ pub async fn approve(
     responses(
         (status = 200, description = "Rejected", body = Application),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only admins review", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application in scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = Problem, content_type = "application/problem+json"),

@@ -27,7 +27,6 @@ pub struct ClaimQuery {
     responses(
         (status = 201, description = "Submitted, pending review", body = CreditClaim),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers submit claims", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -51,7 +50,6 @@ pub async fn submit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of claims", body = PageOf<CreditClaim>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have claims", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -74,7 +72,6 @@ pub async fn mine(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of claims", body = PageOf<CreditClaim>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not decide claims", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -100,7 +97,6 @@ pub async fn queue(
     responses(
         (status = 200, description = "Approved", body = CreditClaim),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not decide claims", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = Problem, content_type = "application/problem+json"),
@@ -131,7 +127,6 @@ pub async fn approve(
     responses(
         (status = 200, description = "Rejected", body = CreditClaim),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not decide claims", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = Problem, content_type = "application/problem+json"),

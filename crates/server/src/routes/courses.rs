@@ -31,7 +31,6 @@ pub struct CourseQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of courses", body = PageOf<Course>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -57,7 +56,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Course),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage training", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -79,7 +77,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The course with its outline", body = Course),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -103,7 +100,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = Course),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage training", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Outline locked by enrolments", body = Problem, content_type = "application/problem+json"),
@@ -132,7 +128,6 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Enrolled", body = EnrollmentView),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers enrol", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course open to the caller", body = Problem, content_type = "application/problem+json"),
     )
@@ -156,7 +151,6 @@ pub async fn enroll(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of enrolments", body = PageOf<EnrollmentView>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have enrolments", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -191,7 +185,6 @@ pub struct HomeScreen {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The dashboard", body = HomeScreen),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have a dashboard", body = Problem, content_type = "application/problem+json"),
     )
 )]

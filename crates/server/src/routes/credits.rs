@@ -96,7 +96,6 @@ impl SearchQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Entries and totals", body = CreditStatement),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have their own credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -122,7 +121,6 @@ pub async fn mine(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Entries and totals", body = CreditStatement),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
@@ -178,7 +176,6 @@ async fn statement(
     responses(
         (status = 201, description = "Posted", body = Entry),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not post credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Entry already reversed", body = Problem, content_type = "application/problem+json"),
@@ -220,7 +217,6 @@ pub async fn adjust(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Chain check", body = ChainCheck),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -244,7 +240,6 @@ pub async fn verify(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of teachers with their hours", body = PageOf<TeacherCredits>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -278,7 +273,6 @@ pub async fn search(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of audit entries", body = PageOf<AuditEntry>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only prefecture admins", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )

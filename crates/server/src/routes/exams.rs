@@ -51,7 +51,6 @@ pub struct TaskQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of exams", body = PageOf<Exam>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -75,7 +74,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Exam),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or undrawable paper", body = Problem, content_type = "application/problem+json"),
     )
@@ -97,7 +95,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The exam", body = Exam),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such exam visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -119,7 +116,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = Exam),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such exam in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or undrawable paper", body = Problem, content_type = "application/problem+json"),
@@ -145,7 +141,6 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Released", body = Released),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such exam in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -171,7 +166,6 @@ pub async fn release(
     responses(
         (status = 201, description = "Started", body = AttemptView),
         (status = 200, description = "The attempt already in progress", body = AttemptView),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers sit exams (`forbidden`); a level exam the rule set in force does not yet allow the teacher to sit (`not_eligible`, naming what is missing)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such exam open to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Outside the window, or no attempts left", body = Problem, content_type = "application/problem+json"),
@@ -217,7 +211,6 @@ fn not_eligible(refusal: certification::NotEligible) -> ApiError {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of exams with eligibility", body = PageOf<ExamToSit>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers sit exams", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -243,7 +236,6 @@ pub async fn mine(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The attempt", body = AttemptView),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not see attempts", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt of the caller", body = Problem, content_type = "application/problem+json"),
     )
@@ -268,7 +260,6 @@ pub async fn get_attempt(
     responses(
         (status = 200, description = "Saved", body = AttemptView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the candidate", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt or question", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submitted or past the deadline", body = Problem, content_type = "application/problem+json"),
@@ -298,7 +289,6 @@ pub async fn answer(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Submitted", body = AttemptView),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the candidate", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt", body = Problem, content_type = "application/problem+json"),
     )
@@ -323,7 +313,6 @@ pub async fn submit(
     responses(
         (status = 200, description = "Regraded", body = AttemptView),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not graded yet", body = Problem, content_type = "application/problem+json"),
@@ -351,7 +340,6 @@ pub async fn regrade(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The audit trail, oldest change first", body = PageOf<ScoreChange>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attempt in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -378,7 +366,6 @@ pub async fn audit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of tasks", body = PageOf<GradingTask>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -406,7 +393,6 @@ pub async fn tasks(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Claimed", body = GradingTask),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Claimed by someone else, done, or already marked by the caller", body = Problem, content_type = "application/problem+json"),
@@ -432,7 +418,6 @@ pub async fn claim(
     responses(
         (status = 200, description = "Scored", body = GradingTask),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not grade", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such task in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not claimed by the caller", body = Problem, content_type = "application/problem+json"),

@@ -67,7 +67,6 @@ fn file_name(english: bool, now: chrono::DateTime<chrono::Utc>, extension: &str)
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The file (CSV by default; XLSX by `format`)", content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or format", body = Problem, content_type = "application/problem+json"),
     )

@@ -38,7 +38,6 @@ pub struct ChallengeAnswer {
     responses(
         (status = 200, description = "Progress after this batch", body = ProgressReport),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers report progress", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such lesson", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not enrolled in the lesson's course", body = Problem, content_type = "application/problem+json"),
@@ -74,7 +73,6 @@ pub async fn progress(
     responses(
         (status = 204, description = "Answered"),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers answer", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such challenge of the caller", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong answer", body = Problem, content_type = "application/problem+json"),

@@ -1,7 +1,7 @@
 use actix_web::{get, web};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Who am I
@@ -13,7 +13,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = directory::Me),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]

@@ -18,7 +18,6 @@ use crate::state::AppState;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of attempts", body = PageOf<AttemptSummary>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers sit exams", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -42,7 +41,6 @@ pub async fn my_attempts(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of notifications", body = PageOf<Notification>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -63,7 +61,6 @@ pub async fn my_notifications(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The notification, read", body = Notification),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notification of the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]

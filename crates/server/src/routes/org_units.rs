@@ -30,7 +30,6 @@ pub struct OrgUnitQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of org units", body = PageOf<OrgUnit>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no org view", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -58,7 +57,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = OrgUnit),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage the directory", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code already in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -81,7 +79,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The org unit", body = OrgUnit),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no org view", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -106,7 +103,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = OrgUnit),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage the directory", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code already in use", body = Problem, content_type = "application/problem+json"),

@@ -23,7 +23,6 @@ pub struct OutboxQuery {
 #[utoipa::path(operation_id = "listOutbox", tag = "system", params(OutboxQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of messages", body = PageOf<OutboxMessage>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only prefecture admins", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -43,7 +42,6 @@ pub async fn list(
 #[utoipa::path(operation_id = "retryOutboxMessage", tag = "system", params(("id" = i64, Path, description = "Message id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Queued again", body = OutboxMessage),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only prefecture admins", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The message has not failed", body = Problem, content_type = "application/problem+json"),

@@ -31,7 +31,6 @@ pub struct StaffingQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((StaffingReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),

@@ -63,7 +63,6 @@ fn not_found() -> ApiError {
 #[utoipa::path(operation_id = "listResearchEvents", tag = "research", params(EventQuery, PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of events", body = PageOf<Event>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/research-events")]
@@ -84,7 +83,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Event),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -102,7 +100,6 @@ pub async fn create(
 #[utoipa::path(operation_id = "getResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The event", body = Event),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event visible to the caller", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/research-events/{id}")]
@@ -119,7 +116,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = Event),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -138,7 +134,6 @@ pub async fn update(
 #[utoipa::path(operation_id = "getResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "The roster", body = Vec<Attendance>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -157,7 +152,6 @@ pub async fn roster(
 #[utoipa::path(operation_id = "listMyResearchEvents", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "Events and progress", body = MyEvents),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -193,7 +187,6 @@ pub async fn mine(
 #[utoipa::path(operation_id = "getResearchReport", tag = "reports", params(ResearchQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((ResearchReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -41,7 +41,6 @@ pub struct SheetQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of sessions", body = PageOf<Session>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -65,7 +64,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Session),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage training", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
@@ -87,7 +85,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The session", body = Session),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -109,7 +106,6 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Reopened", body = Session),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run sessions", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -133,7 +129,6 @@ pub async fn reopen(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The sheet (JSON; or CSV / XLSX by `format`)", content((SessionAttendance = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run sessions", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),

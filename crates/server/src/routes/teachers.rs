@@ -49,7 +49,6 @@ pub struct ImportQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of teachers", body = PageOf<Teacher>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers cannot list others", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad filter or page", body = Problem, content_type = "application/problem+json"),
     )
@@ -77,7 +76,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Teacher),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage the directory", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Employee number or phone taken by a concurrent request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -107,7 +105,6 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Imported (or validated, on a dry run)", body = ImportSummary),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage the directory", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A concurrent change took a key", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "File too large", body = Problem, content_type = "application/problem+json"),
@@ -139,7 +136,6 @@ pub async fn import(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The teacher", body = Teacher),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read the directory", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
     )
@@ -164,7 +160,6 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = Teacher),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage the directory", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Phone taken by a concurrent request", body = Problem, content_type = "application/problem+json"),

@@ -30,7 +30,6 @@ pub struct TranscriptQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The transcript (JSON; or CSV / HTML by `format`)", content((Transcript = "application/json"), (String = "text/csv"), (String = "text/html"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not read credits", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such teacher in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
@@ -55,7 +54,6 @@ pub async fn transcript(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The transcript (JSON; or CSV / HTML by `format`)", content((Transcript = "application/json"), (String = "text/csv"), (String = "text/html"))),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers have transcripts", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
     )

@@ -34,7 +34,6 @@ pub struct WorkloadQuery {
     responses(
         (status = 201, description = "Created", body = Mentorship),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage research", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown teachers or bad dates", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -54,7 +53,6 @@ pub async fn create_mentorship(
 #[utoipa::path(operation_id = "listMentorships", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of pairs", body = PageOf<Mentorship>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/mentorships")]
@@ -71,7 +69,6 @@ pub async fn mentorships(
     responses(
         (status = 201, description = "Created", body = Studio),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not manage research", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown teachers or bad name", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -91,7 +88,6 @@ pub async fn create_studio(
 #[utoipa::path(operation_id = "listStudios", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of studios", body = PageOf<Studio>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/studios")]
@@ -111,7 +107,6 @@ pub async fn studios(
     responses(
         (status = 201, description = "Logged, pending", body = WorkloadEntry),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only MH teachers log workload", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or identifying note", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -129,7 +124,6 @@ pub async fn log(
 #[utoipa::path(operation_id = "listMyWorkload", tag = "research", params(PageParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of entries", body = PageOf<WorkloadEntry>),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only teachers", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -157,7 +151,6 @@ async fn decide(
 #[utoipa::path(operation_id = "confirmWorkload", tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body(content = Option<Decision>), security(("bearer" = [])),
     responses(
         (status = 200, description = "Confirmed", body = WorkloadEntry),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not decide", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = Problem, content_type = "application/problem+json"),
@@ -176,7 +169,6 @@ pub async fn confirm(
 #[utoipa::path(operation_id = "rejectWorkload", tag = "research", params(("id" = i64, Path, description = "Entry id")), request_body = Decision, security(("bearer" = [])),
     responses(
         (status = 200, description = "Rejected", body = WorkloadEntry),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not decide", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry in the caller's scope", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already decided", body = Problem, content_type = "application/problem+json"),
@@ -198,7 +190,6 @@ pub async fn reject(
 #[utoipa::path(operation_id = "getWorkloadReport", tag = "reports", params(WorkloadQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The report", body = WorkloadReport),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad term or unit", body = Problem, content_type = "application/problem+json"),
     ))]
