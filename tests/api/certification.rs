@@ -64,6 +64,18 @@ pub(crate) async fn external(app: &TestApp, admin: &str, teacher: i64, hours: &s
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
+/// The demo teacher, certified C under a simple rule set by one recognised external hour: the
+/// teacher's token and id, and the certificate.
+pub(crate) async fn certified_teacher(app: &TestApp) -> (String, i64, Value) {
+    put_in_force(app, rule_set(simple_levels(5))).await;
+    let admin = app.token("admin").await;
+    let teacher = app.token("teacher").await;
+    let me = my_teacher_id(app, &teacher).await;
+    external(app, &admin, me, "1").await;
+    let cert = certificates_of(app, &teacher, me).await[0].clone();
+    (teacher, me, cert)
+}
+
 pub(crate) async fn my_teacher_id(app: &TestApp, token: &str) -> i64 {
     json_of(app.get(token, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap()
 }
@@ -653,12 +665,7 @@ fn ob3_schema_errors(credential: &Value) -> Vec<String> {
 #[tokio::test]
 async fn certificates_are_found_by_the_number_printed_on_them_and_by_holder() {
     let app = spawn_seeded_app().await;
-    put_in_force(&app, rule_set(simple_levels(5))).await;
-    let admin = app.token("admin").await;
-    let teacher = app.token("teacher").await;
-    let me = my_teacher_id(&app, &teacher).await;
-    external(&app, &admin, me, "1").await;
-    let cert = certificates_of(&app, &teacher, me).await[0].clone();
+    let (_, _, cert) = certified_teacher(&app).await;
     let number = cert["number"].as_str().unwrap();
     let hr = app.token("hr").await;
     let by_number =

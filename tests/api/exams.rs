@@ -57,6 +57,29 @@ pub(crate) async fn objective_exam(app: &TestApp) -> (i64, i64) {
     (json_of(created).await["id"].as_i64().unwrap(), bank)
 }
 
+/// Answers every question of a started attempt with `answer` and submits it; the result.
+pub(crate) async fn answer_all_and_submit(
+    app: &TestApp,
+    token: &str,
+    attempt: &Value,
+    answer: &str,
+) -> Value {
+    let id = attempt["id"].as_i64().unwrap();
+    for q in attempt["questions"].as_array().unwrap() {
+        let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
+        let saved = app
+            .client
+            .put(app.url(&path))
+            .bearer_auth(token)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+    }
+    json_of(app.post(token, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await
+}
+
 #[tokio::test]
 async fn a_teacher_sits_an_objective_exam_and_a_pass_posts_once() {
     let app = spawn_seeded_app().await;

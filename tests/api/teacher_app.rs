@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::certification::{external, my_teacher_id, put_in_force, rule_set, simple_levels};
-use crate::exams::objective_exam;
+use crate::certification::{certified_teacher, my_teacher_id};
+use crate::exams::{answer_all_and_submit, objective_exam};
 use crate::helpers::{assert_problem, error_fields, json_of, spawn_seeded_app};
 use crate::learning::Player;
 
@@ -67,23 +67,12 @@ async fn my_attempts_list_what_i_sat_with_the_released_result() {
     let teacher = app.token("teacher").await;
     let attempt =
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
-    let id = attempt["id"].as_i64().unwrap();
     let before = json_of(app.get(&teacher, "/api/v1/me/attempts").await).await;
     assert_eq!(before["total"], 1);
     assert_eq!(before["items"][0]["status"], "in_progress");
     assert_eq!(before["items"][0]["exam_title"], "C 级资格考试");
     assert!(before["items"][0]["score"].is_null());
-    for q in attempt["questions"].as_array().unwrap() {
-        let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
-        app.client
-            .put(app.url(&path))
-            .bearer_auth(&teacher)
-            .json(&json!({"answer": "A"}))
-            .send()
-            .await
-            .unwrap();
-    }
-    app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
+    answer_all_and_submit(&app, &teacher, &attempt, "A").await;
     let after = json_of(app.get(&teacher, "/api/v1/me/attempts").await).await;
     assert_eq!(
         (&after["items"][0]["status"], &after["items"][0]["score"]),
@@ -97,11 +86,7 @@ async fn my_attempts_list_what_i_sat_with_the_released_result() {
 #[tokio::test]
 async fn my_notifications_are_the_mail_to_me_and_can_be_marked_read() {
     let app = spawn_seeded_app().await;
-    put_in_force(&app, rule_set(simple_levels(5))).await;
-    let admin = app.token("admin").await;
-    let teacher = app.token("teacher").await;
-    let me = my_teacher_id(&app, &teacher).await;
-    external(&app, &admin, me, "1").await;
+    let (teacher, _, _) = certified_teacher(&app).await;
     let list = json_of(app.get(&teacher, "/api/v1/me/notifications").await).await;
     let issued = list["items"]
         .as_array()
@@ -163,18 +148,7 @@ async fn the_demo_lets_a_teacher_reach_c_by_doing_the_work() {
     let attempt =
         json_of(app.post(&teacher, &format!("/api/v1/exams/{}/attempts", c_exam["id"]), json!({})).await)
             .await;
-    let id = attempt["id"].as_i64().unwrap();
-    for q in attempt["questions"].as_array().unwrap() {
-        let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
-        app.client
-            .put(app.url(&path))
-            .bearer_auth(&teacher)
-            .json(&json!({"answer": "A"}))
-            .send()
-            .await
-            .unwrap();
-    }
-    let result = json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
+    let result = answer_all_and_submit(&app, &teacher, &attempt, "A").await;
     assert_eq!(result["passed"], true, "{result}");
     let certificates =
         json_of(app.get(&teacher, &format!("/api/v1/certificates?teacher_id={me}")).await).await;

@@ -76,5 +76,7 @@ pub async fn mark_read(
         .filter(outbox_message::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(Notification { read_at: Some(now), ..found.into() })
+    // Read back: the database keeps the time at its own precision (microseconds on PostgreSQL).
+    let read = outbox_message::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    Ok(read.into())
 }
