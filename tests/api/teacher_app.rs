@@ -1,6 +1,7 @@
 //! What the teachers' app reads besides the long-standing routes: lessons that carry what they
 //! play, and the caller's own attempts, transcript and notifications.
 
+use kernel::Clock;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -186,4 +187,27 @@ async fn the_catalogue_shows_my_enrolment_and_progress() {
     let admin = app.token("admin").await;
     let staff = json_of(app.get(&admin, &format!("/api/v1/courses/{}", trial["id"])).await).await;
     assert!(staff["enrollment"].is_null(), "staff have no enrolment");
+}
+
+#[tokio::test]
+async fn sessions_and_events_show_seats_left_and_whether_i_am_registered() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let teacher = app.token("teacher").await;
+    let session = crate::sessions::session(&app, &trainer).await;
+    let before = json_of(app.get(&teacher, &format!("/api/v1/sessions/{session}")).await).await;
+    assert_eq!(before["seats"], json!({"registered": 0, "seats_left": 50, "me_registered": false}));
+    app.post(&teacher, &format!("/api/v1/sessions/{session}/registrations"), json!({})).await;
+    let listed = json_of(app.get(&teacher, "/api/v1/sessions?per_page=50").await).await;
+    let mine = listed["items"].as_array().unwrap().iter().find(|s| s["id"] == session).unwrap().clone();
+    assert_eq!(mine["seats"], json!({"registered": 1, "seats_left": 49, "me_registered": true}));
+    let staff = json_of(app.get(&trainer, &format!("/api/v1/sessions/{session}")).await).await;
+    assert_eq!(staff["seats"], json!({"registered": 1, "seats_left": 49, "me_registered": null}));
+
+    let admin = app.token("admin").await;
+    let starts = app.clock.now() + chrono::Duration::days(2);
+    let event = crate::research::event(&app, &admin, "ES-ESS", "county", starts).await;
+    app.post(&teacher, &format!("/api/v1/research-events/{event}/registrations"), json!({})).await;
+    let shown = json_of(app.get(&teacher, &format!("/api/v1/research-events/{event}")).await).await;
+    assert_eq!(shown["seats"], json!({"registered": 1, "seats_left": 99, "me_registered": true}));
 }

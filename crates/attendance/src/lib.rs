@@ -7,6 +7,7 @@
 mod domain;
 mod entity;
 mod flow;
+mod seats;
 mod service;
 
 pub use domain::{
@@ -16,4 +17,5 @@ pub use domain::{
 pub use flow::{
     Closing, Held, Owner, check, close, mark_by_hand, register, remind, reopen, roster_of, sign_in_code,
 };
+pub use seats::{Seats, fill_seats, seats};
 pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};

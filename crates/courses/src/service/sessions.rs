@@ -46,6 +46,8 @@ pub struct Session {
     /// When presence earns the hours.
     #[serde(flatten)]
     pub presence: attendance::PresenceRules,
+    /// Registrations against capacity and whether the caller is in; on reads (list, get).
+    pub seats: Option<attendance::Seats>,
 }
 
 /// Body of `POST /sessions`.
@@ -135,7 +137,20 @@ fn view(m: &offline_session::Model) -> Result<Session> {
         trainer: m.trainer.clone(),
         sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
         presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
+        seats: None,
     })
+}
+
+/// The sessions with their seats (and the calling teacher's registration) filled in.
+async fn with_seats(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    mut sessions: Vec<Session>,
+) -> Result<Vec<Session>> {
+    let key = |s: &Session| (s.id, s.capacity);
+    attendance::fill_seats(db, KIND, actor.person_id(), &mut sessions, key, |s, seats| s.seats = Some(seats))
+        .await?;
+    Ok(sessions)
 }
 
 fn occasion(m: &offline_session::Model) -> Occasion {
@@ -304,7 +319,8 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<of
 }
 
 pub async fn get_session(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Session> {
-    view(&visible(db, actor, id).await?)
+    let found = view(&visible(db, actor, id).await?)?;
+    with_seats(db, actor, vec![found]).await?.pop().ok_or(Error::NotFound)
 }
 
 /// Sessions the caller may see, soonest first.
@@ -321,7 +337,9 @@ pub async fn list_sessions(
         .add_option(filter.from.map(|from| C::StartsAt.gte(from)));
     let soonest =
         offline_session::Entity::find().filter(wanted).order_by_asc(C::StartsAt).order_by_asc(C::Id);
-    kernel::fetch_page(db, soonest, page).await?.try_map(|m| view(&m))
+    let page = kernel::fetch_page(db, soonest, page).await?.try_map(|m| view(&m))?;
+    let items = with_seats(db, actor, page.items).await?;
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
 
 /// The attendance sheet: every registered teacher with scans, marks, minutes and hours.

@@ -49,6 +49,8 @@ pub struct Event {
     /// When presence earns the hours.
     #[serde(flatten)]
     pub presence: attendance::PresenceRules,
+    /// Registrations against capacity and whether the caller is in; on reads (list, get).
+    pub seats: Option<attendance::Seats>,
 }
 
 /// Body of `POST /research-events`.
@@ -145,7 +147,16 @@ pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
         audience_roles: serde_json::from_str(&m.audience_roles).unwrap_or_default(),
         status: kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)?,
         presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
+        seats: None,
     })
+}
+
+/// The events with their seats (and the calling teacher's registration) filled in.
+async fn with_seats(db: &DatabaseConnection, actor: &Actor, mut events: Vec<Event>) -> Result<Vec<Event>> {
+    let key = |e: &Event| (e.id, e.capacity);
+    attendance::fill_seats(db, KIND, actor.person_id(), &mut events, key, |e, seats| e.seats = Some(seats))
+        .await?;
+    Ok(events)
 }
 
 pub(crate) fn occasion(m: &research_event::Model) -> Occasion {
@@ -312,7 +323,8 @@ async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<re
 
 /// An event the caller may see.
 pub async fn get_event(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Event> {
-    view(&visible(db, actor, id).await?)
+    let found = view(&visible(db, actor, id).await?)?;
+    with_seats(db, actor, vec![found]).await?.pop().ok_or(Error::NotFound)
 }
 
 /// Events the caller may see, soonest first: staff their subtree's, teachers those open to them.
@@ -336,7 +348,9 @@ pub async fn list_events(
         .filter(condition)
         .order_by_asc(research_event::Column::StartsAt)
         .order_by_asc(research_event::Column::Id);
-    kernel::fetch_page(db, select, page).await?.try_map(|m| view(&m))
+    let page = kernel::fetch_page(db, select, page).await?.try_map(|m| view(&m))?;
+    let items = with_seats(db, actor, page.items).await?;
+    Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
 
 /// Upcoming events open to the calling teacher.
