@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
 /// Paths the app never claims: the API, its docs and the server-rendered public pages.
@@ -24,9 +25,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 /// One built file and its precompressed siblings (`.br`, `.gz`) when the build wrote them.
 #[derive(Debug)]
 struct File {
-    body: Vec<u8>,
-    brotli: Option<Vec<u8>>,
-    gzip: Option<Vec<u8>>,
+    body: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
     content_type: String,
 }
 
@@ -60,7 +61,8 @@ impl WebApp {
                 continue;
             }
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-            let sibling = |ext: &str| std::fs::read(format!("{}.{ext}", path.display())).ok();
+            let sibling =
+                |ext: &str| std::fs::read(format!("{}.{ext}", path.display())).ok().map(Bytes::from);
             let content_type = mime_guess::from_path(&path).first_or_octet_stream();
             let content_type = match content_type.type_() {
                 mime_guess::mime::TEXT => format!("{content_type}; charset=utf-8"),
@@ -75,7 +77,7 @@ impl WebApp {
             self.files.insert(
                 url,
                 File {
-                    body: std::fs::read(&path)?,
+                    body: Bytes::from(std::fs::read(&path)?),
                     brotli: sibling("br"),
                     gzip: sibling("gz"),
                     content_type,
@@ -128,7 +130,7 @@ fn serve(req: &HttpRequest, file: &File, immutable: bool) -> HttpResponse {
         (None, Some(Some((start, end)))) => {
             let mut partial = HttpResponse::PartialContent();
             partial.insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{}", body.len())));
-            (partial, body[start..=end].to_vec())
+            (partial, body.slice(start..=end))
         }
         (None, Some(None)) => {
             return HttpResponse::RangeNotSatisfiable()
