@@ -19,6 +19,7 @@ mod matrix;
 mod openapi;
 mod reliability;
 mod research;
+mod session_edit;
 mod sessions;
 mod staffing;
 mod teacher_app;

@@ -105,7 +105,7 @@ const PUBLIC: [&str; 9] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 113] = [
+    let rows: [Line; 116] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
@@ -201,6 +201,7 @@ fn table() -> HashMap<&'static str, Row> {
         ("POST /api/v1/research-events/{id}/check-in", [F, F, F, F, A], Some([F, N])),
         ("POST /api/v1/research-events/{id}/check-out", [F, F, F, F, A], Some([F, N])),
         ("POST /api/v1/research-events/{id}/close", [A, A, A, F, F], Some([N, F])),
+        ("POST /api/v1/research-events/{id}/cancel", [A, A, A, F, F], Some([N, F])),
         // Staff register a teacher of their subtree, a teacher themself.
         ("POST /api/v1/research-events/{id}/registrations", [A, A, A, F, A], Some([N, N])),
         ("GET /api/v1/research-events/{id}/sign-in-code", [S, S, S, F, F], Some([N, F])),
@@ -211,6 +212,8 @@ fn table() -> HashMap<&'static str, Row> {
         ("GET /api/v1/sessions", [S, S, S, S, S], None),
         ("POST /api/v1/sessions", [A, A, A, F, F], None),
         ("GET /api/v1/sessions/{id}", [S, S, S, S, S], Some([N, N])),
+        ("PATCH /api/v1/sessions/{id}", [A, A, A, F, F], Some([N, F])),
+        ("POST /api/v1/sessions/{id}/cancel", [A, A, A, F, F], Some([N, F])),
         ("GET /api/v1/sessions/{id}/attendance", [S, S, S, F, F], Some([N, F])),
         ("POST /api/v1/sessions/{id}/attendance", [A, A, A, F, F], Some([N, F])),
         ("POST /api/v1/sessions/{id}/check-in", [F, F, F, F, A], Some([F, N])),
@@ -264,13 +267,13 @@ fn spec_operations() -> BTreeMap<String, bool> {
     operations
 }
 
-/// The operations in the order the matrix calls them: path order, but closing a session or an
-/// event last. `courses::register_for_session` checks that the session is open before it checks
+/// The operations in the order the matrix calls them: path order, but closing (and cancelling)
+/// a session or an event last. `courses::register_for_session` checks that the session is open before it checks
 /// the caller's role, so a closed session answers 409 `session_closed` even to HR (who may see
 /// it but register no one); with closing last, the role check is what answers.
 fn run_order() -> Vec<String> {
     let mut ops: Vec<String> = spec_operations().into_keys().collect();
-    ops.sort_by_key(|op| op.ends_with("/close"));
+    ops.sort_by_key(|op| op.ends_with("/close") || op.ends_with("/cancel"));
     ops
 }
 
@@ -706,6 +709,9 @@ fn body(w: &World, op: &str, ids: &Records) -> Body {
             json!({"teacher_id": ids.teacher})
         }
         "POST /api/v1/rule-sets" => rule_set_body(),
+        "POST /api/v1/research-events/{id}/cancel" | "POST /api/v1/sessions/{id}/cancel" => {
+            json!({"reason": "权限矩阵取消"})
+        }
         "POST /api/v1/sessions" => session_body(county, now),
         "POST /api/v1/studios" => {
             json!({"name": "权限矩阵工作室", "host_id": w.own.teacher, "member_ids": [w.neighbour]})

@@ -283,6 +283,20 @@ pub(crate) async fn scan(
     Ok(occasion.attendance(teacher_id, true, Some(&saved)))
 }
 
+/// A staff action's reason, trimmed: 2 to 500 characters.
+pub(crate) fn reason(raw: &str) -> Result<String> {
+    let reason = raw.trim();
+    if (2..=500).contains(&reason.chars().count()) {
+        Ok(reason.to_owned())
+    } else {
+        Err(Error::from(FieldError::new(
+            "reason",
+            "required",
+            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
+        )))
+    }
+}
+
 /// A trainer's manual mark with a reason, also after the occasion (paper sign-in sheets are
 /// entered later). The teacher is put on the roster if missing; every mark is logged.
 pub(crate) async fn mark(
@@ -294,14 +308,7 @@ pub(crate) async fn mark(
     marked_by: i64,
     now: DateTime<Utc>,
 ) -> Result<Attendance> {
-    let reason = reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(Error::from(FieldError::new(
-            "reason",
-            "required",
-            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
-        )));
-    }
+    let reason = self::reason(reason)?;
     if registration(db, occasion, teacher_id).await?.is_none() {
         add_to_roster(db, occasion, teacher_id, now).await?;
     }
@@ -309,7 +316,7 @@ pub(crate) async fn mark(
         Some(found) => {
             let mut active: attendance_record::ActiveModel = found.into();
             active.status = Set(Some(status.as_str().to_owned()));
-            active.reason = Set(Some(reason.to_owned()));
+            active.reason = Set(Some(reason.clone()));
             active.marked_by = Set(Some(marked_by));
             active.marked_at = Set(Some(now));
             active.update(db).await?
@@ -320,7 +327,7 @@ pub(crate) async fn mark(
                 occasion_id: Set(occasion.id),
                 teacher_id: Set(teacher_id),
                 status: Set(Some(status.as_str().to_owned())),
-                reason: Set(Some(reason.to_owned())),
+                reason: Set(Some(reason.clone())),
                 marked_by: Set(Some(marked_by)),
                 marked_at: Set(Some(now)),
                 ..Default::default()
@@ -334,7 +341,7 @@ pub(crate) async fn mark(
         occasion_id: Set(occasion.id),
         teacher_id: Set(teacher_id),
         status: Set(status.as_str().to_owned()),
-        reason: Set(reason.to_owned()),
+        reason: Set(reason),
         marked_by: Set(marked_by),
         marked_at: Set(now),
         ..Default::default()
@@ -416,6 +423,40 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
         );
     }
     Ok(pairs)
+}
+
+/// Tells everyone registered for an occasion that it is cancelled and why, linking `page`;
+/// once per teacher (a dedup key). Returns how many were told (teachers without an email
+/// address have no mailbox to tell).
+pub(crate) async fn tell_cancelled(
+    db: &impl ConnectionTrait,
+    held: &crate::flow::Held,
+    reason: &str,
+    page: &str,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let occasion = &held.occasion;
+    let mut told = 0;
+    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
+        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
+        let mail = notify::Mail::OccasionCancelled {
+            name: contact.name,
+            title: held.title.clone(),
+            starts_at: occasion.starts_at,
+            place: held.place.clone(),
+            reason: reason.to_owned(),
+            path: page.to_owned(),
+        };
+        let dedup_key = Some(format!("cancelled:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
+        notify::enqueue(
+            db,
+            now,
+            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+        )
+        .await?;
+        told += 1;
+    }
+    Ok(told)
 }
 
 /// Queues a reminder to everyone on the roster of an occasion that starts soon. Each reminder

@@ -4,6 +4,7 @@ mod catalog;
 mod dashboard;
 mod enrollment;
 mod learning;
+mod session_edit;
 mod sessions;
 
 pub use catalog::{
@@ -16,7 +17,8 @@ pub use learning::{
     Challenge, HeartbeatInput, ProgressBatch, ProgressReport, ProgressWriter, answer_challenge,
     check_progress, credit_progress, progress_writer,
 };
+pub use session_edit::{NewSession, SessionPatch, create_session, update_session};
 pub use sessions::{
-    NewSession, Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, create_session,
-    enqueue_session_reminders, get_session, list_sessions, session_attendance,
+    Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, enqueue_session_reminders,
+    get_session, list_sessions, session_attendance,
 };

@@ -29,8 +29,8 @@ string_enum! {
 }
 
 string_enum! {
-    /// An event is open for sign-in until it is closed.
-    EventStatus { Scheduled => "scheduled", Closed => "closed" }
+    /// An event is open for sign-in until it is closed (or cancelled, for good).
+    EventStatus { Scheduled => "scheduled", Closed => "closed", Cancelled => "cancelled" }
 }
 
 string_enum! {
