@@ -263,7 +263,8 @@ pub async fn close<O: Owner>(
     let row = managed(db, owner, actor, id).await?;
     let held = owner.held(&row);
     let early = now < held.occasion.ends_at;
-    let reason = closing.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let given = closing.reason.as_deref().filter(|r| !r.trim().is_empty());
+    let reason = kernel::Bound::REASON.check_optional("reason", given)?;
     if early && !closing.force {
         return Err(Error::conflict(
             "closing_early",
@@ -273,7 +274,7 @@ pub async fn close<O: Owner>(
             ),
         ));
     }
-    if early && !reason.as_ref().is_some_and(|r| (2..=500).contains(&r.chars().count())) {
+    if early && reason.is_none() {
         return Err(Error::invalid(
             "reason",
             "required",

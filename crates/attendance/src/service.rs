@@ -294,14 +294,7 @@ pub(crate) async fn mark(
     marked_by: i64,
     now: DateTime<Utc>,
 ) -> Result<Attendance> {
-    let reason = reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(Error::from(FieldError::new(
-            "reason",
-            "required",
-            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
-        )));
-    }
+    let reason = kernel::Bound::REASON.check("reason", reason)?;
     if registration(db, occasion, teacher_id).await?.is_none() {
         add_to_roster(db, occasion, teacher_id, now).await?;
     }
@@ -309,7 +302,7 @@ pub(crate) async fn mark(
         Some(found) => {
             let mut active: attendance_record::ActiveModel = found.into();
             active.status = Set(Some(status.as_str().to_owned()));
-            active.reason = Set(Some(reason.to_owned()));
+            active.reason = Set(Some(reason.clone()));
             active.marked_by = Set(Some(marked_by));
             active.marked_at = Set(Some(now));
             active.update(db).await?
@@ -320,7 +313,7 @@ pub(crate) async fn mark(
                 occasion_id: Set(occasion.id),
                 teacher_id: Set(teacher_id),
                 status: Set(Some(status.as_str().to_owned())),
-                reason: Set(Some(reason.to_owned())),
+                reason: Set(Some(reason.clone())),
                 marked_by: Set(Some(marked_by)),
                 marked_at: Set(Some(now)),
                 ..Default::default()

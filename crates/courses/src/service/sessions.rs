@@ -1,8 +1,8 @@
 use attendance::{Attendance, Occasion};
 use chrono::{DateTime, Duration, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
-    to_tenths,
+    Actor, Bound, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations,
+    from_tenths, to_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -206,19 +206,6 @@ impl attendance::Owner for Sessions {
     }
 }
 
-fn text(value: &str, field: &str, max: usize) -> std::result::Result<String, FieldError> {
-    let trimmed = value.trim();
-    if (1..=max).contains(&trimmed.chars().count()) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(FieldError::new(
-            field,
-            "invalid_length",
-            Text::owned(format!("长度须在 1 到 {max} 个字符之间"), format!("must be 1 to {max} characters")),
-        ))
-    }
-}
-
 /// Schedules a session owned by an org unit of the caller's subtree.
 pub async fn create_session(
     db: &DatabaseConnection,
@@ -228,10 +215,10 @@ pub async fn create_session(
 ) -> Result<Session> {
     actor.require(Permission::ManageTraining)?;
     let mut v = Violations::default();
-    let title = v.check(text(&input.title, "title", 200));
-    let place = v.check(text(&input.place, "place", 200));
+    let title = v.check(Bound::TITLE.check("title", &input.title));
+    let place = v.check(Bound::LABEL.check("place", &input.place));
     let trainer = match &input.trainer {
-        Some(named) => v.check(text(named, "trainer", 100)),
+        Some(named) => v.check(Bound::LABEL.check("trainer", named)),
         None => Some(directory::display_name(db, actor).await?),
     };
     let hours = if input.hours > Decimal::ZERO {
