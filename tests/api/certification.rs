@@ -252,6 +252,13 @@ async fn b_is_refused_without_c_in_rules_and_in_review() {
     assert_eq!(applied.status(), StatusCode::CREATED);
     let application = json_of(applied).await;
     assert_eq!(application["status"], "pending");
+    let queue = json_of(app.get(&admin, "/api/v1/certification/applications?status=pending").await).await;
+    let queued = queue["items"].as_array().unwrap().iter().find(|a| a["id"] == application["id"]).unwrap();
+    assert!(
+        queued["teacher_name"].as_str().is_some_and(|n| !n.is_empty())
+            && queued["employee_no"].as_str().is_some_and(|n| !n.is_empty()),
+        "a review list names the teacher beside the id: {queued}"
+    );
     let again = app.post(&teacher, "/api/v1/certification/applications", json!({"level": "B"})).await;
     assert_problem(again, StatusCode::CONFLICT, "application_pending").await;
     let id = application["id"].as_i64().unwrap();
@@ -599,7 +606,7 @@ async fn the_compliance_report_counts_holders_honouring_expiry_and_revocation() 
     let county = app.org_unit_id(&admin, "ES-ESS").await;
     let report =
         json_of(app.get(&admin, &format!("/api/v1/reports/qualification?org_unit={county}")).await).await;
-    let row = report["rows"]
+    let row = report["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -621,7 +628,7 @@ async fn the_compliance_report_counts_holders_honouring_expiry_and_revocation() 
     assert_eq!(report["summary"]["org_unit_id"], county);
     assert_eq!(report["summary"]["c_holders"], 2);
     assert_eq!(report["a_missing"], 100);
-    let first = &report["rows"][0];
+    let first = &report["items"][0];
     assert!(
         first["c_share"].as_str().unwrap().parse::<Decimal>().unwrap()
             <= row["c_share"].as_str().unwrap().parse::<Decimal>().unwrap(),
@@ -633,13 +640,13 @@ async fn the_compliance_report_counts_holders_honouring_expiry_and_revocation() 
     )
     .await;
     assert_eq!(day_before["summary"]["c_holders"], 3, "on the day before its revocation it still counted");
-    assert!(day_before["rows"].as_array().unwrap().is_empty(), "a school has no child units");
+    assert!(day_before["items"].as_array().unwrap().is_empty(), "a school has no child units");
 
     let csv = app.get(&admin, &format!("/api/v1/reports/qualification?org_unit={county}&format=csv")).await;
     assert_eq!(csv.status(), StatusCode::OK);
     let text = csv.text().await.unwrap();
     assert!(text.trim_start_matches('\u{feff}').starts_with("机构ID,机构,教师数,C级及以上"));
-    assert_eq!(text.lines().count(), report["rows"].as_array().unwrap().len() + 2);
+    assert_eq!(text.lines().count(), report["items"].as_array().unwrap().len() + 2);
     let teacher = app.token("teacher").await;
     assert_problem(
         app.get(&teacher, "/api/v1/reports/qualification").await,

@@ -26,7 +26,13 @@ async fn approved_claim_posts_one_external_entry() {
 
     let admin = app.token("county.admin").await;
     let queue = json_of(app.get(&admin, "/api/v1/credit-claims?status=pending").await).await;
-    assert!(queue["items"].as_array().unwrap().iter().any(|c| c["id"] == submitted["id"]));
+    let queued = queue["items"].as_array().unwrap().iter().find(|c| c["id"] == submitted["id"]).unwrap();
+    let me = json_of(app.get(&teacher, "/api/v1/me").await).await;
+    assert_eq!(
+        (&queued["teacher_name"], &queued["employee_no"]),
+        (&me["person"]["name"], &me["person"]["employee_no"]),
+        "the reviewer reads who claims, beside the id: {queued}"
+    );
 
     let path = format!("/api/v1/credit-claims/{}/approve", submitted["id"]);
     let approved = json_of(app.post(&admin, &path, json!({"reason": "证书核验无误"})).await).await;

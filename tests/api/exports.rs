@@ -118,3 +118,48 @@ async fn the_research_report_has_employee_numbers_and_numbers_in_xlsx() {
         assert!(matches!(&xlsx[1][6], Data::String(s) if s == "是" || s == "否"));
     }
 }
+
+#[tokio::test]
+async fn the_workload_report_exports_its_items_and_the_summary_as_the_last_row() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let report = app.get(&admin, "/api/v1/reports/workload?term=2026-2").await;
+    let report: serde_json::Value = report.json().await.unwrap();
+    let items = report["items"].as_array().unwrap();
+    let csv = csv_rows(
+        &download(
+            &app,
+            &admin,
+            "/api/v1/reports/workload?term=2026-2&format=csv",
+            "2026-2学期心理健康教育工作量",
+        )
+        .await,
+    );
+    assert_eq!(csv[0], ["教师ID", "工号", "姓名", "学校", "已确认分钟数", "折合课时"]);
+    assert_eq!(csv.len(), items.len() + 2, "a header, one line per item and the total");
+    for (line, item) in csv[1..].iter().zip(items) {
+        assert_eq!(
+            (line[0].as_str(), line[1].as_str()),
+            (item["teacher_id"].to_string().as_str(), item["employee_no"].as_str().unwrap())
+        );
+    }
+    let total = csv.last().unwrap();
+    assert_eq!(
+        (total[2].as_str(), total[4].clone()),
+        ("合计", report["summary"]["confirmed_minutes"].to_string())
+    );
+    let xlsx = xlsx_rows(
+        download(
+            &app,
+            &admin,
+            "/api/v1/reports/workload?term=2026-2&format=xlsx",
+            "2026-2学期心理健康教育工作量",
+        )
+        .await,
+    );
+    assert!(
+        matches!(xlsx.last().unwrap()[4], Data::Float(_)),
+        "minutes are a number: {:?}",
+        xlsx.last().unwrap()[4]
+    );
+}

@@ -37,7 +37,7 @@ async fn demo_teacher(app: &TestApp) -> i64 {
 }
 
 fn row_of(report: &Value, teacher: i64) -> Value {
-    report["rows"].as_array().unwrap().iter().find(|r| r["teacher_id"] == teacher).cloned().unwrap()
+    report["items"].as_array().unwrap().iter().find(|r| r["teacher_id"] == teacher).cloned().unwrap()
 }
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -68,13 +68,13 @@ async fn three_county_events_comply_two_do_not_and_school_events_only_earn_hours
         (row["attended"].as_u64(), row["attended_county_or_above"].as_u64(), row["compliant"].as_bool()),
         (Some(4), Some(2), Some(false))
     );
-    assert!(!report["rows"][0]["compliant"].as_bool().unwrap(), "behind pace first");
+    assert!(!report["items"][0]["compliant"].as_bool().unwrap(), "behind pace first");
 
     let third = event(&app, &admin, "ES-ESS", "county", at("2026-05-10T01:00:00Z")).await;
     present(&app, &admin, third, teacher).await;
     let report = json_of(app.get(&admin, "/api/v1/reports/research?year=2026").await).await;
     assert_eq!(row_of(&report, teacher)["compliant"], true, "exactly three complies");
-    let fulltime = report["rows"].as_array().unwrap().len() as u64;
+    let fulltime = report["items"].as_array().unwrap().len() as u64;
     let schools: u64 = report["schools"]
         .as_array()
         .unwrap()
@@ -83,6 +83,13 @@ async fn three_county_events_comply_two_do_not_and_school_events_only_earn_hours
         .sum();
     assert_eq!(schools, fulltime);
     assert_eq!(report["counties"].as_array().unwrap().len(), 8);
+    let compliant = report["items"].as_array().unwrap().iter().filter(|r| r["compliant"] == true).count();
+    assert_eq!(
+        (report["summary"]["fulltime_mh_teachers"].as_u64(), report["summary"]["compliant"].as_u64()),
+        (Some(fulltime), Some(compliant as u64)),
+        "the summary counts the items: {}",
+        report["summary"]
+    );
 
     for id in ids.iter().chain([&third]) {
         app.post(&admin, &format!("/api/v1/research-events/{id}/close"), json!({})).await;
@@ -233,8 +240,16 @@ async fn workload_notes_must_not_identify_students_and_confirmed_minutes_become_
     let report =
         json_of(app.get(&admin, &format!("/api/v1/reports/workload?term={year}-{term}")).await).await;
     let me = demo_teacher(&app).await;
-    let row = report["rows"].as_array().unwrap().iter().find(|r| r["teacher_id"] == me).unwrap();
+    let row = report["items"].as_array().unwrap().iter().find(|r| r["teacher_id"] == me).unwrap();
     assert_eq!((row["confirmed_minutes"].as_u64(), row["class_hours"].as_str()), (Some(90), Some("2")));
+    assert!(row["employee_no"].as_str().is_some_and(|no| !no.is_empty()), "工号 beside the id: {row}");
+    let minutes: u64 =
+        report["items"].as_array().unwrap().iter().map(|r| r["confirmed_minutes"].as_u64().unwrap()).sum();
+    assert_eq!(report["summary"]["confirmed_minutes"].as_u64(), Some(minutes));
+    assert_eq!(
+        report["summary"]["teachers"].as_u64(),
+        Some(report["items"].as_array().unwrap().len() as u64)
+    );
     assert_problem(
         app.get(&admin, "/api/v1/reports/workload?term=2026-3").await,
         StatusCode::UNPROCESSABLE_ENTITY,

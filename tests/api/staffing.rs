@@ -15,7 +15,7 @@ async fn staffing_requires_one_fulltime_teacher_per_thousand_students_at_least_o
     }
     let report = json_of(app.get(&admin, &format!("/api/v1/reports/staffing?org_unit={county}")).await).await;
     let row = |students: u64| -> Value {
-        report["rows"]
+        report["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -29,8 +29,8 @@ async fn staffing_requires_one_fulltime_teacher_per_thousand_students_at_least_o
         assert_eq!(row["actual_fulltime"], 0);
         assert_eq!(row["gap"], required);
     }
-    let totals = &report["total"];
-    let rows = report["rows"].as_array().unwrap();
+    let totals = &report["summary"];
+    let rows = report["items"].as_array().unwrap();
     let sum = |field: &str| rows.iter().map(|r| r[field].as_u64().unwrap()).sum::<u64>();
     assert_eq!(totals["required_fulltime"].as_u64().unwrap(), sum("required_fulltime"));
     assert_eq!(totals["actual_fulltime"].as_u64().unwrap(), sum("actual_fulltime"));
@@ -50,9 +50,9 @@ async fn staffing_counts_fulltime_teachers_and_closes_the_gap() {
     }
     let report =
         json_of(app.get(&admin, &format!("/api/v1/reports/staffing?org_unit={}", school["id"])).await).await;
-    assert_eq!(report["rows"][0]["required_fulltime"], 3);
-    assert_eq!(report["rows"][0]["actual_fulltime"], 2);
-    assert_eq!(report["rows"][0]["gap"], 1);
+    assert_eq!(report["items"][0]["required_fulltime"], 3);
+    assert_eq!(report["items"][0]["actual_fulltime"], 2);
+    assert_eq!(report["items"][0]["gap"], 1);
 }
 
 #[tokio::test]
@@ -60,10 +60,10 @@ async fn whole_prefecture_report_has_a_total_per_county() {
     let app = spawn_seeded_app().await;
     let report = json_of(app.get(&app.token("hr").await, "/api/v1/reports/staffing").await).await;
     assert_eq!(report["counties"].as_array().unwrap().len(), 8);
-    assert_eq!(report["rows"].as_array().unwrap().len(), 48);
+    assert_eq!(report["items"].as_array().unwrap().len(), 48);
     let county_sum: u64 =
         report["counties"].as_array().unwrap().iter().map(|c| c["gap"].as_u64().unwrap()).sum();
-    assert_eq!(report["total"]["gap"].as_u64().unwrap(), county_sum);
+    assert_eq!(report["summary"]["gap"].as_u64().unwrap(), county_sum);
 }
 
 #[tokio::test]

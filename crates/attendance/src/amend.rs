@@ -99,7 +99,7 @@ pub async fn cancel<O: Owner>(
 ) -> Result<O::View> {
     let row = managed(db, owner, actor, id).await?;
     let held = open(owner, &row)?;
-    let reason = service::reason(reason)?;
+    let reason = kernel::Bound::REASON.check("reason", reason)?;
     let txn = kernel::begin_write(db).await?;
     let saved = owner.set_cancelled(&txn, row, now, &reason).await?;
     let told = service::tell_cancelled(&txn, &held, &reason, &owner.page(id), now).await?;

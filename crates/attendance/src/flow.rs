@@ -307,7 +307,8 @@ pub async fn close<O: Owner>(
         return Err(cancelled_error::<O>());
     }
     let early = now < held.occasion.ends_at;
-    let reason = closing.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let given = closing.reason.as_deref().filter(|r| !r.trim().is_empty());
+    let reason = kernel::Bound::REASON.check_optional("reason", given)?;
     if early && !closing.force {
         return Err(Error::conflict(
             "closing_early",
@@ -317,7 +318,7 @@ pub async fn close<O: Owner>(
             ),
         ));
     }
-    if early && !reason.as_ref().is_some_and(|r| (2..=500).contains(&r.chars().count())) {
+    if early && reason.is_none() {
         return Err(Error::invalid(
             "reason",
             "required",

@@ -283,20 +283,6 @@ pub(crate) async fn scan(
     Ok(occasion.attendance(teacher_id, true, Some(&saved)))
 }
 
-/// A staff action's reason, trimmed: 2 to 500 characters.
-pub(crate) fn reason(raw: &str) -> Result<String> {
-    let reason = raw.trim();
-    if (2..=500).contains(&reason.chars().count()) {
-        Ok(reason.to_owned())
-    } else {
-        Err(Error::from(FieldError::new(
-            "reason",
-            "required",
-            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
-        )))
-    }
-}
-
 /// A trainer's manual mark with a reason, also after the occasion (paper sign-in sheets are
 /// entered later). The teacher is put on the roster if missing; every mark is logged.
 pub(crate) async fn mark(
@@ -308,7 +294,7 @@ pub(crate) async fn mark(
     marked_by: i64,
     now: DateTime<Utc>,
 ) -> Result<Attendance> {
-    let reason = self::reason(reason)?;
+    let reason = kernel::Bound::REASON.check("reason", reason)?;
     if registration(db, occasion, teacher_id).await?.is_none() {
         add_to_roster(db, occasion, teacher_id, now).await?;
     }

@@ -9,7 +9,5 @@ mod entity;
 mod repo;
 mod service;
 
-pub use domain::{
-    Email, EmployeeNo, Gender, MhRole, OrgKind, Password, Phone, Stage, required_fulltime, required_text,
-};
+pub use domain::{Email, EmployeeNo, Gender, MhRole, OrgKind, Password, Phone, Stage, required_fulltime};
 pub use service::*;

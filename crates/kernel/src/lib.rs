@@ -4,6 +4,7 @@
 //! Kept deliberately small: anything that only one domain needs lives in that domain.
 
 mod actor;
+mod bound;
 mod clock;
 mod erased;
 mod error;
@@ -19,6 +20,7 @@ mod txn;
 mod violations;
 
 pub use actor::{Actor, Permission, Role, Scope};
+pub use bound::Bound;
 pub use clock::{
     Clock, ManualClock, SystemClock, china_date, china_day_end, china_day_start, china_offset, china_year,
 };

@@ -144,7 +144,7 @@ export async function staffJourney({ app, browser, check, axe, assert, api, logi
     await page.locator('.chart svg').first().waitFor();
     const report = await api(app, admin, 'GET', '/reports/qualification');
     const pct = (s) => `${Math.round(Number(s) * 1000) / 10}%`;
-    for (const row of report.rows) {
+    for (const row of report.items) {
       const tr = page.locator(`tr[data-unit="${row.org_unit_id}"]`);
       const got = {
         c: (await tr.locator('[data-col="c_holders"]').innerText()).trim(),
@@ -156,14 +156,14 @@ export async function staffJourney({ app, browser, check, axe, assert, api, logi
       assert(JSON.stringify(got) === JSON.stringify(want), `${row.org_unit_name}: page ${JSON.stringify(got)}, API ${JSON.stringify(want)}`);
     }
     assert((await page.getByTestId('kpi-c').innerText()).includes(pct(report.summary.c_share)), 'summary C share differs');
-    const withC = report.rows.filter((r) => r.c_holders > 0).length;
-    log(`     dashboard: ${report.rows.length} counties checked, ${withC} with C holders`);
+    const withC = report.items.filter((r) => r.c_holders > 0).length;
+    log(`     dashboard: ${report.items.length} counties checked, ${withC} with C holders`);
     await axe(page, 'dashboard');
     // Drill into the first county: its schools.
-    const first = report.rows[0];
+    const first = report.items[0];
     await page.getByRole('button', { name: `查看${first.org_unit_name}下属学校` }).click();
     const schools = await api(app, admin, 'GET', `/reports/qualification?org_unit=${first.org_unit_id}`);
-    await page.locator(`tr[data-unit="${schools.rows[0].org_unit_id}"]`).waitFor();
+    await page.locator(`tr[data-unit="${schools.items[0].org_unit_id}"]`).waitFor();
     for (const path of ['/desk/org', '/desk/rule-sets', '/desk/outbox', '/desk/audit', '/grading', '/desk/sessions']) {
       await page.goto(path);
       await page.locator('main table, main .card').first().waitFor();

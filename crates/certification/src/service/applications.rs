@@ -19,6 +19,11 @@ pub struct Application {
     pub id: i64,
     #[cfg_attr(feature = "openapi", schema(example = 101))]
     pub teacher_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub teacher_name: String,
+    /// 工号, as HR offices file people.
+    #[cfg_attr(feature = "openapi", schema(example = "ES00017"))]
+    pub employee_no: String,
     pub level: Level,
     #[cfg_attr(feature = "openapi", schema(example = "已完成线下实操考核，论文见附件编号 2026-17"))]
     pub note: String,
@@ -56,6 +61,8 @@ fn view(m: application::Model) -> Result<Application> {
     Ok(Application {
         id: m.id,
         teacher_id: m.teacher_id,
+        teacher_name: String::new(),
+        employee_no: String::new(),
         level: kernel::stored(Level::parse(&m.level), "application.level", &m.level)?,
         note: m.note,
         status: kernel::stored(ApplicationStatus::parse(&m.status), "application.status", &m.status)?,
@@ -66,6 +73,8 @@ fn view(m: application::Model) -> Result<Application> {
     })
 }
 
+directory::about_teacher!(Application);
+
 /// A teacher applies for a level they do not hold; one pending application per level.
 pub async fn submit_application(
     db: &DatabaseConnection,
@@ -74,13 +83,7 @@ pub async fn submit_application(
     input: NewApplication,
 ) -> Result<Application> {
     let teacher_id = actor.teacher()?;
-    if input.note.chars().count() > 1000 {
-        return Err(Error::invalid(
-            "note",
-            "invalid_length",
-            Text::fixed("说明最多 1000 字", "the note is at most 1000 characters"),
-        ));
-    }
+    kernel::Bound::LONG_NOTE.check("note", &input.note)?;
     let txn = kernel::begin_write(db).await?;
     let rules = require_in_force(&txn).await?;
     let standing = assess(&txn, kernel::china_date(now), teacher_id, &rules, Which::All).await?;
@@ -114,7 +117,7 @@ pub async fn submit_application(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    view(saved)
+    directory::named(db, view(saved)?).await
 }
 
 /// Applications a caller may see, oldest first: a teacher their own, staff who read credits
@@ -137,7 +140,7 @@ pub async fn applications(
         condition = condition.add(application::Column::Status.eq(status.as_str()));
     }
     let select = application::Entity::find().filter(condition).order_by_asc(application::Column::Id);
-    fetch_page(db, select, page).await?.try_map(view)
+    directory::named_page(db, fetch_page(db, select, page).await?.try_map(view)?).await
 }
 
 async fn pending_in_scope(
@@ -209,7 +212,7 @@ pub async fn approve_application(
     active.certificate_id = Set(Some(certificate.id));
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    view(saved)
+    directory::named(db, view(saved)?).await
 }
 
 /// Rejects an application with a reason the teacher will read.
@@ -222,7 +225,7 @@ pub async fn reject_application(
 ) -> Result<Application> {
     let txn = kernel::begin_write(db).await?;
     let found = pending_in_scope(&txn, actor, id).await?;
-    let reason = directory::required_text(decision.reason.as_deref().unwrap_or(""), "reason", 500)?;
+    let reason = kernel::Bound::REASON.check("reason", decision.reason.as_deref().unwrap_or(""))?;
     let mut active: application::ActiveModel = found.into();
     active.status = Set(ApplicationStatus::Rejected.as_str().to_owned());
     active.reason = Set(Some(reason));
@@ -230,5 +233,5 @@ pub async fn reject_application(
     active.decided_at = Set(Some(now));
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    view(saved)
+    directory::named(db, view(saved)?).await
 }

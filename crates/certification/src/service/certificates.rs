@@ -263,7 +263,7 @@ pub async fn revoke(
 ) -> Result<Certificate> {
     let txn = kernel::begin_write(db).await?;
     let found = visible(&txn, actor, id, Permission::ManageCertification).await?;
-    let reason = directory::required_text(&input.reason, "reason", 500)?;
+    let reason = kernel::Bound::REASON.check("reason", &input.reason)?;
     if found.revoked_on.is_some() {
         return Err(Error::Conflict {
             code: "already_revoked",

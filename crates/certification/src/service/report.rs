@@ -60,7 +60,7 @@ pub struct QualificationReport {
     #[cfg_attr(feature = "openapi", schema(example = 98))]
     pub a_missing: u32,
     /// Each child unit, furthest behind first.
-    pub rows: Vec<UnitQualification>,
+    pub items: Vec<UnitQualification>,
 }
 
 /// Counts of one school, or of a unit summed from its schools.
@@ -231,7 +231,7 @@ pub async fn qualification_report(
         a_missing: rules.targets.a_count.saturating_sub(summary.a_holders),
         targets: rules.targets,
         summary,
-        rows,
+        items: rows,
     })
 }
 

@@ -85,7 +85,7 @@ pub async fn create_rule_set(
     input: NewRuleSet,
 ) -> Result<RuleSet> {
     require_prefecture_admin(actor)?;
-    let name = directory::required_text(&input.name, "name", 100)?;
+    let name = kernel::Bound::new(1, 100).check("name", &input.name)?;
     check(db, &input.levels, &input.targets).await?;
     let txn = kernel::begin_write(db).await?;
     let saved = insert(&txn, now, Some(actor.account_id), name, &input).await?;

@@ -2,8 +2,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
-    to_tenths,
+    Actor, Bound, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations,
+    from_tenths, to_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -180,22 +180,6 @@ pub struct CourseFilter {
     pub q: Option<String>,
 }
 
-fn text(value: &str, field: &str, min: usize, max: usize) -> std::result::Result<String, FieldError> {
-    let trimmed = value.trim();
-    if (min..=max).contains(&trimmed.chars().count()) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(FieldError::new(
-            field,
-            "invalid_length",
-            Text::owned(
-                format!("长度须在 {min} 到 {max} 个字符之间"),
-                format!("must be {min} to {max} characters"),
-            ),
-        ))
-    }
-}
-
 fn course_hours(value: Decimal) -> std::result::Result<i64, FieldError> {
     if value <= Decimal::ZERO {
         return Err(FieldError::new(
@@ -226,12 +210,12 @@ fn check_outline(v: &mut Violations, modules: &[NewModule], publishing: bool) {
         ));
     }
     for (m, module) in modules.iter().enumerate() {
-        if let Err(e) = text(&module.title, &format!("modules[{m}].title"), 1, 200) {
+        if let Err(e) = Bound::LABEL.check(&format!("modules[{m}].title"), &module.title) {
             v.push(e);
         }
         for (l, lesson) in module.lessons.iter().enumerate() {
             let at = format!("modules[{m}].lessons[{l}]");
-            if let Err(e) = text(&lesson.title, &format!("{at}.title"), 1, 200) {
+            if let Err(e) = Bound::LABEL.check(&format!("{at}.title"), &lesson.title) {
                 v.push(e);
             }
             if !(1..=MAX_LESSON_SECONDS).contains(&lesson.duration_seconds) {
@@ -308,8 +292,8 @@ pub async fn create_course(
 ) -> Result<Course> {
     actor.require(Permission::ManageTraining)?;
     let mut v = Violations::default();
-    let title = v.check(text(&input.title, "title", 2, 200));
-    let summary = v.check(text(&input.summary, "summary", 0, 2000));
+    let title = v.check(Bound::TITLE.check("title", &input.title));
+    let summary = v.check(Bound::TEXT.check("summary", &input.summary));
     let hours = v.check(course_hours(input.hours));
     check_presence(&mut v, input.presence_check_minutes);
     let status = input.status.unwrap_or(CourseStatus::Draft);
@@ -441,8 +425,8 @@ pub async fn update_course(
     let found = course::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &found.org_path)?;
     let mut v = Violations::default();
-    let title = patch.title.as_deref().and_then(|t| v.check(text(t, "title", 2, 200)));
-    let summary = patch.summary.as_deref().and_then(|s| v.check(text(s, "summary", 0, 2000)));
+    let title = patch.title.as_deref().and_then(|t| v.check(Bound::TITLE.check("title", t)));
+    let summary = patch.summary.as_deref().and_then(|s| v.check(Bound::TEXT.check("summary", s)));
     let hours = patch.hours.and_then(|h| v.check(course_hours(h)));
     check_presence(&mut v, patch.presence_check_minutes);
     let publishing = patch.status == Some(CourseStatus::Published);

@@ -3,7 +3,7 @@
 //! attendance flow, which refuses closed and cancelled sessions and capacity below the roster.
 
 use chrono::{DateTime, Duration, Utc};
-use kernel::{Actor, Error, FieldError, Hours, Permission, Result, Text, Violations, to_tenths};
+use kernel::{Actor, Bound, Error, FieldError, Hours, Permission, Result, Text, Violations, to_tenths};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::Deserialize;
@@ -107,24 +107,11 @@ struct Checked {
     presence: (u32, u32),
 }
 
-fn text(value: &str, field: &str, max: usize) -> std::result::Result<String, FieldError> {
-    let trimmed = value.trim();
-    if (1..=max).contains(&trimmed.chars().count()) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(FieldError::new(
-            field,
-            "invalid_length",
-            Text::owned(format!("长度须在 1 到 {max} 个字符之间"), format!("must be 1 to {max} characters")),
-        ))
-    }
-}
-
 /// Every rule of a session, each field at fault recorded in `v`.
 async fn check(db: &DatabaseConnection, v: &mut Violations, draft: &Draft) -> Result<Checked> {
-    let title = v.check(text(&draft.title, "title", 200));
-    let place = v.check(text(&draft.place, "place", 200));
-    let trainer = v.check(text(&draft.trainer, "trainer", 100));
+    let title = v.check(Bound::TITLE.check("title", &draft.title));
+    let place = v.check(Bound::LABEL.check("place", &draft.place));
+    let trainer = v.check(Bound::LABEL.check("trainer", &draft.trainer));
     let hours = if draft.hours > Decimal::ZERO {
         v.check(Hours::parse(draft.hours, Decimal::from(24), "hours"))
     } else {

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use kernel::{Actor, Error, FieldError, Hours, Result, Text, Violations};
+use kernel::{Actor, Bound, Error, FieldError, Hours, Result, Text, Violations};
 use rust_decimal::Decimal;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::Deserialize;
@@ -61,21 +61,6 @@ fn not_in_future(occurred_on: chrono::NaiveDate, now: DateTime<Utc>) -> std::res
     }
 }
 
-/// Reason text: 2 to 500 characters.
-pub(crate) fn reason(value: &str, field: &str) -> std::result::Result<String, FieldError> {
-    let trimmed = value.trim();
-    let length = trimmed.chars().count();
-    if (2..=500).contains(&length) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(FieldError::new(
-            field,
-            "required",
-            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
-        ))
-    }
-}
-
 /// Posts an admin's adjustment or reversal. `idempotency_key` makes a retried request a no-op.
 pub async fn adjust(
     db: &DatabaseConnection,
@@ -87,7 +72,7 @@ pub async fn adjust(
 ) -> Result<Entry> {
     authorize_manage(db, actor, teacher_id).await?;
     let mut v = Violations::default();
-    let reason = v.check(reason(&input.reason, "reason"));
+    let reason = v.check(Bound::REASON.check("reason", &input.reason));
     v.check(not_in_future(input.occurred_on, now));
     let mut reversed = None;
     let (source, hours) = match input.reverses_entry_id {

@@ -1,6 +1,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, fetch_page,
+    Actor, Bound, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations,
+    fetch_page,
 };
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
@@ -10,7 +11,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::access::authorize_manage;
-use super::adjustments::reason;
 use crate::domain::{ClaimStatus, Source, TrainingForm, from_tenths, to_tenths};
 use crate::entity::credit_claim;
 use crate::ledger::{MAX_ENTRY_HOURS, NewEntry, post};
@@ -23,6 +23,11 @@ pub struct CreditClaim {
     pub id: i64,
     #[cfg_attr(feature = "openapi", schema(example = 101))]
     pub teacher_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub teacher_name: String,
+    /// 工号, as HR offices file people.
+    #[cfg_attr(feature = "openapi", schema(example = "ES00017"))]
+    pub employee_no: String,
     #[cfg_attr(feature = "openapi", schema(example = "国培计划心理健康教育专题网络研修"))]
     pub title: String,
     #[cfg_attr(feature = "openapi", schema(example = "国家智慧教育平台"))]
@@ -49,6 +54,8 @@ impl CreditClaim {
         Ok(Self {
             id: m.id,
             teacher_id: m.teacher_id,
+            teacher_name: String::new(),
+            employee_no: String::new(),
             title: m.title,
             organiser: m.organiser,
             started_on: m.started_on,
@@ -65,6 +72,8 @@ impl CreditClaim {
         })
     }
 }
+
+directory::about_teacher!(CreditClaim);
 
 /// Body of `POST /me/credit-claims`.
 #[derive(Debug, Clone, Deserialize)]
@@ -102,19 +111,6 @@ pub struct ClaimDecision {
     pub reason: String,
 }
 
-fn text(value: &str, field: &str, max: usize) -> std::result::Result<String, FieldError> {
-    let trimmed = value.trim();
-    if (2..=max).contains(&trimmed.chars().count()) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(FieldError::new(
-            field,
-            "invalid_length",
-            Text::owned(format!("须为 2 到 {max} 个字符"), format!("must be 2 to {max} characters")),
-        ))
-    }
-}
-
 /// A teacher submits a claim; it waits for an admin of the teacher's school or county.
 pub async fn submit_claim(
     db: &DatabaseConnection,
@@ -124,9 +120,9 @@ pub async fn submit_claim(
 ) -> Result<CreditClaim> {
     let teacher_id = actor.teacher()?;
     let mut v = Violations::default();
-    let title = v.check(text(&input.title, "title", 200));
-    let organiser = v.check(text(&input.organiser, "organiser", 200));
-    let evidence = v.check(text(&input.evidence_ref, "evidence_ref", 500));
+    let title = v.check(Bound::TITLE.check("title", &input.title));
+    let organiser = v.check(Bound::TITLE.check("organiser", &input.organiser));
+    let evidence = v.check(Bound::new(2, 500).check("evidence_ref", &input.evidence_ref));
     let hours = if input.hours > Decimal::ZERO {
         v.check(Hours::parse(input.hours, Decimal::from(MAX_ENTRY_HOURS), "hours"))
     } else {
@@ -167,7 +163,7 @@ pub async fn submit_claim(
     }
     .insert(db)
     .await?;
-    CreditClaim::read(saved)
+    directory::named(db, CreditClaim::read(saved)?).await
 }
 
 /// The caller's own claims, newest first.
@@ -180,7 +176,7 @@ pub async fn my_claims(
     let select = credit_claim::Entity::find()
         .filter(credit_claim::Column::TeacherId.eq(teacher_id))
         .order_by_desc(credit_claim::Column::Id);
-    fetch_page(db, select, page).await?.try_map(CreditClaim::read)
+    directory::named_page(db, fetch_page(db, select, page).await?.try_map(CreditClaim::read)?).await
 }
 
 /// Claims of teachers in the caller's subtree, optionally by status, oldest first (a queue).
@@ -199,7 +195,7 @@ pub async fn claims_in_scope(
         condition = condition.add(credit_claim::Column::Status.eq(status.as_str()));
     }
     let select = credit_claim::Entity::find().filter(condition).order_by_asc(credit_claim::Column::Id);
-    fetch_page(db, select, page).await?.try_map(CreditClaim::read)
+    directory::named_page(db, fetch_page(db, select, page).await?.try_map(CreditClaim::read)?).await
 }
 
 /// Approves a pending claim and posts its `external` entry in the same transaction.
@@ -234,7 +230,7 @@ async fn decide(
 ) -> Result<CreditClaim> {
     let claim = credit_claim::Entity::find_by_id(claim_id).one(db).await?.ok_or(Error::NotFound)?;
     authorize_manage(db, actor, claim.teacher_id).await?;
-    let reason = reason(&decision.reason, "reason")?;
+    let reason = Bound::REASON.check("reason", &decision.reason)?;
     let txn = kernel::begin_write(db).await?;
     // Decide only a claim that is still pending, so two admins cannot both decide it.
     let claim = credit_claim::Entity::find_by_id(claim_id).one(&txn).await?.ok_or(Error::NotFound)?;
@@ -270,5 +266,5 @@ async fn decide(
     active.entry_id = Set(entry_id);
     let saved = active.update(&txn).await?;
     txn.commit().await?;
-    CreditClaim::read(saved)
+    directory::named(db, CreditClaim::read(saved)?).await
 }

@@ -8,5 +8,5 @@ mod staffing;
 pub use org::{OrgKind, Stage};
 pub use password::Password;
 pub(crate) use password::{hash_password, verify_password};
-pub use person::{Email, EmployeeNo, Gender, MhRole, Phone, required_text};
+pub use person::{Email, EmployeeNo, Gender, MhRole, Phone};
 pub use staffing::required_fulltime;

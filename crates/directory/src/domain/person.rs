@@ -1,22 +1,6 @@
 use kernel::{FieldError, Text};
 use serde::{Deserialize, Serialize};
 
-/// A trimmed, non-empty text of at most `max` characters; the error names `field`.
-pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, FieldError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(FieldError::new(field, "required", Text::fixed("不能为空", "must not be empty")));
-    }
-    if trimmed.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            Text::owned(format!("不能超过 {max} 个字符"), format!("must be at most {max} characters")),
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
 /// Employee number (工号): letters, digits and `-`, 1 to 32 characters; unique across the
 /// prefecture, and a teacher's login name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +8,7 @@ pub struct EmployeeNo(String);
 
 impl EmployeeNo {
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        let value = required_text(value, "employee_no", 32)?;
+        let value = kernel::Bound::new(1, 32).check("employee_no", value)?;
         if value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             Ok(Self(value))
         } else {

@@ -7,7 +7,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::teachers::{Teacher, get_teacher, hash_passwords};
-use crate::domain::{Password, required_text};
+use crate::domain::Password;
 use crate::entity::{account, org_unit, person};
 use crate::repo;
 
@@ -84,7 +84,7 @@ pub struct Me {
 }
 
 fn username(value: &str) -> std::result::Result<String, FieldError> {
-    let name = required_text(value, "username", 64)?;
+    let name = kernel::Bound::new(1, 64).check("username", value)?;
     let shaped =
         name.chars().count() >= 2 && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     if shaped {

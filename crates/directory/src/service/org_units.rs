@@ -5,7 +5,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{OrgKind, Stage, required_text};
+use crate::domain::{OrgKind, Stage};
 use crate::entity::org_unit;
 use crate::repo;
 
@@ -122,7 +122,7 @@ fn check_school_fields(v: &mut Violations, kind: OrgKind, stage: Option<Stage>, 
 }
 
 fn parse_code(value: &str) -> std::result::Result<String, FieldError> {
-    let code = required_text(value, "code", 32)?;
+    let code = kernel::Bound::new(1, 32).check("code", value)?;
     if code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         Ok(code)
     } else {
@@ -139,7 +139,7 @@ pub async fn create_org_unit(db: &DatabaseConnection, actor: &Actor, input: NewO
     actor.require(Permission::ManageDirectory)?;
     let mut v = Violations::default();
     let code = v.check(parse_code(&input.code));
-    let name = v.check(required_text(&input.name, "name", 100));
+    let name = v.check(kernel::Bound::new(1, 100).check("name", &input.name));
     check_school_fields(&mut v, input.kind, input.stage, input.student_count);
     let parent = match (input.kind.parent_kind(), input.parent_id) {
         (None, _) => {
@@ -258,7 +258,8 @@ pub async fn update_org_unit(
     let kind = OrgKind::parse(&unit.kind).unwrap_or(OrgKind::School);
     let mut v = Violations::default();
     let code = patch.code.as_deref().map(parse_code).and_then(|r| v.check(r));
-    let name = patch.name.as_deref().map(|n| required_text(n, "name", 100)).and_then(|r| v.check(r));
+    let name =
+        patch.name.as_deref().map(|n| kernel::Bound::new(1, 100).check("name", n)).and_then(|r| v.check(r));
     let stage = patch.stage.or_else(|| unit.stage.as_deref().and_then(|s| Stage::parse(s).ok()));
     let students = patch.student_count.or_else(|| unit.student_count.and_then(|n| u32::try_from(n).ok()));
     check_school_fields(&mut v, kind, stage, students);
@@ -290,7 +291,7 @@ pub async fn ensure_prefecture(db: &DatabaseConnection, code: &str, name: &str) 
     let unit = org_unit::ActiveModel {
         kind: Set(OrgKind::Prefecture.as_str().to_owned()),
         code: Set(parse_code(code)?),
-        name: Set(required_text(name, "name", 100)?),
+        name: Set(kernel::Bound::new(1, 100).check("name", name)?),
         parent_id: Set(None),
         ..Default::default()
     };

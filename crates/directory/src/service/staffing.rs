@@ -69,9 +69,12 @@ impl StaffingTotals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffingReport {
-    pub rows: Vec<StaffingRow>,
+    /// The whole requested subtree.
+    pub summary: StaffingTotals,
+    /// Every school, in the org tree's order.
+    pub items: Vec<StaffingRow>,
+    /// Each county's sums.
     pub counties: Vec<StaffingTotals>,
-    pub total: StaffingTotals,
 }
 
 /// The staffing ratio report for `org_unit` (default: the caller's own scope).
@@ -132,7 +135,7 @@ pub async fn staffing_report(
         }
         rows.push(row);
     }
-    Ok(StaffingReport { rows, counties: per_county.into_values().collect(), total })
+    Ok(StaffingReport { summary: total, items: rows, counties: per_county.into_values().collect() })
 }
 
 /// Number of full-time MH teachers per school in a subtree, in one grouped query.

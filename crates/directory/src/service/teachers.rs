@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Email, EmployeeNo, Gender, MhRole, Password, Phone, hash_password, required_text};
+use crate::domain::{Email, EmployeeNo, Gender, MhRole, Password, Phone, hash_password};
 use crate::entity::{account, org_unit, person, person_role};
 use crate::repo;
 
@@ -119,11 +119,13 @@ pub(crate) fn parse_identity(
     subject: Option<&str>,
 ) -> Option<Identity> {
     let employee_no = v.check(EmployeeNo::parse(employee_no));
-    let name = v.check(required_text(name, "name", 50));
+    let name = v.check(kernel::Bound::new(1, 50).check("name", name));
     let phone = v.check(Phone::parse(phone));
     let email = email.map(str::trim).filter(|e| !e.is_empty()).map(|e| v.check(Email::parse(e)));
-    let subject =
-        subject.map(str::trim).filter(|s| !s.is_empty()).map(|s| v.check(required_text(s, "subject", 50)));
+    let subject = subject
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| v.check(kernel::Bound::new(1, 50).check("subject", s)));
     // An optional field that was given but invalid fails the whole record.
     let email = match email {
         Some(parsed) => Some(parsed?),
@@ -509,10 +511,11 @@ pub async fn update_teacher(
     let found = person::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageDirectory, &found.org_path)?;
     let mut v = Violations::default();
-    let name = patch.name.as_deref().and_then(|n| v.check(required_text(n, "name", 50)));
+    let name = patch.name.as_deref().and_then(|n| v.check(kernel::Bound::new(1, 50).check("name", n)));
     let phone = patch.phone.as_deref().and_then(|p| v.check(Phone::parse(p)));
     let email = patch.email.as_deref().and_then(|e| v.check(Email::parse(e)));
-    let subject = patch.subject.as_deref().and_then(|s| v.check(required_text(s, "subject", 50)));
+    let subject =
+        patch.subject.as_deref().and_then(|s| v.check(kernel::Bound::new(1, 50).check("subject", s)));
     let school = match patch.school_id {
         Some(school_id) => {
             let school = org_unit::Entity::find_by_id(school_id).one(db).await?;

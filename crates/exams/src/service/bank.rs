@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Text, Violations,
+    Actor, Bound, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Text, Violations,
     from_tenths, to_tenths,
 };
 use rust_decimal::Decimal;
@@ -159,6 +159,10 @@ pub struct QuestionFilter {
     pub level: Option<Level>,
 }
 
+/// A question's stem and its explanation: the longest texts of a paper.
+const STEM: Bound = Bound::new(1, 5000);
+const EXPLANATION: Bound = Bound::new(0, 5000);
+
 fn field(name: &str, code: &'static str, zh: String, en: String) -> FieldError {
     FieldError::new(name, code, Text::owned(zh, en))
 }
@@ -166,15 +170,7 @@ fn field(name: &str, code: &'static str, zh: String, en: String) -> FieldError {
 /// Every rule a question must meet, recorded field by field.
 pub(crate) fn check_question(q: &NewQuestion) -> Vec<FieldError> {
     let mut v = Violations::default();
-    let length = q.stem.trim().chars().count();
-    if !(1..=5000).contains(&length) {
-        v.push(field(
-            "stem",
-            "invalid_length",
-            "题干须为 1 到 5000 个字符".into(),
-            "stem must be 1 to 5000 characters".into(),
-        ));
-    }
+    v.check(STEM.check("stem", &q.stem));
     let points = if q.points > Decimal::ZERO {
         v.check(Hours::parse(q.points, Decimal::from(100), "points")).map(|p| p.value())
     } else {
@@ -236,14 +232,7 @@ pub(crate) fn check_question(q: &NewQuestion) -> Vec<FieldError> {
             "at most 20 tags of 1 to 30 characters, without |".into(),
         ));
     }
-    if q.explanation.chars().count() > 5000 {
-        v.push(field(
-            "explanation",
-            "invalid_length",
-            "解析不超过 5000 字".into(),
-            "explanation is at most 5000 characters".into(),
-        ));
-    }
+    v.check(EXPLANATION.check("explanation", &q.explanation));
     v.into_errors()
 }
 
@@ -325,20 +314,12 @@ pub async fn create_bank(
     actor: &Actor,
     input: NewBank,
 ) -> Result<Bank> {
-    let name = input.name.trim();
     let mut v = Violations::default();
-    if !(2..=200).contains(&name.chars().count()) {
-        v.push(field(
-            "name",
-            "invalid_length",
-            "名称须为 2 到 200 个字符".into(),
-            "name must be 2 to 200 characters".into(),
-        ));
-    }
+    let name = v.check(Bound::TITLE.check("name", &input.name)).unwrap_or_default();
     let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     v.finish()?;
     let saved = question_bank::ActiveModel {
-        name: Set(name.to_owned()),
+        name: Set(name),
         org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(path),
         created_at: Set(now),

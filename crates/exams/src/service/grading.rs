@@ -224,12 +224,8 @@ pub async fn score_task(
             Text::fixed("须为每个评分要点给分", "score every criterion of the rubric"),
         ));
     }
-    if input.comment.chars().count() > 2000 {
-        errors.push(FieldError::new(
-            "comment",
-            "invalid_length",
-            Text::fixed("评语不超过 2000 字", "comment is at most 2000 characters"),
-        ));
+    if let Err(error) = kernel::Bound::TEXT.check("comment", &input.comment) {
+        errors.push(error);
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use kernel::{
-    Actor, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Text, Violations,
+    Actor, Bound, Error, FieldError, Hours, Level, Page, PageRequest, Permission, Result, Text, Violations,
     from_tenths, to_tenths,
 };
 use rust_decimal::Decimal;
@@ -370,14 +370,7 @@ pub async fn create_exam(
 ) -> Result<Exam> {
     let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     let mut v = Violations::default();
-    let title = input.title.trim().to_owned();
-    if !(2..=200).contains(&title.chars().count()) {
-        v.push(FieldError::new(
-            "title",
-            "invalid_length",
-            Text::fixed("标题须为 2 到 200 个字符", "title must be 2 to 200 characters"),
-        ));
-    }
+    let title = v.check(Bound::TITLE.check("title", &input.title)).unwrap_or_default();
     let settings = Settings {
         duration_minutes: input.duration_minutes,
         pass_score: input.pass_score,
@@ -448,22 +441,14 @@ pub async fn update_exam(db: &DatabaseConnection, actor: &Actor, id: i64, patch:
         hours: patch.hours.unwrap_or(current.hours),
     };
     let mut v = Violations::default();
-    if patch.title.as_deref().is_some_and(|t| !(2..=200).contains(&t.trim().chars().count())) {
-        v.push(FieldError::new(
-            "title",
-            "invalid_length",
-            Text::fixed("标题须为 2 到 200 个字符", "title must be 2 to 200 characters"),
-        ));
-    }
+    let title = v.check(Bound::TITLE.check_optional("title", patch.title.as_deref())).flatten();
     check_settings(&mut v, &settings, total_of(&sections));
     if patch.sections.is_some() {
         check_sections(db, actor, &sections, &mut v).await?;
     }
     v.finish()?;
     let mut active: exam::ActiveModel = found.into();
-    if let Some(title) =
-        patch.title.map(|t| t.trim().to_owned()).filter(|t| (2..=200).contains(&t.chars().count()))
-    {
+    if let Some(title) = title {
         active.title = Set(title);
     }
     active.duration_minutes = Set(settings.duration_minutes as i32);

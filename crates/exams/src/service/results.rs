@@ -310,14 +310,7 @@ pub async fn regrade(
             Text::fixed("答卷尚未评完，不能复核", "the attempt is not graded yet"),
         ));
     }
-    let reason = input.reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(Error::from(FieldError::new(
-            "reason",
-            "required",
-            Text::fixed("须填写 2–500 字的理由", "a reason of 2 to 500 characters is required"),
-        )));
-    }
+    let reason = kernel::Bound::REASON.check("reason", &input.reason)?;
     let slot = attempt_question::Entity::find()
         .filter(attempt_question::Column::AttemptId.eq(attempt_id))
         .filter(attempt_question::Column::QuestionId.eq(input.question_id))
@@ -346,8 +339,16 @@ pub async fn regrade(
     let mut active: attempt_question::ActiveModel = slot.into();
     active.score_tenths = Set(Some(score));
     active.update(&txn).await?;
-    audit(&txn, now, attempt_id, Some(input.question_id), Some(actor.account_id), (old, Some(score)), reason)
-        .await?;
+    audit(
+        &txn,
+        now,
+        attempt_id,
+        Some(input.question_id),
+        Some(actor.account_id),
+        (old, Some(score)),
+        &reason,
+    )
+    .await?;
     let was_passed = found.passed == Some(true);
     let was_released = found.status == AttemptStatus::Released.as_str();
     let total: i64 = attempt_question::Entity::find()

@@ -252,15 +252,11 @@ fn check(
     hours: Decimal,
     capacity: u32,
 ) {
+    v.check(kernel::Bound::TITLE.check("title", title));
+    v.check(kernel::Bound::LABEL.check("place", place));
     let mut push = |field: &str, zh: &'static str, en: &'static str| {
         v.push(FieldError::new(field, "invalid_value", Text::fixed(zh, en)))
     };
-    if !(2..=200).contains(&title.trim().chars().count()) {
-        push("title", "标题须为 2 到 200 个字符", "title must be 2 to 200 characters");
-    }
-    if !(1..=200).contains(&place.trim().chars().count()) {
-        push("place", "地点须为 1 到 200 个字符", "place must be 1 to 200 characters");
-    }
     if ends_at <= starts_at || ends_at - starts_at > Duration::days(7) {
         push(
             "ends_at",

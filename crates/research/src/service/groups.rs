@@ -169,17 +169,10 @@ pub async fn create_studio(
     let mut everyone = vec![("host_id", input.host_id)];
     everyone.extend(input.member_ids.iter().map(|id| ("member_ids", *id)));
     let path = teachers_in_scope(db, actor, &everyone).await?;
-    let name = input.name.trim();
-    if !(2..=200).contains(&name.chars().count()) {
-        return Err(Error::from(FieldError::new(
-            "name",
-            "invalid_length",
-            Text::fixed("名称须为 2 到 200 个字符", "name must be 2 to 200 characters"),
-        )));
-    }
+    let name = kernel::Bound::TITLE.check("name", &input.name)?;
     let txn = kernel::begin_write(db).await?;
     let saved = studio::ActiveModel {
-        name: Set(name.to_owned()),
+        name: Set(name),
         host_id: Set(input.host_id),
         org_path: Set(path),
         created_at: Set(now),

@@ -59,9 +59,26 @@ pub struct ResearchReport {
     pub year: i32,
     #[cfg_attr(feature = "openapi", schema(example = 3))]
     pub threshold: u32,
-    pub rows: Vec<ResearchRow>,
+    /// The subtree's full-time MH teachers together.
+    pub summary: ResearchSummary,
+    /// One row per full-time MH teacher, those behind pace first.
+    pub items: Vec<ResearchRow>,
     pub schools: Vec<UnitCompliance>,
     pub counties: Vec<UnitCompliance>,
+}
+
+/// How a subtree's full-time MH teachers stand under the three-a-year rule, together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResearchSummary {
+    #[cfg_attr(feature = "openapi", schema(example = 40))]
+    pub fulltime_mh_teachers: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 30))]
+    pub compliant: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.75"))]
+    pub share: Decimal,
+    #[cfg_attr(feature = "openapi", schema(example = 4))]
+    pub behind_pace: u32,
 }
 
 fn share(compliant: u32, total: u32) -> Decimal {
@@ -143,7 +160,24 @@ pub async fn research_report(
             })
             .collect()
     };
-    Ok(ResearchReport { year, threshold, rows, schools: units(per_school), counties: units(per_county) })
+    let count = |keep: fn(&ResearchRow) -> bool| {
+        u32::try_from(rows.iter().filter(|r| keep(r)).count()).unwrap_or(u32::MAX)
+    };
+    let (teachers, compliant) = (count(|_| true), count(|r| r.compliant));
+    let summary = ResearchSummary {
+        fulltime_mh_teachers: teachers,
+        compliant,
+        share: share(compliant, teachers),
+        behind_pace: count(|r| r.behind_pace),
+    };
+    Ok(ResearchReport {
+        year,
+        threshold,
+        summary,
+        items: rows,
+        schools: units(per_school),
+        counties: units(per_county),
+    })
 }
 
 /// From 1 September (China time), tells each full-time MH teacher still short of the year's

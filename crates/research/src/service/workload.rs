@@ -51,6 +51,9 @@ pub struct NewWorkload {
 pub struct WorkloadRow {
     #[cfg_attr(feature = "openapi", schema(example = 101))]
     pub teacher_id: i64,
+    /// 工号, as HR offices file people.
+    #[cfg_attr(feature = "openapi", schema(example = "ES00017"))]
+    pub employee_no: String,
     #[cfg_attr(feature = "openapi", schema(example = "李明"))]
     pub teacher_name: String,
     #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
@@ -69,7 +72,22 @@ pub struct WorkloadReport {
     pub term: String,
     #[cfg_attr(feature = "openapi", schema(example = 45))]
     pub minutes_per_class_hour: u32,
-    pub rows: Vec<WorkloadRow>,
+    /// The subtree's MH teachers together.
+    pub summary: WorkloadSummary,
+    /// One row per MH teacher, most confirmed work first.
+    pub items: Vec<WorkloadRow>,
+}
+
+/// What a subtree's MH teachers did in a term, together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkloadSummary {
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub teachers: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 10800))]
+    pub confirmed_minutes: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "240"))]
+    pub class_hours: Decimal,
 }
 
 /// A workload entry read back; a kind or status outside the vocabulary is `corrupt_record`.
@@ -113,12 +131,8 @@ pub async fn log_workload(
             Text::fixed("日期不能晚于今天", "the date cannot be in the future"),
         ));
     }
-    if input.note.chars().count() > 500 {
-        errors.push(FieldError::new(
-            "note",
-            "invalid_length",
-            Text::fixed("备注不超过 500 字", "note is at most 500 characters"),
-        ));
+    if let Err(error) = kernel::Bound::NOTE.check("note", &input.note) {
+        errors.push(error);
     }
     if identifies_someone(&input.note) {
         errors.push(FieldError::new(
@@ -180,8 +194,9 @@ pub async fn decide_workload(
             Text::fixed("该记录已处理", "this entry has already been decided"),
         ));
     }
-    let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
-    if !confirm && reason.as_deref().is_none_or(|r| r.chars().count() < 2) {
+    let reason =
+        kernel::Bound::REASON.check_optional("reason", reason.as_deref().filter(|r| !r.trim().is_empty()))?;
+    if !confirm && reason.is_none() {
         return Err(Error::from(FieldError::new(
             "reason",
             "required",
@@ -250,17 +265,27 @@ pub async fn workload_report(
             let confirmed = minutes.get(&id).copied().unwrap_or(0);
             rows.push(WorkloadRow {
                 teacher_id: id,
+                employee_no: t.try_get("", "employee_no")?,
                 teacher_name: t.try_get("", "name")?,
                 school_name: t.try_get("", "school_name")?,
                 confirmed_minutes: confirmed,
-                class_hours: (Decimal::from(confirmed) / Decimal::from(minutes_per_class_hour.max(1)))
-                    .round_dp(1)
-                    .normalize(),
+                class_hours: class_hours(confirmed, minutes_per_class_hour),
             });
         }
     }
     rows.sort_by_key(|r| (std::cmp::Reverse(r.confirmed_minutes), r.teacher_id));
-    Ok(WorkloadReport { term: term.to_owned(), minutes_per_class_hour, rows })
+    let confirmed_minutes = rows.iter().map(|r| r.confirmed_minutes).sum();
+    let summary = WorkloadSummary {
+        teachers: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        confirmed_minutes,
+        class_hours: class_hours(confirmed_minutes, minutes_per_class_hour),
+    };
+    Ok(WorkloadReport { term: term.to_owned(), minutes_per_class_hour, summary, items: rows })
+}
+
+/// Minutes as subsidised class hours, to one decimal.
+fn class_hours(minutes: u32, minutes_per_class_hour: u32) -> Decimal {
+    (Decimal::from(minutes) / Decimal::from(minutes_per_class_hour.max(1))).round_dp(1).normalize()
 }
 
 /// A teacher's confirmed practice record, which the top qualification level asks for.

@@ -324,7 +324,7 @@ pub async fn report(
             ]
         },
     );
-    for r in std::iter::once(&report.summary).chain(report.rows.iter()) {
+    for r in std::iter::once(&report.summary).chain(report.items.iter()) {
         table.push(vec![
             r.org_unit_id.into(),
             r.org_unit_name.as_str().into(),

@@ -174,25 +174,33 @@ pub fn validated<T: Validate>(body: Json<T>) -> ApiResult<T> {
     Ok(body)
 }
 
+/// Each `validator` failure as the same field error the domains give: a length rule is a
+/// [`kernel::Bound`], so its code and message match a length checked anywhere else.
 fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
     let mut fields: Vec<FieldError> = errors
         .field_errors()
         .into_iter()
         .flat_map(|(field, list)| {
             list.iter().map(move |error| {
-                let param = |name: &str| error.params.get(name).map(ToString::to_string);
-                let message = match (error.code.as_ref(), param("min"), param("max")) {
-                    ("length", Some(min), Some(max)) => Text::owned(
-                        format!("长度须在 {min} 到 {max} 个字符之间"),
-                        format!("length must be between {min} and {max} characters"),
-                    ),
-                    _ => Text::fixed("取值不符合要求", "invalid value"),
-                };
-                let code = if error.code == "length" { "invalid_length" } else { "invalid_value" };
-                FieldError::new(field.to_string(), code, message)
+                let number = |name: &str| error.params.get(name).and_then(serde_json::Value::as_u64);
+                let value = error.params.get("value").and_then(serde_json::Value::as_str).unwrap_or("");
+                match (error.code.as_ref(), number("min"), number("max")) {
+                    ("length", min, max) => {
+                        let bound = kernel::Bound::new(
+                            min.map_or(0, |n| n as usize),
+                            max.map_or(usize::MAX, |n| n as usize),
+                        );
+                        bound.check(&field, value).err().unwrap_or_else(|| invalid_value(&field))
+                    }
+                    _ => invalid_value(&field),
+                }
             })
         })
         .collect();
     fields.sort_by(|a, b| a.field.cmp(&b.field));
     fields
+}
+
+fn invalid_value(field: &str) -> FieldError {
+    FieldError::new(field, "invalid_value", Text::fixed("取值不符合要求", "invalid value"))
 }

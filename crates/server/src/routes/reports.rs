@@ -73,7 +73,7 @@ fn staffing_table(report: &StaffingReport, english: bool) -> Table {
     );
     let (school, county, total) =
         if english { ("school", "county", "total") } else { ("学校", "县市", "合计") };
-    for r in &report.rows {
+    for r in &report.items {
         table.push(vec![
             school.into(),
             r.school_id.into(),
@@ -86,7 +86,7 @@ fn staffing_table(report: &StaffingReport, english: bool) -> Table {
         ]);
     }
     for (kind, t) in
-        report.counties.iter().map(|t| (county, t)).chain(std::iter::once((total, &report.total)))
+        report.counties.iter().map(|t| (county, t)).chain(std::iter::once((total, &report.summary)))
     {
         table.push(vec![
             kind.into(),

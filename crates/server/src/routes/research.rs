@@ -240,7 +240,7 @@ pub async fn report(
             ["教师ID", "工号", "姓名", "学校", "参加活动数", "县级及以上", "是否达标", "进度落后"]
         },
     );
-    for r in &report.rows {
+    for r in &report.items {
         table.push(vec![
             r.teacher_id.into(),
             r.employee_no.as_str().into(),

@@ -6,8 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::Json;
+use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
+use crate::table::{Cell, ReportFormat, Table};
 
 /// Body of a workload decision.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -27,6 +29,9 @@ pub struct WorkloadQuery {
     /// `YYYY-1` (spring, Feb–Jul) or `YYYY-2` (autumn, Aug–Jan).
     #[param(example = "2026-2")]
     pub term: String,
+    /// `json` (default), `csv` or `xlsx`.
+    #[param(example = "xlsx")]
+    pub format: Option<String>,
 }
 
 /// Pair a mentor and a mentee
@@ -189,7 +194,7 @@ pub async fn reject(
 /// Confirmed minutes of each MH teacher of the subtree in a term, as subsidised class hours.
 #[utoipa::path(operation_id = "getWorkloadReport", tag = "reports", params(WorkloadQuery), security(("bearer" = [])),
     responses(
-        (status = 200, description = "The report", body = WorkloadReport),
+        (status = 200, description = "The report (JSON; or CSV / XLSX by `format`)", content((WorkloadReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "Teachers have no reports", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad term or unit", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -198,16 +203,53 @@ pub async fn report(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     query: web::Query<WorkloadQuery>,
-) -> ApiResult<web::Json<WorkloadReport>> {
+) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    Ok(web::Json(
-        research::workload_report(
-            &state.db,
-            &actor,
-            q.org_unit,
-            &q.term,
-            state.settings.minutes_per_class_hour,
-        )
-        .await?,
-    ))
+    let format = ReportFormat::parse(q.format.as_deref())?;
+    let report = research::workload_report(
+        &state.db,
+        &actor,
+        q.org_unit,
+        &q.term,
+        state.settings.minutes_per_class_hour,
+    )
+    .await?;
+    if format == ReportFormat::Json {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let english = lang::english();
+    format.file(&workload_table(&report, english), english)
+}
+
+/// One row per MH teacher, the subtree's total last.
+fn workload_table(workload: &WorkloadReport, english: bool) -> Table {
+    let term = &workload.term;
+    let mut table = Table::new(
+        if english { format!("workload-{term}") } else { format!("{term}学期心理健康教育工作量") },
+        &if english {
+            ["Teacher id", "Employee no.", "Name", "School", "Confirmed minutes", "Class hours"]
+        } else {
+            ["教师ID", "工号", "姓名", "学校", "已确认分钟数", "折合课时"]
+        },
+    );
+    for r in &workload.items {
+        table.push(vec![
+            r.teacher_id.into(),
+            r.employee_no.as_str().into(),
+            r.teacher_name.as_str().into(),
+            r.school_name.as_str().into(),
+            r.confirmed_minutes.into(),
+            r.class_hours.into(),
+        ]);
+    }
+    let s = &workload.summary;
+    table.push(vec![
+        Cell::Empty,
+        Cell::Empty,
+        (if english { "Total" } else { "合计" }).into(),
+        Cell::Empty,
+        s.confirmed_minutes.into(),
+        s.class_hours.into(),
+    ]);
+    table
 }
