@@ -1,6 +1,7 @@
 //! The staff desk's changes to occasions and accounts: a session or research event can be
 //! cancelled for good, with when and why (`cancelled_at`, `cancel_reason`; who is in the audit
-//! log).
+//! log); an account whose password an admin reset must choose a new one at its next login
+//! (`must_change_password`).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -16,6 +17,12 @@ enum OfflineSession {
 #[derive(DeriveIden)]
 enum ResearchEvent {
     Table,
+}
+
+#[derive(DeriveIden)]
+enum Account {
+    Table,
+    MustChangePassword,
 }
 
 #[derive(DeriveIden)]
@@ -38,10 +45,22 @@ impl MigrationTrait for Migration {
                     .await?;
             }
         }
-        Ok(())
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Account::Table)
+                    .add_column(boolean(Account::MustChangePassword).default(false))
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter().table(Account::Table).drop_column(Account::MustChangePassword).to_owned(),
+            )
+            .await?;
         for table in [OfflineSession::Table.into_iden(), ResearchEvent::Table.into_iden()] {
             for column in [Cancellation::CancelledAt, Cancellation::CancelReason] {
                 manager

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account_admin;
 mod auth;
 mod certification;
 mod claims;

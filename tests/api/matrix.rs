@@ -105,10 +105,11 @@ const PUBLIC: [&str; 9] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 116] = [
+    let rows: [Line; 117] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
+        ("POST /api/v1/accounts/{id}/password-reset", [S, S, F, F, F], Some([N, F])),
         // Attempts: their teacher, or staff who manage training where the exam is.
         ("GET /api/v1/attempts/{id}", [S, S, S, F, S], Some([N, N])),
         // Only the attempt's teacher answers; the attempt is submitted, hence 409 for them.

@@ -1,6 +1,8 @@
 //! The directory's use cases; each owns its transaction and returns domain values.
 
+mod account_admin;
 mod accounts;
+mod audit;
 mod auth;
 mod import;
 mod names;
@@ -9,10 +11,12 @@ mod staffing;
 mod teachers;
 mod visibility;
 
+pub use account_admin::{PasswordReset, reset_password, set_account_disabled};
 pub use accounts::{
     Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, display_name, mail_address, me,
-    rename_teacher_account, set_account_disabled, staff_contacts, teacher_contact, username_exists,
+    rename_teacher_account, staff_contacts, teacher_contact, username_exists,
 };
+pub use audit::{AuditWriter, audit_with};
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use names::{AboutTeacher, name_teachers, named, named_page};

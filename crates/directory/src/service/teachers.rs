@@ -36,6 +36,11 @@ pub struct Teacher {
     #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
     pub school_name: String,
     pub roles: Vec<MhRole>,
+    /// The teacher's login account, for the admin's disable, enable and password reset.
+    #[cfg_attr(feature = "openapi", schema(example = 1201))]
+    pub account_id: Option<i64>,
+    /// Whether that account is disabled (cannot log in).
+    pub account_disabled: bool,
 }
 
 /// Body of `POST /teachers`: the teacher's fields, plus the password of the account created
@@ -233,6 +238,7 @@ pub(crate) async fn insert_teachers(
             failed_logins: Set(0),
             locked_until: Set(None),
             disabled: Set(false),
+            must_change_password: Set(false),
             created_at: Set(now),
             email: Set(t.identity.email.as_ref().map(|e| e.as_str().to_owned())),
             language: Set("zh".to_owned()),
@@ -568,9 +574,17 @@ pub async fn update_teacher(
     get_teacher(db, actor, id).await
 }
 
-/// Turns person rows into teachers with their roles and school names (two queries per page).
+/// Turns person rows into teachers with their roles, school names and accounts (three queries
+/// per page).
 async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Result<Vec<Teacher>> {
     let mut roles = repo::roles_of(db, people.iter().map(|p| p.id)).await?;
+    let accounts: HashMap<i64, (i64, bool)> = account::Entity::find()
+        .filter(account::Column::PersonId.is_in(people.iter().map(|p| p.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((a.person_id?, (a.id, a.disabled))))
+        .collect();
     let school_ids: BTreeSet<i64> = people.iter().map(|p| p.school_id).collect();
     let schools: HashMap<i64, String> = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in(school_ids))
@@ -593,6 +607,8 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
                 held
             },
             school_name: schools.get(&p.school_id).cloned().unwrap_or_default(),
+            account_id: accounts.get(&p.id).map(|a| a.0),
+            account_disabled: accounts.get(&p.id).is_some_and(|a| a.1),
             id: p.id,
             employee_no: p.employee_no,
             name: p.name,

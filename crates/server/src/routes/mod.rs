@@ -61,6 +61,7 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::create)
         .service(accounts::disable)
         .service(accounts::enable)
+        .service(accounts::reset_password)
         .service(reports::staffing)
         .service(credits::mine)
         .service(credits::of_teacher)
