@@ -24,4 +24,5 @@ mod session_edit;
 mod sessions;
 mod staffing;
 mod teacher_app;
+mod titles;
 mod web_app;

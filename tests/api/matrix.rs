@@ -105,7 +105,7 @@ const PUBLIC: [&str; 9] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 117] = [
+    let rows: [Line; 124] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
@@ -210,6 +210,14 @@ fn table() -> HashMap<&'static str, Row> {
         ("GET /api/v1/rule-sets", [S, S, S, S, S], None),
         ("POST /api/v1/rule-sets", [A, F, F, F, F], None),
         ("POST /api/v1/rule-sets/{id}/activate", [A, F, F, F, F], Some([F, F])),
+        // Recognised titles and commendations: admins grant and issue, staff read their subtree's.
+        ("POST /api/v1/teachers/{id}/titles", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/titles", [S, S, S, S, F], None),
+        ("POST /api/v1/titles/{id}/revoke", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/reports/titles", [S, S, S, S, F], None),
+        ("POST /api/v1/commendations", [A, A, F, F, F], None),
+        ("GET /api/v1/commendations", [S, S, S, S, F], None),
+        ("GET /api/v1/commendations/{id}", [S, S, S, S, F], Some([N, F])),
         ("GET /api/v1/sessions", [S, S, S, S, S], None),
         ("POST /api/v1/sessions", [A, A, A, F, F], None),
         ("GET /api/v1/sessions/{id}", [S, S, S, S, S], Some([N, N])),
@@ -303,6 +311,9 @@ struct Records {
     certificate: i64,
     /// A trainer account at the school, to disable and enable again.
     account: i64,
+    /// The holder's recognised title, and a commendation list of the county naming them.
+    title: i64,
+    commendation: i64,
 }
 
 /// A seeded server, a token per role, and records in two counties.
@@ -420,6 +431,17 @@ fn workload_body(now: DateTime<Utc>) -> Value {
         "note": "个别辅导"})
 }
 
+fn title_body(now: DateTime<Utc>) -> Value {
+    json!({"kind": "county_key_teacher", "granted_on": kernel::china_date(now).to_string(),
+        "reason": "权限矩阵授予"})
+}
+
+fn commendation_body(county: i64, teacher: i64, now: DateTime<Utc>) -> Value {
+    let today = kernel::china_date(now).to_string();
+    json!({"title": "权限矩阵先进个人", "period_from": today, "period_to": today, "org_unit_id": county,
+        "entries": [{"teacher_id": teacher, "citation": "权限矩阵表扬"}]})
+}
+
 fn mark_body(teacher: i64) -> Value {
     json!({"teacher_id": teacher, "status": "present", "reason": "纸质签到表补录"})
 }
@@ -474,6 +496,10 @@ async fn records(
     let trainer = json!({"username": format!("matrix.trainer.{school}"), "password": "Matrix-2026",
         "role": "trainer", "org_unit_id": school});
     let account = id(&create(app, admin, "/api/v1/accounts", trainer, "account").await);
+    let path = format!("/api/v1/teachers/{holder}/titles");
+    let title = id(&create(app, admin, &path, title_body(now), "title").await);
+    let list = commendation_body(county, holder, now);
+    let commendation = id(&create(app, admin, "/api/v1/commendations", list, "commendation").await);
     Records {
         org_unit: school,
         teacher: holder,
@@ -492,6 +518,8 @@ async fn records(
         application,
         certificate,
         account,
+        title,
+        commendation,
     }
 }
 
@@ -644,6 +672,8 @@ fn concrete(w: &World, template: &str, ids: &Records) -> String {
             ("workload", "{id}") => ids.workload.to_string(),
             ("applications", "{id}") => ids.application.to_string(),
             ("certificates", "{id}") => ids.certificate.to_string(),
+            ("titles", "{id}") => ids.title.to_string(),
+            ("commendations", "{id}") => ids.commendation.to_string(),
             ("rule-sets", "{id}") => w.rule_set.to_string(),
             ("outbox" | "notifications", "{id}") => w.outbox.to_string(),
             // A presence check needs minutes of watched video; no such id exists.
@@ -710,6 +740,9 @@ fn body(w: &World, op: &str, ids: &Records) -> Body {
             json!({"teacher_id": ids.teacher})
         }
         "POST /api/v1/rule-sets" => rule_set_body(),
+        "POST /api/v1/teachers/{id}/titles" => title_body(now),
+        "POST /api/v1/titles/{id}/revoke" => json!({"revoked_on": today, "reason": "权限矩阵撤销"}),
+        "POST /api/v1/commendations" => commendation_body(county, ids.teacher, now),
         "POST /api/v1/research-events/{id}/cancel" | "POST /api/v1/sessions/{id}/cancel" => {
             json!({"reason": "权限矩阵取消"})
         }

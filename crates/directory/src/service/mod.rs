@@ -21,8 +21,9 @@ pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use names::{AboutTeacher, name_teachers, named, named_page};
 pub use org_units::{
-    NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, create_org_unit, ensure_prefecture, get_org_unit,
-    list_org_units, org_unit_by_code, org_unit_names, prefecture, update_org_unit,
+    NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, counties_under, county_of, create_org_unit,
+    ensure_prefecture, get_org_unit, list_org_units, org_unit_by_code, org_unit_names, prefecture,
+    update_org_unit,
 };
 pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
 pub use teachers::{

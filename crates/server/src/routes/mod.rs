@@ -22,6 +22,7 @@ pub mod reports;
 pub mod research;
 pub mod sessions;
 pub mod teachers;
+pub mod titles;
 pub mod transcripts;
 pub mod workload;
 
@@ -62,6 +63,13 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::disable)
         .service(accounts::enable)
         .service(accounts::reset_password)
+        .service(titles::grant)
+        .service(titles::revoke)
+        .service(titles::list)
+        .service(titles::report)
+        .service(titles::create_commendation)
+        .service(titles::commendations)
+        .service(titles::commendation)
         .service(reports::staffing)
         .service(credits::mine)
         .service(credits::of_teacher)
