@@ -1,6 +1,8 @@
 //! Plan item 8: recognised titles granted to teachers (州级心理健康教育名师, 县级骨干教师/名师),
 //! each with its grant and revocation (date, reason, who), and the periodic commendation lists
-//! (通报表扬先进个人) with their teachers.
+//! (通报表扬先进个人) with their teachers. Plan item 6: the MH research officers appointed to the
+//! teaching-research offices of the prefecture and the counties, and the other subject a
+//! teacher also teaches (`person.other_subject`, 兼任学科).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -45,6 +47,23 @@ enum CommendationEntry {
     TeacherId,
     Position,
     Citation,
+}
+
+#[derive(DeriveIden)]
+enum ResearchOfficer {
+    Table,
+    OrgUnitId,
+    PersonId,
+    OrgPath,
+    AppointedOn,
+    AppointedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Person {
+    Table,
+    OtherSubject,
 }
 
 #[async_trait::async_trait]
@@ -102,10 +121,38 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ResearchOfficer::Table)
+                    .col(big_integer(ResearchOfficer::OrgUnitId))
+                    .col(big_integer(ResearchOfficer::PersonId))
+                    .col(string_len(ResearchOfficer::OrgPath, 255))
+                    .col(date(ResearchOfficer::AppointedOn))
+                    .col(big_integer(ResearchOfficer::AppointedBy))
+                    .col(timestamp_with_time_zone(ResearchOfficer::CreatedAt))
+                    .primary_key(
+                        Index::create().col(ResearchOfficer::OrgUnitId).col(ResearchOfficer::PersonId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Person::Table)
+                    .add_column(string_len_null(Person::OtherSubject, 50))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(Table::alter().table(Person::Table).drop_column(Person::OtherSubject).to_owned())
+            .await?;
+        manager.drop_table(Table::drop().table(ResearchOfficer::Table).to_owned()).await?;
         for table in [
             CommendationEntry::Table.into_iden(),
             Commendation::Table.into_iden(),

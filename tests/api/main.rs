@@ -17,6 +17,7 @@ mod integrity;
 mod learning;
 mod mail;
 mod matrix;
+mod offices;
 mod openapi;
 mod reliability;
 mod research;

@@ -105,7 +105,7 @@ const PUBLIC: [&str; 9] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 124] = [
+    let rows: [Line; 127] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
@@ -218,6 +218,10 @@ fn table() -> HashMap<&'static str, Row> {
         ("POST /api/v1/commendations", [A, A, F, F, F], None),
         ("GET /api/v1/commendations", [S, S, S, S, F], None),
         ("GET /api/v1/commendations/{id}", [S, S, S, S, F], Some([N, F])),
+        // MH research officers of the prefecture's and counties' offices: admins appoint.
+        ("POST /api/v1/org-units/{id}/research-officers", [A, A, F, F, F], Some([N, F])),
+        ("DELETE /api/v1/org-units/{id}/research-officers/{teacher_id}", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/research-officers", [S, S, S, S, F], None),
         ("GET /api/v1/sessions", [S, S, S, S, S], None),
         ("POST /api/v1/sessions", [A, A, A, F, F], None),
         ("GET /api/v1/sessions/{id}", [S, S, S, S, S], Some([N, N])),
@@ -673,6 +677,7 @@ fn concrete(w: &World, template: &str, ids: &Records) -> String {
             ("applications", "{id}") => ids.application.to_string(),
             ("certificates", "{id}") => ids.certificate.to_string(),
             ("titles", "{id}") => ids.title.to_string(),
+            ("research-officers", "{teacher_id}") => ids.teacher.to_string(),
             ("commendations", "{id}") => ids.commendation.to_string(),
             ("rule-sets", "{id}") => w.rule_set.to_string(),
             ("outbox" | "notifications", "{id}") => w.outbox.to_string(),
@@ -741,6 +746,9 @@ fn body(w: &World, op: &str, ids: &Records) -> Body {
         }
         "POST /api/v1/rule-sets" => rule_set_body(),
         "POST /api/v1/teachers/{id}/titles" => title_body(now),
+        "POST /api/v1/org-units/{id}/research-officers" => {
+            json!({"teacher_id": ids.teacher, "appointed_on": today})
+        }
         "POST /api/v1/titles/{id}/revoke" => json!({"revoked_on": today, "reason": "权限矩阵撤销"}),
         "POST /api/v1/commendations" => commendation_body(county, ids.teacher, now),
         "POST /api/v1/research-events/{id}/cancel" | "POST /api/v1/sessions/{id}/cancel" => {

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod import;
 mod names;
+mod offices;
 mod org_units;
 mod staffing;
 mod teachers;
@@ -20,12 +21,18 @@ pub use audit::{AuditWriter, audit_with};
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use names::{AboutTeacher, name_teachers, named, named_page};
+pub use offices::{
+    NewResearchOfficer, ResearchOfficer, appoint_research_officer, list_research_officers,
+    remove_research_officer,
+};
 pub use org_units::{
     NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, counties_under, county_of, create_org_unit,
     ensure_prefecture, get_org_unit, list_org_units, org_unit_by_code, org_unit_names, prefecture,
     update_org_unit,
 };
-pub use staffing::{StaffingReport, StaffingRow, StaffingTotals, staffing_report};
+pub use staffing::{
+    OfficeStaffing, OtherSubjectTeacher, StaffingReport, StaffingRow, StaffingTotals, staffing_report,
+};
 pub use teachers::{
     NewTeacher, RosterTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher,
     list_teachers, mh_roles, roster_selection, scope_path, teacher_identity, teacher_scope_path,

@@ -16,6 +16,7 @@ pub mod health;
 pub mod learning;
 pub mod me;
 pub mod mine;
+pub mod offices;
 pub mod org_units;
 pub mod outbox;
 pub mod reports;
@@ -54,6 +55,9 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(org_units::create)
         .service(org_units::get)
         .service(org_units::update)
+        .service(offices::appoint)
+        .service(offices::remove)
+        .service(offices::list)
         .service(teachers::list)
         .service(teachers::create)
         .service(teachers::import)
