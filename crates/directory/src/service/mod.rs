@@ -15,7 +15,7 @@ pub use accounts::{
 };
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
-pub use names::{AboutTeacher, name_teachers, named, named_page};
+pub use names::{AboutTeacher, name_teachers, named, named_page, role_facts};
 pub use org_units::{
     NewOrgUnit, OrgUnit, OrgUnitFilter, OrgUnitPatch, create_org_unit, ensure_prefecture, get_org_unit,
     list_org_units, org_unit_by_code, org_unit_names, prefecture, update_org_unit,

@@ -26,6 +26,6 @@ pub use papers::{
     Exam, ExamPatch, NewExam, ReleaseMode, Section, create_exam, get_exam, list_exams, update_exam,
 };
 pub use results::{
-    Regrade, ScoreChange, attempt_audit, best_pass_score, exam_exists, has_passed, regrade, release_exam,
+    Regrade, ScoreChange, attempt_audit, exam_exists, has_passed, pass_facts, regrade, release_exam,
     submit_overdue,
 };

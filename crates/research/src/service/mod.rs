@@ -17,5 +17,5 @@ pub use groups::{
 pub use report::{ResearchReport, ResearchRow, UnitCompliance, enqueue_behind_pace, research_report};
 pub use workload::{
     NewWorkload, PracticeRecord, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload,
-    my_workload, practice_record, workload_report,
+    my_workload, practice_facts, workload_report,
 };
