@@ -13,7 +13,7 @@ CHROMIUM := /usr/bin/chromium
 run: web
 	$(CARGO) build -p server
 	$(BIN) migrate
-	$(BIN) seed --demo
+	$(BIN) seed --demo --history
 	@echo ""
 	@echo "  心育 Qualify is starting on http://$${QUALIFY_BIND:-127.0.0.1:8080}"
 	@echo "  API docs:    http://$${QUALIFY_BIND:-127.0.0.1:8080}/docs/"

@@ -6,6 +6,7 @@ mod auth;
 mod certification;
 mod claims;
 mod credits;
+mod demo_history;
 mod directory;
 mod errors;
 mod exams;
