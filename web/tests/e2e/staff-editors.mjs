@@ -223,17 +223,19 @@ export async function staffEditors({ app, browser, launchArgs, check, axe, asser
       await form.getByRole('button', { name: '提交并阅下一份' }).click();
       await page.getByTestId('grading-note').filter({ hasText: '暂无可领取的任务' }).waitFor();
     };
-    const desk = async (username, password) => {
+    const showAll = (page) => page.getByLabel('显示', { exact: true }).selectOption({ label: '全部' });
+    const desk = async (username, { password, all = true } = {}) => {
       const opened = await open(DESKTOP);
       await uiLogin(opened.page, username, password ? { password } : undefined);
       await opened.page.goto('/grading');
       await opened.page.getByLabel('考试', { exact: true }).selectOption({ label: EXAM });
+      if (all) await showAll(opened.page);
       return opened;
     };
 
     // The first trainer: both rounds of one answer are queued; a score above a criterion's
     // bound is refused in place; after scoring, the other round is for someone else.
-    const first = await desk('trainer');
+    const first = await desk('trainer', { all: false });
     await first.page.locator('tr[data-round="2"]').filter({ hasText: '第 1 评待领取 · 第 2 评待领取' }).waitFor();
     await first.page.locator('tr[data-round="1"]').getByRole('button', { name: /^领取/ }).click();
     const form = first.page.getByTestId('grading-form');
@@ -251,11 +253,13 @@ export async function staffEditors({ app, browser, launchArgs, check, axe, asser
     await form.getByRole('button', { name: '提交并阅下一份' }).click();
     await first.page.getByTestId('grading-note').filter({ hasText: '暂无可领取的任务' }).waitFor();
     await first.page.locator('tr[data-round="2"]').filter({ hasText: '待另一位阅卷人' }).waitFor();
+    assert((await first.page.locator('tr[data-round="1"]').count()) === 0, 'a marked task is still listed as to do');
+    await showAll(first.page);
     await first.page.locator('tr[data-round="1"]').filter({ hasText: '9 分 · 您评的' }).waitFor();
     await axe(first.page, 'grading queue');
 
     // The second trainer marks blind (no first score shown) and far apart: a third round.
-    const second = await desk('grader2', 'Grader-2026');
+    const second = await desk('grader2', { password: 'Grader-2026' });
     const round1 = second.page.locator('tr[data-round="1"]');
     await round1.filter({ hasText: '已评' }).waitFor();
     assert(!(await round1.innerText()).includes('9 分'), 'the second grader sees the first score');

@@ -434,6 +434,8 @@ export const zhCN = {
       released: (n: number) => `已发布 ${n} 份成绩`,
       exam: '考试',
       allExams: '全部考试',
+      view: '显示',
+      views: { todo: '待评（待领取与评阅中）', done: '已评', all: '全部' } as Record<string, string>,
       round: '评次',
       marking: '双评进度',
       status: '状态',
