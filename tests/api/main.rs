@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod certification;
 mod claims;
+mod course_edit;
 mod credits;
 mod demo_history;
 mod directory;

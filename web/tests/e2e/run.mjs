@@ -7,6 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { startApp } from './servers.mjs';
+import { staffEditors } from './staff-editors.mjs';
 import { staffJourney } from './staff.mjs';
 
 const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
@@ -352,6 +353,7 @@ try {
   await context.close();
 
   await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
+  await staffEditors({ app, browser, launchArgs: ARGS, check, axe, assert, api, login, streamText, log, failures });
 
   await check('staff land on their desk, not on teacher pages', async () => {
     const ctx = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });

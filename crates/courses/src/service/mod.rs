@@ -4,6 +4,7 @@ mod catalog;
 mod dashboard;
 mod enrollment;
 mod learning;
+mod lesson_edit;
 mod sessions;
 
 pub use catalog::{
@@ -16,6 +17,7 @@ pub use learning::{
     Challenge, HeartbeatInput, ProgressBatch, ProgressReport, ProgressWriter, answer_challenge,
     check_progress, credit_progress, progress_writer,
 };
+pub use lesson_edit::{LessonPatch, update_lesson};
 pub use sessions::{
     NewSession, Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, create_session,
     enqueue_session_reminders, get_session, list_sessions, session_attendance,
