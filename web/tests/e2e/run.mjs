@@ -2,10 +2,12 @@
 // database: log in → home → enrol → play a clip and see time credited → lose the network
 // mid-lesson, keep playing, get it back and see the queued heartbeats credited → check in and
 // out of a session with the code → start an exam, reload, resume, submit, see the result →
-// the certificate and its verify page → the transcript; axe-core on every page; and the app
-// shell opening offline from the service worker.
+// the certificate and its verify page → the transcript; axe-core on every page; the staff desk
+// (staff.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
+// app shell opening offline from the service worker. teacher-extra.mjs runs after it.
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
+import { mailLinks } from './mail-links.mjs';
 import { startApp } from './servers.mjs';
 import { staffJourney } from './staff.mjs';
 
@@ -352,6 +354,8 @@ try {
   await context.close();
 
   await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
+
+  await mailLinks({ app, browser, check, axe, assert, api, login, log, warnings });
 
   await check('staff land on their desk, not on teacher pages', async () => {
     const ctx = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });
