@@ -128,7 +128,7 @@ try {
   await check('check in by scanning the sign-in QR with the camera', async () => {
     const now = Date.now();
     const session = await api(app, trainer, 'POST', '/sessions', {
-      title: '扫码签到演练（测试）',
+      title: '摄像头签到演练（测试）',
       place: '恩施市教育局三楼报告厅',
       starts_at: new Date(now - 5 * 60_000).toISOString(),
       ends_at: new Date(now + 60 * 60_000).toISOString(),
@@ -164,7 +164,7 @@ try {
       page.setDefaultTimeout(15_000);
       page.on('pageerror', (e) => failures.push(`page error (scan): ${e.message}`));
       await page.goto('/sessions');
-      await page.getByRole('link', { name: '扫码签到' }).click();
+      await page.getByRole('link', { name: '扫码签到', exact: true }).click();
       await page.waitForURL(/\/scan$/);
       await axe(page, 'scan');
       await page.waitForURL(new RegExp(`/sessions/${session.id}/sign-in\\?code=${code.code}$`), { timeout: 15_000 });
