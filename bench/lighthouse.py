@@ -48,6 +48,7 @@ def measure():
         "chromium": lighthouse["chromium"],
         "node": subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
         "form_factor": lighthouse["formFactor"],
+        "server": str(BIN.relative_to(ROOT)) if BIN.is_relative_to(ROOT) else str(BIN),
         "targets": {**TARGETS, "first_load_kb": size["limitBytes"] // 1024},
         "pages": lighthouse["results"],
         "first_load": size["firstLoad"],
@@ -59,7 +60,7 @@ def section(web):
     lines = [START, "## The teachers' app (Lighthouse)", "",
              f"Measured by `make bench` (`bench/lighthouse.py`) on {web['date']}: Lighthouse {web['lighthouse']} "
              f"on Node {web['node']} driving {web['chromium']} (`CHROME_PATH`), mobile settings (simulated "
-             "slow 4G and a mid-range phone's CPU), against the release server on a fresh demo database, logged "
+             f"slow 4G and a mid-range phone's CPU), against `{web['server']}` on a fresh demo database, logged "
              "in as the demo teacher (a refresh token from `POST /auth/login` seeded into localStorage). Each "
              "load is cold: no HTTP cache, no service worker, no Cache Storage. Targets: performance >= "
              f"{TARGETS['performance']} and accessibility >= {TARGETS['accessibility']} on each page.", "",
