@@ -16,6 +16,7 @@ mod hr;
 mod import;
 mod integrity;
 mod learning;
+mod lesson_progress;
 mod mail;
 mod matrix;
 mod openapi;

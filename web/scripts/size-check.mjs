@@ -3,8 +3,8 @@
 // when not) with its own static imports. Asserts it is at most 80 KB of JS and CSS gzipped and
 // that no staff page (src/routes/trainer|hr|admin|desk), no chart library (echarts, zrender)
 // and no QR decoder (jsQR, loaded when someone scans) is in it; and that every staff page is a
-// lazily loaded chunk of its own.
-import { readFileSync } from 'node:fs';
+// lazily loaded chunk of its own. SIZE_OUT=file also writes the figures as JSON (for `make bench`).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const LIMIT = 80 * 1024;
@@ -38,6 +38,7 @@ function files(keys) {
 const gz = (file) => gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length;
 const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
 let failed = false;
+const figures = { limitBytes: LIMIT, firstLoad: {} };
 
 for (const landing of ['src/routes/teacher/Home.svelte', 'src/routes/public/Login.svelte']) {
   if (!manifest[landing]) {
@@ -50,6 +51,12 @@ for (const landing of ['src/routes/teacher/Home.svelte', 'src/routes/public/Logi
   const total = list.reduce((sum, f) => sum + gz(f), 0);
   const staff = [...keys].filter((k) => STAFF.test(k) || (manifest[k].src && STAFF.test(manifest[k].src)));
   const name = landing.split('/').pop();
+  figures.firstLoad[name.replace('.svelte', '').toLowerCase()] = {
+    gzipBytes: total,
+    jsBytes: list.filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gz(f), 0),
+    cssBytes: list.filter((f) => f.endsWith('.css')).reduce((sum, f) => sum + gz(f), 0),
+    files: list.length,
+  };
   console.log(`size: first load landing on ${name}: ${(total / 1024).toFixed(1)} KB gzipped in ${list.length} files (limit ${LIMIT / 1024} KB)`);
   for (const f of list) console.log(`        ${(gz(f) / 1024).toFixed(1).padStart(6)} KB  ${f}`);
   if (total > LIMIT) {
@@ -114,4 +121,5 @@ for (const [, page] of staffPages) {
     failed = true;
   }
 }
+if (process.env.SIZE_OUT) writeFileSync(process.env.SIZE_OUT, `${JSON.stringify(figures, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

@@ -44,6 +44,22 @@ pub struct LessonView {
     /// What a text or document lesson shows (plain text, paragraphs separated by blank lines).
     #[cfg_attr(feature = "openapi", schema(example = "一、总体要求……"))]
     pub content: Option<String>,
+    /// The calling teacher's own progress in this lesson; none before they start it (and for
+    /// staff).
+    pub progress: Option<LessonProgressView>,
+}
+
+/// A teacher's progress in one lesson, as the course page shows it beside the lesson.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonProgressView {
+    /// Learning time credited so far (verified playback or reading), in seconds.
+    #[cfg_attr(feature = "openapi", schema(example = 540))]
+    pub credited_seconds: i64,
+    /// Distinct content watched or read, in seconds.
+    #[cfg_attr(feature = "openapi", schema(example = 525))]
+    pub watched_seconds: i64,
+    pub completed: bool,
 }
 
 /// An ordered module of lessons.
@@ -583,6 +599,7 @@ pub(crate) async fn view(db: &impl ConnectionTrait, found: course::Model) -> Res
                     quiz_exam_id: l.quiz_exam_id,
                     media_url: l.media_url.clone(),
                     content: l.content.clone(),
+                    progress: None,
                 })
                 .collect(),
             id: m.id,
@@ -604,8 +621,8 @@ pub(crate) async fn view(db: &impl ConnectionTrait, found: course::Model) -> Res
     })
 }
 
-/// Fills in which courses have enrolments (their outline is locked) and the calling teacher's
-/// enrolment of each, in one query for staff and four for a teacher's page.
+/// Fills in which courses have enrolments (their outline is locked), the calling teacher's
+/// enrolment of each and their progress in each lesson.
 pub(crate) async fn with_enrollments(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -631,14 +648,25 @@ pub(crate) async fn with_enrollments(
         .filter(enrollment::Column::CourseId.is_in(ids))
         .all(db)
         .await?;
+    let (views, progress) = super::enrollment::views_and_progress(db, teacher_id, enrollments).await?;
     let mut views: HashMap<i64, super::EnrollmentView> =
-        super::enrollment::views(db, teacher_id, enrollments)
-            .await?
-            .into_iter()
-            .map(|v| (v.course_id, v))
-            .collect();
+        views.into_iter().map(|v| (v.course_id, v)).collect();
+    let progress: HashMap<i64, LessonProgressView> = progress
+        .into_iter()
+        .map(|p| {
+            let view = LessonProgressView {
+                credited_seconds: p.credited_ms / 1000,
+                watched_seconds: p.watched_ms / 1000,
+                completed: p.completed_at.is_some(),
+            };
+            (p.lesson_id, view)
+        })
+        .collect();
     for course in &mut courses {
         course.enrollment = views.remove(&course.id);
+        for lesson in course.modules.iter_mut().flat_map(|m| m.lessons.iter_mut()) {
+            lesson.progress = progress.get(&lesson.id).cloned();
+        }
     }
     Ok(courses)
 }

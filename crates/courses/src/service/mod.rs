@@ -8,8 +8,8 @@ mod lesson_edit;
 mod sessions;
 
 pub use catalog::{
-    Course, CourseFilter, CoursePatch, LessonView, ModuleView, NewCourse, NewLesson, NewModule,
-    create_course, get_course, list_courses, update_course,
+    Course, CourseFilter, CoursePatch, LessonProgressView, LessonView, ModuleView, NewCourse, NewLesson,
+    NewModule, create_course, get_course, list_courses, update_course,
 };
 pub use dashboard::{Dashboard, DashboardCourse, DashboardSession, dashboard};
 pub use enrollment::{EnrollmentView, enroll, my_enrollments};

@@ -73,6 +73,9 @@ pub async fn create(
 }
 
 /// Get a course
+///
+/// With its outline; for a teacher, also their enrolment and each lesson's progress (credited
+/// and watched seconds, completed).
 #[utoipa::path(operation_id = "getCourse", 
     tag = "training",
     params(("id" = i64, Path, description = "Course id")),

@@ -109,6 +109,9 @@ export const zhCN = {
     resume: '继续学习',
     none: '没有找到课程',
     completed: '已完成',
+    lessonDone: '已完成',
+    lessonStudied: (minutes: string) => `已学 ${minutes} 分钟`,
+    lessonNotStarted: '未开始',
   },
   player: {
     watched: (minutes: string) => `本节已学 ${minutes} 分钟`,
