@@ -13,7 +13,7 @@ CHROMIUM := /usr/bin/chromium
 run: web
 	$(CARGO) build -p server
 	$(BIN) migrate
-	$(BIN) seed --demo
+	$(BIN) seed --demo --history
 	@echo ""
 	@echo "  心育 Qualify is starting on http://$${QUALIFY_BIND:-127.0.0.1:8080}"
 	@echo "  API docs:    http://$${QUALIFY_BIND:-127.0.0.1:8080}/docs/"
@@ -76,7 +76,8 @@ clean-data:
 	rm -rf data
 
 ## Load-test the release server on prefecture-scale data (SQLite, and PostgreSQL when
-## BENCH_DATABASE_URL or TEST_DATABASE_URL is set); writes docs/PERFORMANCE.md and docs/perf/latest.json.
+## BENCH_DATABASE_URL or TEST_DATABASE_URL is set), then Lighthouse on the teachers' app (bench/lighthouse.py);
+## writes docs/PERFORMANCE.md and docs/perf/latest.json.
 bench:
 	python3 bench/run.py
 

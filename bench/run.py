@@ -309,6 +309,8 @@ def main():
         finally:
             subprocess.run(["psql", admin_url, "-qc", f'DROP DATABASE IF EXISTS "{pg_url.rsplit("/", 1)[1]}"'])
     write(runs)
+    # The teachers' app: Lighthouse and first-load bytes, appended to the files just written.
+    subprocess.run([sys.executable, str(ROOT / "bench" / "lighthouse.py")], check=True)
 
 
 def ratio_rows(runs):

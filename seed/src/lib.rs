@@ -4,11 +4,13 @@
 //! `seed/generate.py`); loading goes through the directory's services, so every rule the API
 //! enforces holds for the demo too. Loading twice changes nothing.
 
+mod history;
 mod qualification;
 mod scale;
 
 use std::fmt;
 
+pub use history::{HistoryReport, load_history};
 pub use scale::{Scale, ScaleReport, load_scale};
 
 use anyhow::Context;
@@ -120,9 +122,8 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
         .await
         .map_err(describe)?
         .created;
-    let first_teacher =
-        TEACHERS.lines().nth(1).and_then(|line| line.split(',').next()).context("no demo teacher")?;
-    directory::rename_teacher_account(db, first_teacher, DEMO_TEACHER_LOGIN).await.map_err(describe)?;
+    let first_teacher = demo_teacher_employee_no()?;
+    directory::rename_teacher_account(db, &first_teacher, DEMO_TEACHER_LOGIN).await.map_err(describe)?;
 
     for row in csv::Reader::from_reader(ACCOUNTS.as_bytes()).into_deserialize::<AccountRow>() {
         let row = row?;
@@ -167,6 +168,12 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     }
     report.exams = qualification::load(db, &system, prefecture.id).await?;
     Ok(report)
+}
+
+/// The employee number of the teacher behind the demo login: the first of `teachers.csv`.
+fn demo_teacher_employee_no() -> anyhow::Result<String> {
+    let first = TEACHERS.lines().nth(1).and_then(|line| line.split(',').next()).context("no demo teacher")?;
+    Ok(first.to_owned())
 }
 
 /// Domain errors in the seed are bugs in the data files: say which rule they broke.

@@ -107,8 +107,15 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
         report.teachers += created;
         if created > 0 {
             let path = county_path(db, county_code).await?;
-            report.entries += history(db, &path, &mut rng).await?;
-            let (certificates, attempts) = certificates(db, &path, &mut rng).await?;
+            let generated = generated_teachers(db, &path).await?;
+            report.entries += history(db, &generated, 11, Span::SCALE, &mut rng).await?;
+            let ids: Vec<i64> = generated.iter().map(|(id, _)| *id).collect();
+            let teachers: Vec<_> = directory::teachers_with_roles(db, &path)
+                .await?
+                .into_iter()
+                .filter(|t| ids.contains(&t.id))
+                .collect();
+            let (certificates, attempts) = certificates(db, teachers, Span::SCALE, &mut rng).await?;
             report.certificates += certificates;
             report.attempts += attempts;
             refresh_statistics(db).await?;
@@ -131,26 +138,55 @@ async fn county_path(db: &DatabaseConnection, code: &str) -> anyhow::Result<Stri
     Ok(directory::org_unit_by_code(db, code).await?.context("no county")?.1)
 }
 
+/// The days generated history falls on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Span {
+    /// Five years into the plan, for benchmarks.
+    const SCALE: Span = Span {
+        first: NaiveDate::from_ymd_opt(2021, 1, 1).expect("a date"),
+        last: NaiveDate::from_ymd_opt(2026, 10, 28).expect("a date"),
+    };
+
+    /// A day of the span from `from` on, uniformly.
+    fn day_from(self, from: NaiveDate, rng: &mut StdRng) -> NaiveDate {
+        let from = from.clamp(self.first, self.last);
+        from + chrono::Duration::days(rng.random_range(0..=(self.last - from).num_days()))
+    }
+}
+
+/// The generated teachers of a subtree (employee numbers from `G`) with their numbers.
+async fn generated_teachers(db: &DatabaseConnection, path: &str) -> anyhow::Result<Vec<(i64, String)>> {
+    let filter = TeacherFilter { org_unit: None, role: None, q: Some("G".to_owned()) };
+    let mut out = Vec::new();
+    for row in db.query_all(&directory::teacher_selection(path, &filter)).await? {
+        out.push((row.try_get("", directory::TEACHER_ID)?, row.try_get("", "employee_no")?));
+    }
+    Ok(out)
+}
+
 /// Certificates as a prefecture a few years into the plan might hold them: about 70 % of
 /// teachers at C (some issued long enough ago to have expired), about half of the target group
 /// at B, a handful of full-time MH teachers at A; each with the passed exam of its level a
 /// month before, and one in four after a failed first try.
-async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<(u64, u64)> {
+pub(crate) async fn certificates(
+    db: &DatabaseConnection,
+    teachers: Vec<directory::RosterTeacher>,
+    span: Span,
+    rng: &mut StdRng,
+) -> anyhow::Result<(u64, u64)> {
     let exams = level_exams(db).await?;
     let mut attempts = Vec::new();
     let mut rows = Vec::new();
-    let day = |rng: &mut StdRng, first_year: i32| {
-        NaiveDate::from_ymd_opt(
-            rng.random_range(first_year..2027),
-            rng.random_range(1..11),
-            rng.random_range(1..29),
-        )
-    };
-    for teacher in directory::teachers_with_roles(db, path).await? {
+    for teacher in teachers {
         if !rng.random_bool(0.7) {
             continue;
         }
-        let c_day = day(rng, 2021).context("date")?;
+        let c_day = span.day_from(span.first, rng);
         rows.push(certification::HistoricCertificate {
             teacher_id: teacher.id,
             level: Level::C,
@@ -159,7 +195,7 @@ async fn certificates(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> 
         if teacher.roles.is_empty() || !rng.random_bool(0.5) {
             continue;
         }
-        let b_day = day(rng, c_day.year()).context("date")?.max(c_day);
+        let b_day = span.day_from(c_day, rng);
         rows.push(certification::HistoricCertificate {
             teacher_id: teacher.id,
             level: Level::B,
@@ -212,25 +248,28 @@ async fn level_exams(db: &DatabaseConnection) -> anyhow::Result<std::collections
         .collect())
 }
 
-/// About eleven entries per generated teacher over five years.
-async fn history(db: &DatabaseConnection, path: &str, rng: &mut StdRng) -> anyhow::Result<u64> {
-    let filter = TeacherFilter { org_unit: None, role: None, q: Some("G".to_owned()) };
-    let teachers = db.query_all(&directory::teacher_selection(path, &filter)).await?;
+/// `per_teacher` entries for each teacher on days of the span, of the categories training
+/// comes in, through the ledger's bulk path (so every chain verifies).
+pub(crate) async fn history(
+    db: &DatabaseConnection,
+    teachers: &[(i64, String)],
+    per_teacher: usize,
+    span: Span,
+    rng: &mut StdRng,
+) -> anyhow::Result<u64> {
     let mut entries = Vec::new();
-    for row in teachers {
-        let teacher_id: i64 = row.try_get("", directory::TEACHER_ID)?;
-        let employee_no: String = row.try_get("", "employee_no")?;
-        for i in 0..11 {
-            let year = 2022 + (i % 5);
+    for (teacher_id, employee_no) in teachers {
+        for i in 0..per_teacher {
+            let occurred_on = span.day_from(span.first, rng);
+            let year = occurred_on.year();
             entries.push(credit::NewEntry {
-                teacher_id,
+                teacher_id: *teacher_id,
                 source: credit::Source::History {
                     category: CATEGORIES[rng.random_range(0..CATEGORIES.len())],
                     key: format!("{employee_no}:{i}"),
                 },
                 hours: Decimal::new(rng.random_range(10..120), 1),
-                occurred_on: NaiveDate::from_ymd_opt(year, rng.random_range(1..13), rng.random_range(1..29))
-                    .context("date")?,
+                occurred_on,
                 description: format!("{year} 年继续教育培训"),
                 recorded_by: None,
             });

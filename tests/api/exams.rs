@@ -30,6 +30,11 @@ fn essay() -> Value {
 }
 
 async fn exam(app: &TestApp, token: &str, sections: Value, extra: Value) -> reqwest::Response {
+    app.post(token, "/api/v1/exams", exam_body(app, sections, extra).await).await
+}
+
+/// The body of `POST /exams` (and of its dry run, `POST /exams/check`).
+async fn exam_body(app: &TestApp, sections: Value, extra: Value) -> Value {
     let org = app.org_unit_id(&app.token("admin").await, "ES").await;
     let now = app.clock.now();
     let mut body = json!({
@@ -40,7 +45,7 @@ async fn exam(app: &TestApp, token: &str, sections: Value, extra: Value) -> reqw
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
-    app.post(token, "/api/v1/exams", body).await
+    body
 }
 
 /// An objective exam of 5 single-choice questions (10 points each) drawn from 8.
@@ -216,6 +221,91 @@ async fn a_paper_that_cannot_be_drawn_is_refused_naming_the_section() {
 }
 
 #[tokio::test]
+async fn a_paper_check_runs_the_create_checks_per_section_and_writes_nothing() {
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let bank = bank(&app, &trainer).await;
+    for n in 0..3 {
+        add(&app, &trainer, bank, single(n)).await;
+    }
+    add(&app, &trainer, bank, essay()).await;
+    let exams_now = || async { json_of(app.get(&trainer, "/api/v1/exams").await).await["total"].clone() };
+    let before = exams_now().await;
+    let good = exam_body(
+        &app,
+        json!([
+            {"title": "单选", "bank_ids": [bank], "type": "single_choice", "count": 2, "points": "10"},
+            {"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "10"}
+        ]),
+        json!({"pass_score": "18"}),
+    )
+    .await;
+    let checked = app.post(&trainer, "/api/v1/exams/check", good.clone()).await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let checked = json_of(checked).await;
+    assert_eq!(checked["total_points"], "30");
+    let counts: Vec<(i64, i64, i64)> = checked["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (s["count"].as_i64().unwrap(), s["candidates"].as_i64().unwrap(), s["manual"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(counts, [(2, 3, 0), (1, 1, 1)]);
+
+    // Too many questions asked of one section, and points the essay's rubric cannot reach in
+    // the other: the dry run answers what the create answers, section by section.
+    let bad = exam_body(
+        &app,
+        json!([
+            {"title": "单选", "bank_ids": [bank], "type": "single_choice", "count": 5, "points": "10"},
+            {"title": "论述", "bank_ids": [bank], "type": "essay", "count": 1, "points": "12"}
+        ]),
+        json!({"pass_score": "18"}),
+    )
+    .await;
+    let dry = assert_problem(
+        app.post(&trainer, "/api/v1/exams/check", bad.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(dry["errors"][0]["field"], "sections[1].points");
+    assert_eq!(dry["errors"][0]["code"], "unreachable_points");
+    let real = assert_problem(
+        app.post(&trainer, "/api/v1/exams", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(dry["errors"], real["errors"]);
+
+    let undrawable = exam_body(
+        &app,
+        json!([{"title": "单选", "bank_ids": [bank], "type": "single_choice", "count": 5, "points": "10"}]),
+        json!({"pass_score": "18"}),
+    )
+    .await;
+    let problem = assert_problem(
+        app.post(&trainer, "/api/v1/exams/check", undrawable).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "sections[0].count");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("5 题") && message.contains("只有 3 题"), "{message}");
+    assert_eq!(exams_now().await, before, "a check writes nothing");
+    assert_problem(
+        app.post(&app.token("hr").await, "/api/v1/exams/check", good).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
     let app = spawn_seeded_app().await;
     let trainer = app.token("trainer").await;
@@ -292,6 +382,34 @@ async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
         app.post(&trainer, &format!("/api/v1/grading/tasks/{}/score", task(0)), score((4, 4))).await.status(),
         StatusCode::OK
     );
+    let seen_by = |token: String| {
+        let app = &app;
+        async move {
+            json_of(app.get(&token, &format!("/api/v1/grading/tasks?exam_id={exam_id}")).await).await["items"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let rounds = |task: &Value| {
+        task["rounds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["round"].as_i64().unwrap(), r["status"].as_str().unwrap().to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let first = seen_by(trainer.clone()).await;
+    assert_eq!(first[0]["answer_id"], first[1]["answer_id"], "both rounds mark one answer");
+    assert_eq!(rounds(&first[1]), [(1, "done".to_owned()), (2, "open".to_owned())]);
+    assert_eq!((first[0]["mine"].as_bool(), first[0]["score"].as_str()), (Some(true), Some("8")));
+    assert_eq!(first[1]["claimable"], false, "the first grader may not mark the answer again");
+    let second_view = seen_by(second.clone()).await;
+    assert!(second_view[0]["score"].is_null(), "the second grader marks blind: {}", second_view[0]);
+    assert_eq!(
+        (second_view[0]["mine"].as_bool(), second_view[1]["claimable"].as_bool()),
+        (Some(false), Some(true))
+    );
     assert_problem(
         app.post(&trainer, &format!("/api/v1/grading/tasks/{}/claim", task(1)), json!({})).await,
         StatusCode::CONFLICT,
@@ -308,9 +426,24 @@ async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
         json_of(app.get(&admin, &format!("/api/v1/grading/tasks?exam_id={exam_id}&status=open")).await).await;
     assert_eq!(third["total"], 1);
     assert_eq!(third["items"][0]["round"], 3, "8 and 3 differ by more than 2: a third grader");
+    assert_eq!(
+        rounds(&third["items"][0]),
+        [(1, "done".to_owned()), (2, "done".to_owned()), (3, "open".to_owned())]
+    );
+    assert!(
+        seen_by(admin.clone()).await.iter().all(|t| t["score"].is_null()),
+        "the third grader sees neither score"
+    );
     let third_id = third["items"][0]["id"].as_i64().unwrap();
     app.post(&admin, &format!("/api/v1/grading/tasks/{third_id}/claim"), json!({})).await;
     app.post(&admin, &format!("/api/v1/grading/tasks/{third_id}/score"), score((3, 4))).await;
+    let settled: Vec<Option<String>> =
+        seen_by(second.clone()).await.iter().map(|t| t["score"].as_str().map(str::to_owned)).collect();
+    assert_eq!(
+        settled,
+        [Some("8".to_owned()), Some("3".to_owned()), Some("7".to_owned())],
+        "settled: every score shows"
+    );
 
     let result = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
     assert_eq!(result["status"], "released");

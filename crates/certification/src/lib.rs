@@ -11,7 +11,7 @@ mod entity;
 mod service;
 
 pub use domain::{
-    ApplicationStatus, CertificateStatus, Issuance, LevelRule, MissingForExam, Requirement, RequirementKind,
-    RuleSetStatus, Targets,
+    ApplicationStatus, CertificateStatus, Issuance, LevelProgress, LevelRule, MissingForExam, Requirement,
+    RequirementKind, RuleSetStatus, Targets,
 };
 pub use service::*;

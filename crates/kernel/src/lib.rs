@@ -8,6 +8,7 @@ mod bound;
 mod clock;
 mod erased;
 mod error;
+mod facts;
 mod group_commit;
 mod hours;
 mod level;
@@ -26,6 +27,7 @@ pub use clock::{
 };
 pub use erased::{AnyConnection, ErasedConnection};
 pub use error::{Error, FieldError, Result, stored};
+pub use facts::fact_row;
 pub use group_commit::{GroupCommit, WriteFuture};
 pub use hours::{Hours, from_tenths, to_tenths};
 pub use level::Level;

@@ -19,11 +19,14 @@ struct Cli {
 enum Command {
     /// Apply all pending migrations (idempotent).
     Migrate,
-    /// Load data: `--demo` the demo prefecture; `--scale prefecture|province` generated data for
-    /// benchmarks on top of it (both idempotent).
+    /// Load data: `--demo` the demo prefecture (with `--history`, a semester of generated
+    /// history so reports show real shapes); `--scale prefecture|province` generated data for
+    /// benchmarks on top of it (all idempotent).
     Seed {
         #[arg(long)]
         demo: bool,
+        #[arg(long)]
+        history: bool,
         #[arg(long, value_parser = ["prefecture", "province"])]
         scale: Option<String>,
     },
@@ -106,7 +109,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db::migrate(&connection).await?;
             println!("database is up to date");
         }
-        Command::Seed { demo, scale } => match scale.as_deref() {
+        Command::Seed { demo, history, scale } => match scale.as_deref() {
             Some(size) => {
                 let scale = if size == "province" { seed::Scale::Province } else { seed::Scale::Prefecture };
                 let report = seed::load_scale(&connection, scale).await?;
@@ -121,6 +124,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     "say what to load: `qualify seed --demo` or `--scale prefecture|province`"
                 );
                 println!("{}", seed::load_demo(&connection).await?);
+                if history {
+                    println!("{}", seed::load_history(&connection, chrono::Utc::now()).await?);
+                }
             }
         },
         Command::Serve => {

@@ -2,66 +2,18 @@
 // database: log in → home → enrol → play a clip and see time credited → lose the network
 // mid-lesson, keep playing, get it back and see the queued heartbeats credited → check in and
 // out of a session with the code → start an exam, reload, resume, submit, see the result →
-// the certificate and its verify page → the transcript; axe-core on every page; and the app
-// shell opening offline from the service worker.
-import AxeBuilder from '@axe-core/playwright';
+// the certificate and its verify page → the transcript; axe-core on every page; the staff desk
+// (staff.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
+// app shell opening offline from the service worker. teacher-extra.mjs runs after it.
 import { chromium } from 'playwright-core';
+import { ARGS, CHROMIUM, PHONE, api, assert, chinaToday, harness, tokens } from './harness.mjs';
+import { mailLinks } from './mail-links.mjs';
 import { startApp } from './servers.mjs';
+import { staffEditors } from './staff-editors.mjs';
 import { staffJourney } from './staff.mjs';
 
-const ARGS = ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 2 };
-
-const failures = [];
-const warnings = [];
-let step = '';
-
-function log(msg) {
-  console.log(`  ${msg}`);
-}
-
-async function check(name, fn) {
-  step = name;
-  const t0 = Date.now();
-  try {
-    await fn();
-    log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failures.push(`${name}: ${e.message}`);
-    log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
-    throw e;
-  }
-}
-
-async function axe(page, label, { warnOnly = false } = {}) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) {
-    const msg = `axe ${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`;
-    if (warnOnly) warnings.push(msg);
-    else failures.push(msg);
-    log(`${warnOnly ? 'warn' : 'FAIL'} ${msg}`);
-  }
-}
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-async function api(app, token, method, path, body) {
-  const res = await fetch(`${app.api}/api/v1${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function login(app, username) {
-  return (await api(app, null, 'POST', '/auth/login', { username, password: 'demo1234' })).access_token;
-}
+const { check, axe, log, crashed, finish, failures, warnings, step } = harness('web e2e');
+const login = async (app, username) => (await tokens(app, username)).access_token;
 
 async function streamText(stream) {
   const chunks = [];
@@ -69,13 +21,9 @@ async function streamText(stream) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function chinaToday() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
-
 const app = await startApp();
 console.log(`web e2e on ${app.database}: app at ${app.base} (${app.servedByQualify ? 'served by qualify' : 'static front, API forwarded'})`);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 
 try {
   // Staff set the stage through the API: the rule set in force with C made small enough for
@@ -111,7 +59,7 @@ try {
   const context = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block', acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => failures.push(`page error (${step}): ${e.message}`));
+  page.on('pageerror', (e) => failures.push(`page error (${step()}): ${e.message}`));
 
   await check('lockout after five wrong passwords is explained', async () => {
     await page.goto('/login');
@@ -352,6 +300,9 @@ try {
   await context.close();
 
   await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
+  await staffEditors({ app, browser, launchArgs: ARGS, check, axe, assert, api, login, streamText, log, failures });
+
+  await mailLinks({ app, browser, check, axe, assert, api, login, log, warnings });
 
   await check('staff land on their desk, not on teacher pages', async () => {
     const ctx = await browser.newContext({ ...PHONE, baseURL: app.base, serviceWorkers: 'block' });
@@ -390,16 +341,9 @@ try {
     await ctx.close();
   });
 } catch (e) {
-  if (!failures.some((f) => f.startsWith(`${step}:`))) failures.push(`${step}: ${e.message}`);
+  crashed(e);
 } finally {
   await browser.close();
   await app.stop();
 }
-
-for (const w of warnings) console.log(`warning: ${w}`);
-if (failures.length) {
-  console.error(`\nweb e2e: ${failures.length} failure(s)`);
-  for (const f of failures) console.error(`  - ${f}`);
-  process.exit(1);
-}
-console.log('web e2e: all passed');
+finish();

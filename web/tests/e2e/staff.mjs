@@ -4,24 +4,10 @@
 // the session early (the forced-close dialog); HR searches credits, exports CSV (read back) and
 // verifies a certificate by number; an admin imports a CSV with a bad row (highlighted), fixes
 // it and imports; the dashboard's numbers match GET /reports/qualification; axe on every page.
-const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+import { DESKTOP, PHONE, openPage, uiLogin } from './desk.mjs';
 
 export async function staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures }) {
-  const open = async (options) => {
-    const ctx = await browser.newContext({ ...options, baseURL: app.base, serviceWorkers: 'block', acceptDownloads: true });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => failures.push(`staff page error: ${e.message}`));
-    return { ctx, page };
-  };
-  const uiLogin = async (page, username) => {
-    await page.goto('/login');
-    await page.getByLabel('用户名 / 工号 / 手机号').fill(username);
-    await page.getByLabel('密码').fill('demo1234');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/desk\//);
-  };
+  const open = (options) => openPage(browser, app, failures, options);
 
   const trainer = await login(app, 'trainer');
   const teacherToken = await login(app, 'teacher');

@@ -27,3 +27,16 @@ describe('import CSV', () => {
     expect(decodeCsv(new Uint8Array([0xb9, 0xa4, 0xba, 0xc5]))).toBe('工号');
   });
 });
+
+describe('desk date-time inputs in Beijing time', async () => {
+  const { fromChinaInput, toChinaInput } = await import('../../src/routes/desk/china-time');
+  it('shows an instant as Beijing wall-clock time and reads it back', () => {
+    expect(toChinaInput('2026-12-01T06:30:00Z')).toBe('2026-12-01T14:30');
+    expect(fromChinaInput('2026-12-01T14:30')).toBe('2026-12-01T06:30:00.000Z');
+    expect(toChinaInput('2026-12-31T16:00:00Z')).toBe('2027-01-01T00:00');
+  });
+  it('gives nothing for an empty or partial value', () => {
+    expect(fromChinaInput('')).toBe('');
+    expect(fromChinaInput('2026-12-01')).toBe('');
+  });
+});

@@ -6,7 +6,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::issue::{Issued, issue};
-use super::progress::{Which, assess};
+use super::progress::assess;
 use super::rule_sets::require_in_force;
 use crate::domain::ApplicationStatus;
 use crate::entity::application;
@@ -86,7 +86,7 @@ pub async fn submit_application(
     kernel::Bound::LONG_NOTE.check("note", &input.note)?;
     let txn = kernel::begin_write(db).await?;
     let rules = require_in_force(&txn).await?;
-    let standing = assess(&txn, kernel::china_date(now), teacher_id, &rules, Which::All).await?;
+    let standing = assess(&txn, kernel::china_date(now), teacher_id, &rules).await?;
     if standing.iter().any(|a| a.rule.level == input.level && a.progress.held) {
         return Err(Error::conflict(
             "level_held",
@@ -172,7 +172,7 @@ pub async fn approve_application(
     credit::lock_chain(&txn, found.teacher_id).await?;
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
-    let assessment = assess(&txn, kernel::china_date(now), found.teacher_id, &rules, Which::All)
+    let assessment = assess(&txn, kernel::china_date(now), found.teacher_id, &rules)
         .await?
         .into_iter()
         .find(|a| a.rule.level == level)

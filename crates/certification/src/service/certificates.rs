@@ -10,9 +10,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::issue::{Issued, issue};
-use super::progress::{EXPIRING_WITHIN_DAYS, Which, assess};
+use super::progress::assess;
 use super::rule_sets::require_in_force;
-use crate::domain::{CertificateStatus, mask_name, status_on};
+use crate::domain::{CertificateStatus, EXPIRING_WITHIN_DAYS, mask_name, status_on};
 use crate::entity::certificate;
 
 /// A certificate as its holder and staff see it: everything printed on it.
@@ -330,7 +330,7 @@ pub async fn renew(
     }
     let rules = require_in_force(&txn).await?;
     let level = Level::parse(&found.level).unwrap_or(Level::C);
-    let mut assessment = assess(&txn, today, found.teacher_id, &rules, Which::All)
+    let mut assessment = assess(&txn, today, found.teacher_id, &rules)
         .await?
         .into_iter()
         .find(|a| a.rule.level == level)

@@ -8,9 +8,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, Set,
 };
 
-use super::progress::{Assessment, Which, assess};
+use super::progress::assess;
 use super::rule_sets::{RuleSet, in_force};
-use crate::domain::{Issuance, certificate_number, expiry_date};
+use crate::domain::{Judgement, certificate_number, expiry_date};
 use crate::entity::{certificate, serial};
 
 /// The ledger's [`credit::AfterPost`] callback: after any entry except a certificate's own,
@@ -42,13 +42,8 @@ pub(crate) async fn issue_automatic(
 ) -> Result<u64> {
     let mut issued = 0;
     loop {
-        let assessments = assess(txn, kernel::china_date(now), teacher_id, rules, Which::All).await?;
-        let due = assessments.into_iter().find(|a| {
-            a.rule.issuance == Issuance::Automatic
-                && a.progress.certificate_id.is_none()
-                && !a.ever_revoked
-                && a.issuable()
-        });
+        let judged = assess(txn, kernel::china_date(now), teacher_id, rules).await?;
+        let due = judged.into_iter().find(Judgement::due_automatically);
         let Some(due) = due else { return Ok(issued) };
         issue(txn, now, teacher_id, rules, &due, Issued::Automatically).await?;
         issued += 1;
@@ -144,7 +139,7 @@ pub(crate) async fn issue(
     now: DateTime<Utc>,
     teacher_id: i64,
     rules: &RuleSet,
-    assessment: &Assessment,
+    assessment: &Judgement,
     why: Issued<'_>,
 ) -> Result<certificate::Model> {
     let today = kernel::china_date(now);

@@ -19,7 +19,7 @@ pub use certificates::{
 };
 pub use eligibility::{ExamToSit, NotEligible, my_exams, sit_exam};
 pub use issue::{HistoricCertificate, after_ledger_post, import_certificates};
-pub use progress::{LevelProgress, Qualification, my_qualification, next_level, teacher_qualification};
+pub use progress::{Qualification, my_qualification, next_level, teacher_qualification};
 pub use reassess::{Reassessment, reassess};
 pub use report::{QualificationReport, UnitQualification, qualification_report};
 pub use rule_sets::{

@@ -1,40 +1,12 @@
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use credit::EntryWindow;
 use kernel::{Actor, Level, Permission, Result};
-use rust_decimal::Decimal;
+use sea_orm::sea_query::UnionType;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::rule_sets::{RuleSet, require_in_force};
-use crate::domain::{
-    CertificateStatus, Evidence, Issuance, LevelRule, Requirement, RequirementKind, requirements, status_on,
-};
+use crate::domain::{CertificateFact, Judgement, LevelProgress, TeacherEvidence, judge};
 use crate::entity::certificate;
-
-/// A certificate is "expiring" this many days before its last valid day.
-pub const EXPIRING_WITHIN_DAYS: i64 = 90;
-
-/// Where a teacher stands on one level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct LevelProgress {
-    pub level: Level,
-    /// An active certificate of this level is held today.
-    pub held: bool,
-    /// The latest certificate of this level, whatever its status.
-    #[cfg_attr(feature = "openapi", schema(example = 17))]
-    pub certificate_id: Option<i64>,
-    pub certificate_status: Option<CertificateStatus>,
-    pub expires_on: Option<NaiveDate>,
-    /// Held, and within 90 days of its last valid day: time to renew.
-    pub expiring: bool,
-    pub issuance: Issuance,
-    pub requirements: Vec<Requirement>,
-    /// The requirements still unmet.
-    pub missing: Vec<RequirementKind>,
-}
 
 /// `GET /me/qualification`: every level under the rule set in force.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,108 +19,62 @@ pub struct Qualification {
     pub levels: Vec<LevelProgress>,
 }
 
-/// One level judged, with what issuing it would record.
-pub(crate) struct Assessment {
-    pub rule: LevelRule,
-    pub progress: LevelProgress,
-    /// Online plus offline hours counted towards the level.
-    pub hours_counted: Decimal,
-    /// A certificate of this level was revoked: it is never re-issued automatically.
-    pub ever_revoked: bool,
-}
-
-impl Assessment {
-    pub fn issuable(&self) -> bool {
-        !self.progress.held && self.progress.missing.is_empty()
+/// Everything a teacher is judged on, in three queries: the certificates, the ledger's entries
+/// with their delivery, and one union of the other domains' facts (roles, exam passes,
+/// practice). A stored value outside its vocabulary is `corrupt_record`.
+pub(crate) async fn evidence(db: &impl ConnectionTrait, teacher_id: i64) -> Result<TeacherEvidence> {
+    let certificates = certificate::Entity::find()
+        .filter(certificate::Column::TeacherId.eq(teacher_id))
+        .order_by_asc(certificate::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| {
+            Ok(CertificateFact {
+                level: kernel::stored(Level::parse(&c.level), "certificate.level", &c.level)?,
+                id: c.id,
+                number: c.number,
+                issued_on: c.issued_on,
+                expires_on: c.expires_on,
+                revoked_on: c.revoked_on,
+                ledger_entry_id: c.ledger_entry_id,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let entries = credit::entry_facts(db, teacher_id).await?;
+    let facts = directory::role_facts(teacher_id)
+        .union(UnionType::All, exams::pass_facts(teacher_id))
+        .union(UnionType::All, research::practice_facts(teacher_id))
+        .to_owned();
+    let mut out = TeacherEvidence { certificates, entries, ..TeacherEvidence::default() };
+    let mut practice = research::PracticeRecord::default();
+    for row in db.query_all(&facts).await? {
+        let (fact, key): (String, String) = (row.try_get("", "fact")?, row.try_get("", "fact_key")?);
+        let amount: Option<i64> = row.try_get("", "amount")?;
+        match fact.as_str() {
+            "role" => {
+                out.roles.push(kernel::stored(directory::MhRole::parse(&key).ok(), "person_role.role", &key)?)
+            }
+            "exam_pass" => {
+                let exam = kernel::stored(key.parse().ok(), "attempt.exam_id", &key)?;
+                out.best_passes.insert(exam, kernel::from_tenths(amount.unwrap_or(0)));
+            }
+            _ => practice.add(&key, amount.unwrap_or(0), row.try_get("", "n")?)?,
+        }
     }
+    (out.counseling_minutes, out.mh_lessons) = (practice.counseling_minutes, practice.mh_lessons);
+    Ok(out)
 }
 
-/// Which levels to judge: all, or only the lowest one not held (the dashboard's next step,
-/// which should not pay for the levels above it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Which {
-    All,
-    FirstNotHeld,
-}
-
-/// Judges every level of `rules` for a teacher on `today`. Hours come from the ledger; for B and
-/// A only hours recorded after the certificate of the level below count ("64 h more").
+/// Judges every level of `rules` for a teacher on `today`: the evidence read, then the pure
+/// [`judge`].
 pub(crate) async fn assess(
     db: &impl ConnectionTrait,
     today: NaiveDate,
     teacher_id: i64,
     rules: &RuleSet,
-    which: Which,
-) -> Result<Vec<Assessment>> {
-    let certificates = certificate::Entity::find()
-        .filter(certificate::Column::TeacherId.eq(teacher_id))
-        .order_by_asc(certificate::Column::Id)
-        .all(db)
-        .await?;
-    let status = |c: &certificate::Model| status_on(today, c.expires_on, c.revoked_on);
-    let latest: BTreeMap<Level, &certificate::Model> =
-        certificates.iter().filter_map(|c| Level::parse(&c.level).map(|l| (l, c))).collect();
-    let highest_held = certificates
-        .iter()
-        .filter(|c| status(c) == CertificateStatus::Active)
-        .filter_map(|c| Level::parse(&c.level))
-        .max();
-    let roles = directory::mh_roles(db, teacher_id).await?;
-    let practice = research::practice_record(db, teacher_id).await?;
-
-    let mut rules_in_order = rules.levels.clone();
-    rules_in_order.sort_by_key(|r| r.level);
-    let mut out = Vec::with_capacity(rules_in_order.len());
-    for rule in rules_in_order {
-        let last = latest.get(&rule.level);
-        let last_status = last.map(|c| status(c));
-        let held = last_status == Some(CertificateStatus::Active);
-        if which == Which::FirstNotHeld && (held || !out.is_empty()) {
-            continue;
-        }
-        let below = rule.prerequisite.and_then(|p| latest.get(&p));
-        let window = EntryWindow {
-            after_certificate: below.map(|c| (c.issued_on, c.ledger_entry_id.unwrap_or(0))),
-            ..EntryWindow::default()
-        };
-        let hours = credit::hours_by_delivery(db, teacher_id, &window).await?;
-        let exam_score = match rule.exam_id {
-            Some(exam) => exams::best_pass_score(db, teacher_id, exam).await?,
-            None => None,
-        };
-        let evidence = Evidence {
-            eligible: rule.eligible_roles.is_empty() || rule.eligible_roles.iter().any(|r| roles.contains(r)),
-            prerequisite_held: highest_held,
-            online_hours: hours.online,
-            offline_hours: hours.offline,
-            exam_score,
-            counseling_hours: Decimal::from(practice.counseling_minutes) / Decimal::from(60),
-            mh_lessons: practice.mh_lessons,
-            counted_after: below.map(|c| (c.issued_on, c.number.clone())),
-        };
-        let requirements = requirements(&rule, &evidence);
-        let missing = requirements.iter().filter(|r| !r.met).map(|r| r.kind).collect();
-        let expiring = held && last.is_some_and(|c| (c.expires_on - today).num_days() < EXPIRING_WITHIN_DAYS);
-        out.push(Assessment {
-            hours_counted: evidence.online_hours + evidence.offline_hours,
-            ever_revoked: certificates
-                .iter()
-                .any(|c| c.level == rule.level.as_str() && c.revoked_on.is_some()),
-            progress: LevelProgress {
-                level: rule.level,
-                held,
-                certificate_id: last.map(|c| c.id),
-                certificate_status: last_status,
-                expires_on: last.map(|c| c.expires_on),
-                expiring,
-                issuance: rule.issuance,
-                requirements,
-                missing,
-            },
-            rule,
-        });
-    }
-    Ok(out)
+) -> Result<Vec<Judgement>> {
+    Ok(judge(&rules.levels, &evidence(db, teacher_id).await?, today))
 }
 
 /// The lowest level the teacher does not hold, with what it still needs: the dashboard's
@@ -159,8 +85,8 @@ pub async fn next_level(
     teacher_id: i64,
 ) -> Result<Option<LevelProgress>> {
     let Some(rules) = super::rule_sets::in_force(db).await? else { return Ok(None) };
-    let levels = assess(db, kernel::china_date(now), teacher_id, &rules, Which::FirstNotHeld).await?;
-    Ok(levels.into_iter().next().map(|a| a.progress))
+    let levels = assess(db, kernel::china_date(now), teacher_id, &rules).await?;
+    Ok(levels.into_iter().map(|a| a.progress).find(|p| !p.held))
 }
 
 async fn qualification_of(
@@ -169,7 +95,7 @@ async fn qualification_of(
     teacher_id: i64,
 ) -> Result<Qualification> {
     let rules = require_in_force(db).await?;
-    let levels = assess(db, kernel::china_date(now), teacher_id, &rules, Which::All)
+    let levels = assess(db, kernel::china_date(now), teacher_id, &rules)
         .await?
         .into_iter()
         .map(|a| a.progress)

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use kernel::{
@@ -8,7 +8,7 @@ use kernel::{
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,9 @@ pub struct LessonView {
     pub duration_seconds: u32,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "0.5"))]
     pub hours: Decimal,
+    /// The lesson's own hours when it has them; none when `hours` is its share of the course's.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "0.5"))]
+    pub own_hours: Option<Decimal>,
     pub required: bool,
     /// An exam (a short quiz) the teacher must pass before the lesson completes.
     #[cfg_attr(feature = "openapi", schema(example = 9))]
@@ -41,6 +44,22 @@ pub struct LessonView {
     /// What a text or document lesson shows (plain text, paragraphs separated by blank lines).
     #[cfg_attr(feature = "openapi", schema(example = "一、总体要求……"))]
     pub content: Option<String>,
+    /// The calling teacher's own progress in this lesson; none before they start it (and for
+    /// staff).
+    pub progress: Option<LessonProgressView>,
+}
+
+/// A teacher's progress in one lesson, as the course page shows it beside the lesson.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LessonProgressView {
+    /// Learning time credited so far (verified playback or reading), in seconds.
+    #[cfg_attr(feature = "openapi", schema(example = 540))]
+    pub credited_seconds: i64,
+    /// Distinct content watched or read, in seconds.
+    #[cfg_attr(feature = "openapi", schema(example = 525))]
+    pub watched_seconds: i64,
+    pub completed: bool,
 }
 
 /// An ordered module of lessons.
@@ -74,6 +93,9 @@ pub struct Course {
     #[cfg_attr(feature = "openapi", schema(example = 10))]
     pub presence_check_minutes: Option<u32>,
     pub modules: Vec<ModuleView>,
+    /// True once a teacher has enrolled: the outline (`modules` in `PATCH /courses/{id}`) can
+    /// no longer change, but a lesson's title, media and text still can (`PATCH /lessons/{id}`).
+    pub outline_locked: bool,
     /// The calling teacher's enrolment and progress; none when not enrolled (and for staff).
     pub enrollment: Option<super::EnrollmentView>,
 }
@@ -230,26 +252,31 @@ fn check_outline(v: &mut Violations, modules: &[NewModule], publishing: bool) {
             {
                 v.push(e);
             }
-            if let Some(url) = &lesson.media_url
-                && !is_media_address(url)
-            {
-                v.push(FieldError::new(
-                    format!("{at}.media_url"),
-                    "invalid_url",
-                    Text::fixed(
-                        "媒体地址须以 http://、https:// 或 / 开头，且不超过 500 个字符",
-                        "media_url must start with http://, https:// or / and be at most 500 characters",
-                    ),
-                ));
-            }
-            if lesson.content.as_ref().is_some_and(|c| c.chars().count() > MAX_LESSON_TEXT) {
-                v.push(FieldError::new(
-                    format!("{at}.content"),
-                    "too_long",
-                    Text::fixed("课节正文不能超过 50000 个字符", "content must be at most 50000 characters"),
-                ));
-            }
+            check_media(v, &at, lesson.media_url.as_deref(), lesson.content.as_deref());
         }
+    }
+}
+
+/// A lesson's media address and text, wherever they are set (`at` is the lesson's field path,
+/// empty for a lesson's own body).
+pub(crate) fn check_media(v: &mut Violations, at: &str, media_url: Option<&str>, content: Option<&str>) {
+    let path = |field: &str| if at.is_empty() { field.to_owned() } else { format!("{at}.{field}") };
+    if media_url.is_some_and(|url| !is_media_address(url)) {
+        v.push(FieldError::new(
+            path("media_url"),
+            "invalid_url",
+            Text::fixed(
+                "媒体地址须以 http://、https:// 或 / 开头，且不超过 500 个字符",
+                "media_url must start with http://, https:// or / and be at most 500 characters",
+            ),
+        ));
+    }
+    if content.is_some_and(|c| c.chars().count() > MAX_LESSON_TEXT) {
+        v.push(FieldError::new(
+            path("content"),
+            "too_long",
+            Text::fixed("课节正文不能超过 50000 个字符", "content must be at most 50000 characters"),
+        ));
     }
 }
 
@@ -485,7 +512,8 @@ pub async fn update_course(
         write_outline(&txn, id, modules).await?;
     }
     txn.commit().await?;
-    view(db, saved).await
+    let course = view(db, saved).await?;
+    with_enrollments(db, actor, vec![course]).await?.into_iter().next().ok_or(Error::NotFound)
 }
 
 /// The course's lessons in order, with the hours each is worth.
@@ -547,7 +575,7 @@ fn with_hours(found: &course::Model, lessons: Vec<lesson::Model>) -> Vec<(lesson
         .collect()
 }
 
-async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course> {
+pub(crate) async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course> {
     let modules = course_module::Entity::find()
         .filter(course_module::Column::CourseId.eq(found.id))
         .order_by_asc(course_module::Column::Position)
@@ -566,10 +594,12 @@ async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course>
                     title: l.title.clone(),
                     duration_seconds: u32::try_from(l.duration_seconds).unwrap_or(0),
                     hours: *hours,
+                    own_hours: l.hours_tenths.map(from_tenths),
                     required: l.required,
                     quiz_exam_id: l.quiz_exam_id,
                     media_url: l.media_url.clone(),
                     content: l.content.clone(),
+                    progress: None,
                 })
                 .collect(),
             id: m.id,
@@ -586,31 +616,57 @@ async fn view(db: &impl ConnectionTrait, found: course::Model) -> Result<Course>
         org_unit_id: found.org_unit_id,
         presence_check_minutes: found.presence_check_minutes.and_then(|m| u32::try_from(m).ok()),
         modules,
+        outline_locked: false,
         enrollment: None,
     })
 }
 
-/// Fills in the calling teacher's enrolment of each course, in three queries for the page.
-async fn with_enrollments(
+/// Fills in which courses have enrolments (their outline is locked), the calling teacher's
+/// enrolment of each and their progress in each lesson.
+pub(crate) async fn with_enrollments(
     db: &DatabaseConnection,
     actor: &Actor,
     mut courses: Vec<Course>,
 ) -> Result<Vec<Course>> {
-    let Some(teacher_id) = actor.person_id() else { return Ok(courses) };
     let ids: Vec<i64> = courses.iter().map(|c| c.id).collect();
+    let locked: HashSet<i64> = enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::CourseId)
+        .distinct()
+        .filter(enrollment::Column::CourseId.is_in(ids.clone()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    for course in &mut courses {
+        course.outline_locked = locked.contains(&course.id);
+    }
+    let Some(teacher_id) = actor.person_id() else { return Ok(courses) };
     let enrollments = enrollment::Entity::find()
         .filter(enrollment::Column::TeacherId.eq(teacher_id))
         .filter(enrollment::Column::CourseId.is_in(ids))
         .all(db)
         .await?;
+    let (views, progress) = super::enrollment::views_and_progress(db, teacher_id, enrollments).await?;
     let mut views: HashMap<i64, super::EnrollmentView> =
-        super::enrollment::views(db, teacher_id, enrollments)
-            .await?
-            .into_iter()
-            .map(|v| (v.course_id, v))
-            .collect();
+        views.into_iter().map(|v| (v.course_id, v)).collect();
+    let progress: HashMap<i64, LessonProgressView> = progress
+        .into_iter()
+        .map(|p| {
+            let view = LessonProgressView {
+                credited_seconds: p.credited_ms / 1000,
+                watched_seconds: p.watched_ms / 1000,
+                completed: p.completed_at.is_some(),
+            };
+            (p.lesson_id, view)
+        })
+        .collect();
     for course in &mut courses {
         course.enrollment = views.remove(&course.id);
+        for lesson in course.modules.iter_mut().flat_map(|m| m.lessons.iter_mut()) {
+            lesson.progress = progress.get(&lesson.id).cloned();
+        }
     }
     Ok(courses)
 }

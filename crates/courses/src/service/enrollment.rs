@@ -109,17 +109,27 @@ pub(crate) async fn views(
     teacher_id: i64,
     enrollments: Vec<enrollment::Model>,
 ) -> Result<Vec<EnrollmentView>> {
+    Ok(views_and_progress(db, teacher_id, enrollments).await?.0)
+}
+
+/// The views, and the teacher's progress rows in the courses' lessons they were made from.
+pub(crate) async fn views_and_progress(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    enrollments: Vec<enrollment::Model>,
+) -> Result<(Vec<EnrollmentView>, Vec<lesson_progress::Model>)> {
     let course_ids: Vec<i64> = enrollments.iter().map(|e| e.course_id).collect();
     let courses = courses_with_lessons(db, &course_ids).await?;
     let lesson_ids = courses.values().flat_map(|(_, lessons)| lessons.iter().map(|(l, _)| l.id));
     let progress = progress_of(db, teacher_id, lesson_ids).await?;
-    enrollments
+    let views = enrollments
         .into_iter()
         .map(|e| {
             let (found, lessons) = courses.get(&e.course_id).ok_or(Error::NotFound)?;
             Ok(summarize(found, lessons, &progress, e))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok((views, progress))
 }
 
 async fn progress_of(

@@ -5,6 +5,7 @@ pub use access::record as record_audit;
 mod adjustments;
 mod audit;
 mod claims;
+mod evidence;
 mod search;
 mod statement;
 mod transcript;
@@ -15,6 +16,7 @@ pub use claims::{
     ClaimDecision, CreditClaim, NewClaim, approve_claim, claims_in_scope, my_claims, reject_claim,
     submit_claim,
 };
+pub use evidence::{EntryFact, entry_facts};
 pub use search::{CreditExport, CreditSearch, SearchSort, TeacherCredits, search_credits};
 pub use statement::{
     CreditStatement, EntryFilter, EntryWindow, Totals, hours_by_category, hours_by_delivery, hours_in_year,

@@ -170,10 +170,6 @@ pub struct EntryWindow {
     pub after_entry_id: Option<i64>,
     pub occurred_from: Option<NaiveDate>,
     pub occurred_to: Option<NaiveDate>,
-    /// Only what was earned after a certificate issued on this day with this ledger entry:
-    /// later days, or that day after the entry. An imported certificate's entry is appended
-    /// long after its day, so the day decides for what came before and after it.
-    pub after_certificate: Option<(NaiveDate, i64)>,
 }
 
 /// A teacher's hours per category within a window: the evidence dashboards and certification
@@ -203,11 +199,6 @@ impl EntryWindow {
             .add_option(self.after_entry_id.map(|id| C::Id.gt(id)))
             .add_option(self.occurred_from.map(|from| C::OccurredOn.gte(from)))
             .add_option(self.occurred_to.map(|to| C::OccurredOn.lte(to)))
-            .add_option(self.after_certificate.map(|(day, entry)| {
-                Condition::any()
-                    .add(C::OccurredOn.gt(day))
-                    .add(Condition::all().add(C::OccurredOn.eq(day)).add(C::Id.gt(entry)))
-            }))
     }
 }
 

@@ -20,7 +20,7 @@ pub use accounts::{
 pub use audit::{AuditWriter, audit_with};
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
-pub use names::{AboutTeacher, name_teachers, named, named_page};
+pub use names::{AboutTeacher, name_teachers, named, named_page, role_facts};
 pub use offices::{
     NewResearchOfficer, ResearchOfficer, appoint_research_officer, list_research_officers,
     remove_research_officer,

@@ -65,3 +65,14 @@ pub async fn named_page<T: AboutTeacher>(db: &impl ConnectionTrait, mut page: Pa
     name_teachers(db, &mut page.items).await?;
     Ok(page)
 }
+
+/// A teacher's MH roles as evidence rows (`role`, the role), for certification's one query.
+pub fn role_facts(teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+
+    use crate::entity::person_role;
+    kernel::fact_row("role", Expr::col(person_role::Column::Role), Expr::val(0), Expr::val(1))
+        .from(person_role::Entity)
+        .and_where(Expr::col(person_role::Column::PersonId).eq(teacher_id))
+        .to_owned()
+}

@@ -1,8 +1,11 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use kernel::{Actor, Error, FieldError, Page, PageRequest, Permission, Result, Text, from_tenths, to_tenths};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +24,10 @@ pub struct GradingTask {
     pub id: i64,
     #[cfg_attr(feature = "openapi", schema(example = 2))]
     pub exam_id: i64,
+    /// The answer this task marks: every round of one answer shares it (it says nothing of the
+    /// candidate).
+    #[cfg_attr(feature = "openapi", schema(example = 311))]
+    pub answer_id: i64,
     /// 1 and 2 with double marking; 3 when the first two differ too much.
     #[cfg_attr(feature = "openapi", schema(example = 1))]
     pub round: i32,
@@ -28,6 +35,13 @@ pub struct GradingTask {
     #[cfg_attr(feature = "openapi", schema(example = "open"))]
     pub status: String,
     pub claimed_until: Option<DateTime<Utc>>,
+    /// Every round of this answer's marking so far, this one included, in order.
+    pub rounds: Vec<RoundState>,
+    /// Claimed or scored by the caller.
+    pub mine: bool,
+    /// Whether the caller may claim it now: open or already theirs, and no other round of the
+    /// same answer is theirs (in double marking one grader marks an answer once).
+    pub claimable: bool,
     #[cfg_attr(feature = "openapi", schema(example = "阅读案例，分析学生的主要困扰并提出辅导思路。"))]
     pub stem: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10"))]
@@ -35,8 +49,21 @@ pub struct GradingTask {
     pub rubric: Vec<RubricItem>,
     #[cfg_attr(feature = "openapi", schema(example = "该生主要困扰是……"))]
     pub answer: String,
+    /// The round's score: on the caller's own task, and on any once every round of the answer
+    /// is in, so a second or third grader marks without seeing the others' scores.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "8"))]
     pub score: Option<Decimal>,
+}
+
+/// One round of an answer's marking, as every grader may see it: neither score nor grader.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundState {
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub round: i32,
+    /// `open`, `claimed` or `done`.
+    #[cfg_attr(feature = "openapi", schema(example = "done"))]
+    pub status: String,
 }
 
 /// Filters of the queue.
@@ -62,23 +89,72 @@ fn open_at(task: &grading_task::Model, now: DateTime<Utc>) -> bool {
     task.status == "open" || (task.status == "claimed" && task.claimed_until.is_some_and(|t| t <= now))
 }
 
-async fn view(db: &DatabaseConnection, now: DateTime<Utc>, task: grading_task::Model) -> Result<GradingTask> {
+fn status_at(task: &grading_task::Model, now: DateTime<Utc>) -> String {
+    if open_at(task, now) { "open".to_owned() } else { task.status.clone() }
+}
+
+/// Every round of the given answers, by answer, in round order.
+async fn rounds_of(
+    db: &impl ConnectionTrait,
+    answers: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Vec<grading_task::Model>>> {
+    let mut by_answer: HashMap<i64, Vec<grading_task::Model>> = HashMap::new();
+    for task in grading_task::Entity::find()
+        .filter(grading_task::Column::AttemptQuestionId.is_in(answers))
+        .order_by_asc(grading_task::Column::Round)
+        .all(db)
+        .await?
+    {
+        by_answer.entry(task.attempt_question_id).or_default().push(task);
+    }
+    Ok(by_answer)
+}
+
+async fn view(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    grader: i64,
+    task: grading_task::Model,
+    rounds: &[grading_task::Model],
+) -> Result<GradingTask> {
     let q = attempt_question::Entity::find_by_id(task.attempt_question_id)
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
+    let status = status_at(&task, now);
+    let mine = task.grader_id == Some(grader) && status != "open";
+    let marked_other = rounds.iter().any(|r| r.id != task.id && r.grader_id == Some(grader));
+    let settled = rounds.iter().all(|r| r.status == "done");
     Ok(GradingTask {
         id: task.id,
         exam_id: task.exam_id,
+        answer_id: task.attempt_question_id,
         round: task.round,
-        status: if open_at(&task, now) { "open".to_owned() } else { task.status.clone() },
+        claimable: (status == "open" || (mine && status == "claimed")) && !marked_other,
+        rounds: rounds.iter().map(|r| RoundState { round: r.round, status: status_at(r, now) }).collect(),
+        status,
+        mine,
         claimed_until: task.claimed_until.filter(|_| !open_at(&task, now)),
         stem: q.stem,
         points: from_tenths(q.points_tenths),
         rubric: serde_json::from_str(&q.rubric).unwrap_or_default(),
         answer: q.answer.as_deref().and_then(|a| serde_json::from_str::<String>(a).ok()).unwrap_or_default(),
-        score: task.score_tenths.map(from_tenths),
+        score: task.score_tenths.filter(|_| mine || settled).map(from_tenths),
     })
+}
+
+/// One task as the caller sees it, with the rounds of its answer.
+async fn view_one(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    grader: i64,
+    task: grading_task::Model,
+) -> Result<GradingTask> {
+    let rounds = rounds_of(db, [task.attempt_question_id])
+        .await?
+        .remove(&task.attempt_question_id)
+        .unwrap_or_default();
+    view(db, now, grader, task, &rounds).await
 }
 
 /// The grading queue of the caller's subtree, oldest first; overdue attempts are submitted
@@ -119,9 +195,11 @@ pub async fn list_tasks(
     };
     let select = grading_task::Entity::find().filter(condition).order_by_asc(grading_task::Column::Id);
     let page = kernel::fetch_page(db, select, page).await?;
+    let rounds = rounds_of(db, page.items.iter().map(|t| t.attempt_question_id)).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for task in page.items {
-        items.push(view(db, now, task).await?);
+        let of_answer = rounds.get(&task.attempt_question_id).map_or(&[][..], Vec::as_slice);
+        items.push(view(db, now, actor.account_id, task, of_answer).await?);
     }
     Ok(Page { items, total: page.total, page: page.page, per_page: page.per_page })
 }
@@ -167,7 +245,7 @@ pub async fn claim_task(
     active.status = Set("claimed".to_owned());
     active.grader_id = Set(Some(actor.account_id));
     active.claimed_until = Set(Some(now + CLAIM_TIME));
-    view(db, now, active.update(db).await?).await
+    view_one(db, now, actor.account_id, active.update(db).await?).await
 }
 
 /// Scores a claimed task by rubric criterion; when every round of the answer is in, the answer
@@ -242,7 +320,7 @@ pub async fn score_task(
     let saved = active.update(&txn).await?;
     settle_answer(&txn, now, q, actor.account_id).await?;
     txn.commit().await?;
-    view(db, now, saved).await
+    view_one(db, now, actor.account_id, saved).await
 }
 
 /// Decides an answer's score once its rounds are in; calls a third grader when two differ by

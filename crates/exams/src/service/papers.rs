@@ -205,16 +205,20 @@ pub(crate) async fn pool(db: &impl ConnectionTrait, section: &Section) -> Result
     Ok(select.order_by_asc(question::Column::Id).all(db).await?.into_iter().map(|q| q.id).collect())
 }
 
-/// The rubric total of a manually graded candidate that cannot reach the section's points per
-/// question (graders score by criterion, so its full marks would be out of reach), if any.
-async fn unreachable(
+/// What a section's candidates hold: how many a trainer grades, and the lowest rubric total of
+/// one that cannot reach the section's points per question (graders score by criterion, so
+/// its full marks would be out of reach), if any.
+async fn inspect(
     db: &impl ConnectionTrait,
     candidates: &[i64],
     points: Decimal,
-) -> Result<Option<Decimal>> {
-    let mut worst = None;
+) -> Result<(u32, Option<Decimal>)> {
+    let (mut manual, mut worst) = (0, None);
     for chunk in candidates.chunks(500) {
         for q in question::Entity::find().filter(question::Column::Id.is_in(chunk.to_vec())).all(db).await? {
+            if QuestionKind::parse(&q.kind).is_some_and(QuestionKind::is_manual) {
+                manual += 1;
+            }
             let rubric: Vec<RubricItem> = serde_json::from_str(&q.rubric).map_err(|e| {
                 Error::Unexpected(anyhow::anyhow!("question {} has an unreadable rubric: {e}", q.id))
             })?;
@@ -224,7 +228,7 @@ async fn unreachable(
             }
         }
     }
-    Ok(worst)
+    Ok((manual, worst))
 }
 
 fn section_error(i: usize, field: &str, zh: String, en: String) -> FieldError {
@@ -232,13 +236,14 @@ fn section_error(i: usize, field: &str, zh: String, en: String) -> FieldError {
 }
 
 /// Checks sections: banks in the caller's scope, points, fixed counts, and that the paper can
-/// be drawn at all (each section finds enough questions after the ones before it).
+/// be drawn at all (each section finds enough questions after the ones before it); says how
+/// many questions each section may draw from.
 async fn check_sections(
     db: &impl ConnectionTrait,
     actor: &Actor,
     sections: &[Section],
     v: &mut Violations,
-) -> Result<()> {
+) -> Result<Vec<SectionCheck>> {
     if sections.is_empty() {
         v.push(FieldError::new(
             "sections",
@@ -247,6 +252,7 @@ async fn check_sections(
         ));
     }
     let mut pools = Vec::new();
+    let mut found = Vec::new();
     for (i, s) in sections.iter().enumerate() {
         for bank_id in &s.bank_ids {
             let bank = question_bank::Entity::find_by_id(*bank_id).one(db).await?;
@@ -283,7 +289,8 @@ async fn check_sections(
             ));
         }
         let candidates = pool(db, s).await?;
-        if let Some(short) = unreachable(db, &candidates, s.points).await? {
+        let (manual, unreachable) = inspect(db, &candidates, s.points).await?;
+        if let Some(short) = unreachable {
             v.push(FieldError::new(
                 format!("sections[{i}].points"),
                 "unreachable_points",
@@ -303,23 +310,41 @@ async fn check_sections(
                 ),
             ));
         }
+        found.push(SectionCheck {
+            title: s.title.clone(),
+            count: s.count,
+            candidates: u32::try_from(candidates.len()).unwrap_or(u32::MAX),
+            manual,
+        });
         pools.push(SectionPool { candidates, count: s.count as usize, points: to_tenths(s.points) });
     }
-    for i in 0..pools.len() {
+    for (i, section) in pools.iter().enumerate() {
         if v.is_empty() && draw(0, &pools[..=i], false, |_| 0).is_none() {
-            v.push(section_error(
-                i,
-                "count",
-                format!("第 {} 部分要求 {} 题，题库中符合条件的题目不够", i + 1, pools[i].count),
-                format!(
-                    "section {} asks for {} questions; the banks do not hold enough that match",
-                    i + 1,
-                    pools[i].count
-                ),
-            ));
+            let (n, count) = (section.candidates.len(), section.count);
+            v.push(if n < count {
+                section_error(
+                    i,
+                    "count",
+                    format!("第 {} 部分要求 {count} 题，题库中符合条件的只有 {n} 题", i + 1),
+                    format!("section {} asks for {count} questions; only {n} in the banks match", i + 1),
+                )
+            } else {
+                section_error(
+                    i,
+                    "count",
+                    format!(
+                        "第 {} 部分要求 {count} 题，符合条件的 {n} 题中有的已被前面的部分抽走，余下的不够",
+                        i + 1
+                    ),
+                    format!(
+                        "section {} asks for {count} questions; of the {n} that match, earlier sections take too many",
+                        i + 1
+                    ),
+                )
+            });
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 struct Settings {
@@ -360,17 +385,44 @@ fn total_of(sections: &[Section]) -> Decimal {
     sections.iter().map(|s| s.points * Decimal::from(s.count)).sum()
 }
 
-/// Creates an exam owned by an org unit of the caller's subtree; a paper that cannot be drawn
-/// is refused with the section at fault.
-pub async fn create_exam(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    input: NewExam,
-) -> Result<Exam> {
+/// How many questions one section of a checked paper may draw from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SectionCheck {
+    #[cfg_attr(feature = "openapi", schema(example = "一、单项选择题"))]
+    pub title: String,
+    /// Questions the section draws.
+    #[cfg_attr(feature = "openapi", schema(example = 10))]
+    pub count: u32,
+    /// Questions of its banks that match its filters (before earlier sections take theirs).
+    #[cfg_attr(feature = "openapi", schema(example = 24))]
+    pub candidates: u32,
+    /// Of the candidates, how many a trainer grades (short answer, essay, case analysis).
+    #[cfg_attr(feature = "openapi", schema(example = 0))]
+    pub manual: u32,
+}
+
+/// A paper that passed every check `POST /exams` makes; nothing was written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaperCheck {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "100"))]
+    pub total_points: Decimal,
+    pub sections: Vec<SectionCheck>,
+}
+
+/// A new exam that passed every check, with what creating it needs.
+struct Checked {
+    path: String,
+    settings: Settings,
+    sections: Vec<SectionCheck>,
+}
+
+/// Every check a new exam must pass, the paper's drawability included; writes nothing.
+async fn check_new(db: &DatabaseConnection, actor: &Actor, input: &NewExam) -> Result<Checked> {
     let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     let mut v = Violations::default();
-    let title = v.check(Bound::TITLE.check("title", &input.title)).unwrap_or_default();
+    v.check(Bound::TITLE.check("title", &input.title));
     let settings = Settings {
         duration_minutes: input.duration_minutes,
         pass_score: input.pass_score,
@@ -381,8 +433,28 @@ pub async fn create_exam(
         hours: input.hours.unwrap_or(Decimal::ONE),
     };
     check_settings(&mut v, &settings, total_of(&input.sections));
-    check_sections(db, actor, &input.sections, &mut v).await?;
+    let sections = check_sections(db, actor, &input.sections, &mut v).await?;
     v.finish()?;
+    Ok(Checked { path, settings, sections })
+}
+
+/// Checks a paper exactly as `create_exam` would, without writing it: how many questions each
+/// section may draw from, or every field at fault (an undrawable section named).
+pub async fn check_exam(db: &DatabaseConnection, actor: &Actor, input: &NewExam) -> Result<PaperCheck> {
+    let checked = check_new(db, actor, input).await?;
+    Ok(PaperCheck { total_points: total_of(&input.sections).normalize(), sections: checked.sections })
+}
+
+/// Creates an exam owned by an org unit of the caller's subtree; a paper that cannot be drawn
+/// is refused with the section at fault.
+pub async fn create_exam(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    input: NewExam,
+) -> Result<Exam> {
+    let Checked { path, settings, .. } = check_new(db, actor, &input).await?;
+    let title = input.title.trim().to_owned();
     let saved = exam::ActiveModel {
         title: Set(title),
         level: Set(input.level.as_str().to_owned()),

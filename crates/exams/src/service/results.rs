@@ -404,26 +404,32 @@ pub async fn attempt_audit(
 
 /// Whether a teacher has a released, passed attempt of an exam: a lesson's quiz requirement.
 pub async fn has_passed(db: &impl ConnectionTrait, teacher_id: i64, exam_id: i64) -> Result<bool> {
-    Ok(best_pass_score(db, teacher_id, exam_id).await?.is_some())
-}
-
-/// The best score among a teacher's released passes of an exam, if any: certification asks
-/// for a minimum score on top of the exam's own pass mark.
-pub async fn best_pass_score(
-    db: &impl ConnectionTrait,
-    teacher_id: i64,
-    exam_id: i64,
-) -> Result<Option<Decimal>> {
-    Ok(attempt::Entity::find()
+    let passes = attempt::Entity::find()
         .filter(attempt::Column::TeacherId.eq(teacher_id))
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::Status.eq(AttemptStatus::Released.as_str()))
         .filter(attempt::Column::Passed.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| from_tenths(a.score_tenths.unwrap_or(0)))
-        .max())
+        .count(db)
+        .await?;
+    Ok(passes > 0)
+}
+
+/// The teacher's released passes as evidence rows (`exam_pass`, exam id, best score in tenths),
+/// for certification's one query.
+pub fn pass_facts(teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    kernel::fact_row(
+        "exam_pass",
+        Expr::col(attempt::Column::ExamId),
+        Expr::col(attempt::Column::ScoreTenths).max(),
+        Expr::col(attempt::Column::Id).count(),
+    )
+    .from(attempt::Entity)
+    .and_where(Expr::col(attempt::Column::TeacherId).eq(teacher_id))
+    .and_where(Expr::col(attempt::Column::Status).eq(AttemptStatus::Released.as_str()))
+    .and_where(Expr::col(attempt::Column::Passed).eq(true))
+    .group_by_col(attempt::Column::ExamId)
+    .to_owned()
 }
 
 /// Whether an exam exists, for other domains that point at one.

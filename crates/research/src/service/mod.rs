@@ -27,5 +27,5 @@ pub use titles::{
 };
 pub use workload::{
     NewWorkload, PracticeRecord, WorkloadEntry, WorkloadReport, WorkloadRow, decide_workload, log_workload,
-    my_workload, practice_record, workload_report,
+    my_workload, practice_facts, workload_report,
 };

@@ -295,22 +295,34 @@ pub struct PracticeRecord {
     pub mh_lessons: u32,
 }
 
-/// Confirmed individual counselling time and MH lessons taught, from the workload log.
-pub async fn practice_record(db: &impl ConnectionTrait, teacher_id: i64) -> Result<PracticeRecord> {
-    let confirmed = workload_entry::Entity::find()
-        .filter(workload_entry::Column::TeacherId.eq(teacher_id))
-        .filter(workload_entry::Column::Status.eq(WorkloadStatus::Confirmed.as_str()))
-        .all(db)
-        .await?;
-    let mut record = PracticeRecord::default();
-    for entry in confirmed {
-        match WorkloadKind::parse(&entry.kind) {
-            Some(WorkloadKind::IndividualCounseling) => {
-                record.counseling_minutes += u32::try_from(entry.minutes).unwrap_or(0);
+impl PracticeRecord {
+    /// Adds one row of [`practice_facts`]: confirmed counselling counts its minutes, an MH
+    /// class counts as a lesson; other kinds are no practice. An unknown kind is corrupt.
+    pub fn add(&mut self, kind: &str, minutes: i64, entries: i64) -> Result<()> {
+        match kernel::stored(WorkloadKind::parse(kind), "workload_entry.kind", kind)? {
+            WorkloadKind::IndividualCounseling => {
+                self.counseling_minutes += u32::try_from(minutes).unwrap_or(0);
             }
-            Some(WorkloadKind::MhClass) => record.mh_lessons += 1,
+            WorkloadKind::MhClass => self.mh_lessons += u32::try_from(entries).unwrap_or(0),
             _ => {}
         }
+        Ok(())
     }
-    Ok(record)
+}
+
+/// A teacher's confirmed workload per kind as evidence rows (`practice`, kind, minutes,
+/// entries), for certification's one query.
+pub fn practice_facts(teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    kernel::fact_row(
+        "practice",
+        Expr::col(workload_entry::Column::Kind),
+        Expr::col(workload_entry::Column::Minutes).sum(),
+        Expr::col(workload_entry::Column::Id).count(),
+    )
+    .from(workload_entry::Entity)
+    .and_where(Expr::col(workload_entry::Column::TeacherId).eq(teacher_id))
+    .and_where(Expr::col(workload_entry::Column::Status).eq(WorkloadStatus::Confirmed.as_str()))
+    .group_by_col(workload_entry::Column::Kind)
+    .to_owned()
 }

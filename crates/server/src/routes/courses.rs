@@ -1,5 +1,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
-use courses::{Course, CourseFilter, CoursePatch, CourseStatus, Dashboard, EnrollmentView, NewCourse, Track};
+use courses::{
+    Course, CourseFilter, CoursePatch, CourseStatus, Dashboard, EnrollmentView, LessonPatch, NewCourse, Track,
+};
 use research::ResearchProgress;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,6 +73,9 @@ pub async fn create(
 }
 
 /// Get a course
+///
+/// With its outline; for a teacher, also their enrolment and each lesson's progress (credited
+/// and watched seconds, completed).
 #[utoipa::path(operation_id = "getCourse", 
     tag = "training",
     params(("id" = i64, Path, description = "Course id")),
@@ -115,6 +120,37 @@ pub async fn update(
 ) -> ApiResult<web::Json<Course>> {
     Ok(web::Json(
         courses::update_course(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
+            .await?,
+    ))
+}
+
+/// Update a lesson
+///
+/// Its title, media URL or text, also once teachers have enrolled (its length, hours and place
+/// in the outline change only with the whole outline, `PATCH /courses/{id}`, before anyone
+/// enrols). Answers the course with its outline.
+#[utoipa::path(operation_id = "updateLesson",
+    tag = "training",
+    params(("id" = i64, Path, description = "Lesson id")),
+    request_body = LessonPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated; the lesson's course", body = Course),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage training", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such lesson in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/lessons/{id}")]
+pub async fn update_lesson(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: Json<LessonPatch>,
+) -> ApiResult<web::Json<Course>> {
+    Ok(web::Json(
+        courses::update_lesson(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
             .await?,
     ))
 }

@@ -2,7 +2,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use certification::ExamToSit;
 use exams::{
-    AttemptView, Exam, ExamPatch, GradingTask, NewExam, Regrade, ScoreChange, TaskFilter, TaskScore,
+    AttemptView, Exam, ExamPatch, GradingTask, NewExam, PaperCheck, Regrade, ScoreChange, TaskFilter,
+    TaskScore,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -86,6 +87,32 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let exam = exams::create_exam(&state.db, state.clock.now(), &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(exam))
+}
+
+/// Check a paper without saving it
+///
+/// The dry run of `POST /exams`: the same checks (settings, banks in scope, points a rubric can
+/// reach, every section drawable after the ones before it) and nothing written. 200 with how
+/// many questions each section may draw from, or the 422 the create would answer, naming the
+/// section at fault.
+#[utoipa::path(operation_id = "checkExam",
+    tag = "exams",
+    request_body = NewExam,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The paper can be created as it stands", body = PaperCheck),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not manage exams", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or undrawable paper", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/exams/check")]
+pub async fn check(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    body: Json<NewExam>,
+) -> ApiResult<web::Json<PaperCheck>> {
+    Ok(web::Json(exams::check_exam(&state.db, &actor, &body.into_inner()).await?))
 }
 
 /// Get an exam

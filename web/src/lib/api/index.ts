@@ -48,6 +48,14 @@ export function problemText(error: unknown, fallback: string): string {
   return fallback;
 }
 
+/** Every field a 422 named (`{field, row?, code, message}`), or null when the problem named none. */
+export function problemFields(error: unknown): Schemas['ProblemField'][] | null {
+  if (error && typeof error === 'object' && 'errors' in error && Array.isArray(error.errors) && error.errors.length) {
+    return error.errors as Schemas['ProblemField'][];
+  }
+  return null;
+}
+
 /** Whether a thrown error is the network's (offline, timeout) rather than the server's answer. */
 export function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError || (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError'));
