@@ -47,6 +47,9 @@ export const routes: RouteDef[] = [
   { path: '/desk/rule-sets', roles: ['admin'], load: () => import('./admin/RuleSets.svelte') },
   { path: '/desk/outbox', roles: ['admin'], load: () => import('./admin/Outbox.svelte') },
   { path: '/desk/audit', roles: ['admin'], load: () => import('./admin/Audit.svelte') },
+  { path: '/desk/teachers', roles: ['admin'], load: () => import('./admin/Teachers.svelte') },
+  { path: '/desk/titles', roles: ['admin', 'hr'], load: () => import('./admin/Titles.svelte') },
+  { path: '/desk/commendations', roles: ['admin', 'hr'], load: () => import('./admin/Commendations.svelte') },
 ];
 
 export const notFound = () => import('./public/NotFound.svelte');

@@ -11,7 +11,7 @@ import { PHONE } from './harness.mjs';
 
 const SEED = resolve(import.meta.dirname, '../../../seed/data');
 /** The link shapes the server's mails carry (grep crates for `path: format!` and `Mail::`). */
-const EXPECTED = [/^\/verify\/[^/]+$/, /^\/attempts\/\d+$/, /^\/grading\?exam_id=\d+$/, /^\/me\/research-events$/];
+const EXPECTED = [/^\/verify\/[^/]+$/, /^\/attempts\/\d+$/, /^\/grading\?exam_id=\d+$/, /^\/me\/research-events$/, /^\/sessions\/\d+$/];
 
 function decode(encoding, body) {
   const enc = (encoding ?? '7bit').toLowerCase();

@@ -3,12 +3,13 @@
 // mid-lesson, keep playing, get it back and see the queued heartbeats credited → check in and
 // out of a session with the code → start an exam, reload, resume, submit, see the result →
 // the certificate and its verify page → the transcript; axe-core on every page; the staff desk
-// (staff.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
+// (staff.mjs, staff-editors.mjs, staff-admin.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
 // app shell opening offline from the service worker. teacher-extra.mjs runs after it.
 import { chromium } from 'playwright-core';
 import { ARGS, CHROMIUM, PHONE, api, assert, chinaToday, harness, tokens } from './harness.mjs';
 import { mailLinks } from './mail-links.mjs';
 import { startApp } from './servers.mjs';
+import { staffAdmin } from './staff-admin.mjs';
 import { staffEditors } from './staff-editors.mjs';
 import { staffJourney } from './staff.mjs';
 
@@ -301,6 +302,7 @@ try {
 
   await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
   await staffEditors({ app, browser, launchArgs: ARGS, check, axe, assert, api, login, streamText, log, failures });
+  await staffAdmin({ app, browser, check, axe, assert, api, login, streamText, failures });
 
   await mailLinks({ app, browser, check, axe, assert, api, login, log, warnings });
 
