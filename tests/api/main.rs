@@ -18,6 +18,7 @@ mod mail;
 mod matrix;
 mod openapi;
 mod reliability;
+mod replica;
 mod research;
 mod sessions;
 mod staffing;

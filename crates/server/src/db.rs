@@ -36,6 +36,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// Opens the pool of a read-only streaming replica (`QUALIFY_REPORT_DATABASE_URL`) without
+/// connecting yet: the server starts, and serves everything but reports, while the replica is
+/// down. A dead replica is noticed within seconds (short connect and acquire timeouts), so a
+/// report answers 503 `report_database_unavailable` instead of hanging (docs/SCALING.md).
+pub async fn connect_replica(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(3))
+        .max_connections(20)
+        .connect_lazy(true)
+        .map_sqlx_postgres_opts(|o| o.options([("jit", "off"), ("default_transaction_read_only", "on")]));
+    Database::connect(options).await
+}
+
 /// Applies every pending migration; a no-op on a current schema.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

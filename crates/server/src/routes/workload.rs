@@ -200,14 +200,13 @@ pub async fn report(
     query: web::Query<WorkloadQuery>,
 ) -> ApiResult<web::Json<WorkloadReport>> {
     let q = query.into_inner();
-    Ok(web::Json(
-        research::workload_report(
-            &state.db,
-            &actor,
-            q.org_unit,
-            &q.term,
-            state.settings.minutes_per_class_hour,
-        )
-        .await?,
-    ))
+    let report = research::workload_report(
+        state.reports(),
+        &actor,
+        q.org_unit,
+        &q.term,
+        state.settings.minutes_per_class_hour,
+    )
+    .await;
+    Ok(web::Json(state.reported(report).await?))
 }
