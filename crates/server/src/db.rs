@@ -52,6 +52,26 @@ pub async fn connect_replica(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// For `make bench`: counts every statement the pool sends (sea-orm's metric callback, which
+/// sees each query and execute, inside transactions too, but not BEGIN and COMMIT) and writes
+/// the running count to `path` ten times a second, so the bench divides counted statements by
+/// the requests it made instead of estimating them. Set by `QUALIFY_STATEMENT_COUNT_FILE`.
+pub fn count_statements(db: &mut DatabaseConnection, path: std::path::PathBuf) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    db.set_metric_callback(|_| {
+        COUNT.fetch_add(1, Ordering::Relaxed);
+    });
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = std::fs::write(&path, COUNT.load(Ordering::Relaxed).to_string()) {
+                tracing::warn!(%error, "failed to write the statement count");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+}
+
 /// Applies every pending migration; a no-op on a current schema.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
