@@ -129,10 +129,26 @@ pub async fn search_credits(
         // Counted alone: the kept totals' index counts a county without sorting it, and past the
         // last page the window count came with no row.
         None => {
-            let count = Query::select()
-                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                .from_subquery(selection(&export.path, &export.search), Alias::new("g"))
-                .to_owned();
+            let count = match kept_place(&export.path, &export.search) {
+                // No teacher filter: the index's entries for the county are the count.
+                Some(place) if export.search.role.is_none() && export.search.q.is_none() => {
+                    let c = Alias::new("c");
+                    let mut count = Query::select();
+                    count
+                        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                        .from_as(credit_chain::Entity, c.clone())
+                        .and_where(place);
+                    if let Some(min) = export.search.min_hours {
+                        count
+                            .and_where(Expr::col((c, credit_chain::Column::TotalTenths)).gte(to_tenths(min)));
+                    }
+                    count
+                }
+                _ => Query::select()
+                    .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                    .from_subquery(selection(&export.path, &export.search), Alias::new("g"))
+                    .to_owned(),
+            };
             match reader.query_one(&count).await? {
                 Some(row) => row.try_get("", "n")?,
                 None => 0,
