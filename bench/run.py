@@ -84,7 +84,7 @@ def status_kb(pid, field):
 def statements(work):
     """The server's running count of statements sent to the database (QUALIFY_STATEMENT_COUNT_FILE)."""
     try:
-        return int((work / "statements").read_text() or 0)
+        return int((work / "statements").read_text())
     except (OSError, ValueError):
         return None
 

@@ -63,8 +63,12 @@ pub fn count_statements(db: &mut DatabaseConnection, path: std::path::PathBuf) {
         COUNT.fetch_add(1, Ordering::Relaxed);
     });
     tokio::spawn(async move {
+        // Written aside and renamed, so a reader never sees a half-written (empty) file.
+        let aside = path.with_extension("tmp");
         loop {
-            if let Err(error) = std::fs::write(&path, COUNT.load(Ordering::Relaxed).to_string()) {
+            let written = std::fs::write(&aside, COUNT.load(Ordering::Relaxed).to_string())
+                .and_then(|()| std::fs::rename(&aside, &path));
+            if let Err(error) = written {
                 tracing::warn!(%error, "failed to write the statement count");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
