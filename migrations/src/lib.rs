@@ -16,6 +16,7 @@ mod m20261130_000010_person_school_index;
 mod m20261201_000011_presence;
 mod m20261201_000012_lesson_content;
 mod m20261201_000013_notification_read;
+mod m20261202_000016_kept_totals_place;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_presence::Migration),
             Box::new(m20261201_000012_lesson_content::Migration),
             Box::new(m20261201_000013_notification_read::Migration),
+            Box::new(m20261202_000016_kept_totals_place::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ mod mail;
 mod matrix;
 mod openapi;
 mod reliability;
+mod replica;
 mod research;
 mod sessions;
 mod staffing;
