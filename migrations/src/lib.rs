@@ -16,6 +16,8 @@ mod m20261130_000010_person_school_index;
 mod m20261201_000011_presence;
 mod m20261201_000012_lesson_content;
 mod m20261201_000013_notification_read;
+mod m20261202_000014_occasions_and_accounts;
+mod m20261202_000015_titles_and_offices;
 mod m20261202_000016_kept_totals_place;
 mod util;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_presence::Migration),
             Box::new(m20261201_000012_lesson_content::Migration),
             Box::new(m20261201_000013_notification_read::Migration),
+            Box::new(m20261202_000014_occasions_and_accounts::Migration),
+            Box::new(m20261202_000015_titles_and_offices::Migration),
             Box::new(m20261202_000016_kept_totals_place::Migration),
         ]
     }

@@ -14,7 +14,7 @@ use crate::helpers::{TestApp, spawn_seeded_app};
 use crate::sessions::{code, scan, session};
 
 /// The download's bytes, after checking it is an attachment with a Chinese (RFC 6266) name.
-async fn download(app: &TestApp, token: &str, path: &str, name_starts: &str) -> Vec<u8> {
+pub(crate) async fn download(app: &TestApp, token: &str, path: &str, name_starts: &str) -> Vec<u8> {
     let response = app.get(token, path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
@@ -27,7 +27,7 @@ async fn download(app: &TestApp, token: &str, path: &str, name_starts: &str) -> 
     response.bytes().await.unwrap().to_vec()
 }
 
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").expect("a BOM for Excel")).unwrap();
     csv::ReaderBuilder::new()
         .has_headers(false)
@@ -37,7 +37,7 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<Data>> {
+pub(crate) fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<Data>> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let sheet = book.sheet_names()[0].clone();
     book.worksheet_range(&sheet).unwrap().rows().map(<[Data]>::to_vec).collect()

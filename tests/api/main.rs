@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account_admin;
 mod auth;
 mod certification;
 mod claims;
@@ -19,11 +20,14 @@ mod learning;
 mod lesson_progress;
 mod mail;
 mod matrix;
+mod offices;
 mod openapi;
 mod reliability;
 mod replica;
 mod research;
+mod session_edit;
 mod sessions;
 mod staffing;
 mod teacher_app;
+mod titles;
 mod web_app;

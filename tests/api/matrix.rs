@@ -105,10 +105,11 @@ const PUBLIC: [&str; 9] = [
 fn table() -> HashMap<&'static str, Row> {
     use Want::{Allowed as A, Forbidden as F, NotFound as N, Reached as R, Success as S};
     // [admin, county.admin, trainer, hr, teacher], then [county.admin, teacher] on 利川市.
-    let rows: [Line; 115] = [
+    let rows: [Line; 129] = [
         ("POST /api/v1/accounts", [A, A, F, F, F], None),
         ("POST /api/v1/accounts/{id}/disable", [S, S, F, F, F], Some([N, F])),
         ("POST /api/v1/accounts/{id}/enable", [S, S, F, F, F], Some([N, F])),
+        ("POST /api/v1/accounts/{id}/password-reset", [S, S, F, F, F], Some([N, F])),
         // Attempts: their teacher, or staff who manage training where the exam is.
         ("GET /api/v1/attempts/{id}", [S, S, S, F, S], Some([N, N])),
         // Only the attempt's teacher answers; the attempt is submitted, hence 409 for them.
@@ -203,6 +204,7 @@ fn table() -> HashMap<&'static str, Row> {
         ("POST /api/v1/research-events/{id}/check-in", [F, F, F, F, A], Some([F, N])),
         ("POST /api/v1/research-events/{id}/check-out", [F, F, F, F, A], Some([F, N])),
         ("POST /api/v1/research-events/{id}/close", [A, A, A, F, F], Some([N, F])),
+        ("POST /api/v1/research-events/{id}/cancel", [A, A, A, F, F], Some([N, F])),
         // Staff register a teacher of their subtree, a teacher themself.
         ("POST /api/v1/research-events/{id}/registrations", [A, A, A, F, A], Some([N, N])),
         ("GET /api/v1/research-events/{id}/sign-in-code", [S, S, S, F, F], Some([N, F])),
@@ -210,9 +212,23 @@ fn table() -> HashMap<&'static str, Row> {
         ("GET /api/v1/rule-sets", [S, S, S, S, S], None),
         ("POST /api/v1/rule-sets", [A, F, F, F, F], None),
         ("POST /api/v1/rule-sets/{id}/activate", [A, F, F, F, F], Some([F, F])),
+        // Recognised titles and commendations: admins grant and issue, staff read their subtree's.
+        ("POST /api/v1/teachers/{id}/titles", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/titles", [S, S, S, S, F], None),
+        ("POST /api/v1/titles/{id}/revoke", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/reports/titles", [S, S, S, S, F], None),
+        ("POST /api/v1/commendations", [A, A, F, F, F], None),
+        ("GET /api/v1/commendations", [S, S, S, S, F], None),
+        ("GET /api/v1/commendations/{id}", [S, S, S, S, F], Some([N, F])),
+        // MH research officers of the prefecture's and counties' offices: admins appoint.
+        ("POST /api/v1/org-units/{id}/research-officers", [A, A, F, F, F], Some([N, F])),
+        ("DELETE /api/v1/org-units/{id}/research-officers/{teacher_id}", [A, A, F, F, F], Some([N, F])),
+        ("GET /api/v1/research-officers", [S, S, S, S, F], None),
         ("GET /api/v1/sessions", [S, S, S, S, S], None),
         ("POST /api/v1/sessions", [A, A, A, F, F], None),
         ("GET /api/v1/sessions/{id}", [S, S, S, S, S], Some([N, N])),
+        ("PATCH /api/v1/sessions/{id}", [A, A, A, F, F], Some([N, F])),
+        ("POST /api/v1/sessions/{id}/cancel", [A, A, A, F, F], Some([N, F])),
         ("GET /api/v1/sessions/{id}/attendance", [S, S, S, F, F], Some([N, F])),
         ("POST /api/v1/sessions/{id}/attendance", [A, A, A, F, F], Some([N, F])),
         ("POST /api/v1/sessions/{id}/check-in", [F, F, F, F, A], Some([F, N])),
@@ -266,13 +282,13 @@ fn spec_operations() -> BTreeMap<String, bool> {
     operations
 }
 
-/// The operations in the order the matrix calls them: path order, but closing a session or an
-/// event last. `courses::register_for_session` checks that the session is open before it checks
+/// The operations in the order the matrix calls them: path order, but closing (and cancelling)
+/// a session or an event last. `courses::register_for_session` checks that the session is open before it checks
 /// the caller's role, so a closed session answers 409 `session_closed` even to HR (who may see
 /// it but register no one); with closing last, the role check is what answers.
 fn run_order() -> Vec<String> {
     let mut ops: Vec<String> = spec_operations().into_keys().collect();
-    ops.sort_by_key(|op| op.ends_with("/close"));
+    ops.sort_by_key(|op| op.ends_with("/close") || op.ends_with("/cancel"));
     ops
 }
 
@@ -301,6 +317,9 @@ struct Records {
     certificate: i64,
     /// A trainer account at the school, to disable and enable again.
     account: i64,
+    /// The holder's recognised title, and a commendation list of the county naming them.
+    title: i64,
+    commendation: i64,
 }
 
 /// A seeded server, a token per role, and records in two counties.
@@ -418,6 +437,17 @@ fn workload_body(now: DateTime<Utc>) -> Value {
         "note": "个别辅导"})
 }
 
+fn title_body(now: DateTime<Utc>) -> Value {
+    json!({"kind": "county_key_teacher", "granted_on": kernel::china_date(now).to_string(),
+        "reason": "权限矩阵授予"})
+}
+
+fn commendation_body(county: i64, teacher: i64, now: DateTime<Utc>) -> Value {
+    let today = kernel::china_date(now).to_string();
+    json!({"title": "权限矩阵先进个人", "period_from": today, "period_to": today, "org_unit_id": county,
+        "entries": [{"teacher_id": teacher, "citation": "权限矩阵表扬"}]})
+}
+
 fn mark_body(teacher: i64) -> Value {
     json!({"teacher_id": teacher, "status": "present", "reason": "纸质签到表补录"})
 }
@@ -472,6 +502,10 @@ async fn records(
     let trainer = json!({"username": format!("matrix.trainer.{school}"), "password": "Matrix-2026",
         "role": "trainer", "org_unit_id": school});
     let account = id(&create(app, admin, "/api/v1/accounts", trainer, "account").await);
+    let path = format!("/api/v1/teachers/{holder}/titles");
+    let title = id(&create(app, admin, &path, title_body(now), "title").await);
+    let list = commendation_body(county, holder, now);
+    let commendation = id(&create(app, admin, "/api/v1/commendations", list, "commendation").await);
     Records {
         org_unit: school,
         teacher: holder,
@@ -490,6 +524,8 @@ async fn records(
         application,
         certificate,
         account,
+        title,
+        commendation,
     }
 }
 
@@ -642,6 +678,9 @@ fn concrete(w: &World, template: &str, ids: &Records) -> String {
             ("workload", "{id}") => ids.workload.to_string(),
             ("applications", "{id}") => ids.application.to_string(),
             ("certificates", "{id}") => ids.certificate.to_string(),
+            ("titles", "{id}") => ids.title.to_string(),
+            ("research-officers", "{teacher_id}") => ids.teacher.to_string(),
+            ("commendations", "{id}") => ids.commendation.to_string(),
             ("rule-sets", "{id}") => w.rule_set.to_string(),
             ("outbox" | "notifications", "{id}") => w.outbox.to_string(),
             // A presence check needs minutes of watched video; no such id exists.
@@ -708,6 +747,15 @@ fn body(w: &World, op: &str, ids: &Records) -> Body {
             json!({"teacher_id": ids.teacher})
         }
         "POST /api/v1/rule-sets" => rule_set_body(),
+        "POST /api/v1/teachers/{id}/titles" => title_body(now),
+        "POST /api/v1/org-units/{id}/research-officers" => {
+            json!({"teacher_id": ids.teacher, "appointed_on": today})
+        }
+        "POST /api/v1/titles/{id}/revoke" => json!({"revoked_on": today, "reason": "权限矩阵撤销"}),
+        "POST /api/v1/commendations" => commendation_body(county, ids.teacher, now),
+        "POST /api/v1/research-events/{id}/cancel" | "POST /api/v1/sessions/{id}/cancel" => {
+            json!({"reason": "权限矩阵取消"})
+        }
         "POST /api/v1/sessions" => session_body(county, now),
         "POST /api/v1/studios" => {
             json!({"name": "权限矩阵工作室", "host_id": w.own.teacher, "member_ids": [w.neighbour]})

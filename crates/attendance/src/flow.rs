@@ -22,7 +22,7 @@ pub struct Held {
     pub occasion: Occasion,
     /// The owning unit's path: who may run it, and who may attend.
     pub org_path: String,
-    pub closed: bool,
+    pub standing: Standing,
     pub title: String,
     pub place: String,
     /// The hours an attendee earns, in tenths.
@@ -34,14 +34,14 @@ impl Held {
     pub fn new(
         occasion: Occasion,
         org_path: &str,
-        closed: bool,
+        standing: Standing,
         (title, place): (&str, &str),
         hours_tenths: i64,
     ) -> Self {
         Self {
             occasion,
             org_path: org_path.to_owned(),
-            closed,
+            standing,
             title: title.to_owned(),
             place: place.to_owned(),
             hours_tenths,
@@ -62,6 +62,15 @@ impl Held {
     }
 }
 
+/// Where an occasion stands: open for registration and sign-in, closed (hours posted; a
+/// session can be reopened), or cancelled (for good, with a reason; nothing is accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Open,
+    Closed,
+    Cancelled,
+}
+
 /// What a domain that owns attended occasions supplies to the flow.
 pub trait Owner: Sync {
     /// The owner's stored occasion.
@@ -74,6 +83,9 @@ pub trait Owner: Sync {
     /// The code and text (zh, en) of the 409 a closed occasion answers to registrations,
     /// codes and scans.
     const CLOSED: (&'static str, &'static str, &'static str);
+    /// The code and text (zh, en) of the 409 a cancelled occasion answers to everything that
+    /// would change it.
+    const CANCELLED: (&'static str, &'static str, &'static str);
 
     /// The occasion `id`, if it exists.
     fn find(
@@ -94,10 +106,25 @@ pub trait Owner: Sync {
         row: Self::Row,
         closed_at: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<Self::Row>> + Send;
+    /// Stores the cancellation: when, and why.
+    fn set_cancelled(
+        &self,
+        txn: &DatabaseTransaction,
+        row: Self::Row,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> impl Future<Output = Result<Self::Row>> + Send;
+    /// The app page of occasion `id` its attendees' mail links to (relative to the public URL).
+    fn page(&self, id: i64) -> String;
 }
 
-fn closed_error<O: Owner>() -> Error {
+pub(crate) fn closed_error<O: Owner>() -> Error {
     let (code, zh, en) = O::CLOSED;
+    Error::conflict(code, Text::fixed(zh, en))
+}
+
+pub(crate) fn cancelled_error<O: Owner>() -> Error {
+    let (code, zh, en) = O::CANCELLED;
     Error::conflict(code, Text::fixed(zh, en))
 }
 
@@ -122,16 +149,27 @@ async fn visible<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id
     Ok(row)
 }
 
-async fn managed<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
+pub(crate) async fn managed<O: Owner>(
+    db: &DatabaseConnection,
+    owner: &O,
+    actor: &Actor,
+    id: i64,
+) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &owner.held(&row).org_path)?;
     owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
 
-fn open<O: Owner>(owner: &O, row: &O::Row) -> Result<Held> {
+/// The occasion's attendance view if it is still open; a closed or cancelled one answers its
+/// owner's 409.
+pub(crate) fn open<O: Owner>(owner: &O, row: &O::Row) -> Result<Held> {
     let held = owner.held(row);
-    if held.closed { Err(closed_error::<O>()) } else { Ok(held) }
+    match held.standing {
+        Standing::Open => Ok(held),
+        Standing::Closed => Err(closed_error::<O>()),
+        Standing::Cancelled => Err(cancelled_error::<O>()),
+    }
 }
 
 /// Registers the calling teacher, or (for staff) the given teacher of their subtree.
@@ -177,7 +215,7 @@ async fn line_of(db: &DatabaseTransaction, occasion: &Occasion, teacher_id: i64)
         .ok_or(Error::NotFound)
 }
 
-/// The rotating code for the trainer's screen.
+/// The rotating code for the trainer's screen (none for a closed or cancelled occasion).
 pub async fn sign_in_code<O: Owner>(
     db: &DatabaseConnection,
     owner: &O,
@@ -220,16 +258,19 @@ pub async fn mark_by_hand<O: Owner>(
 ) -> Result<Attendance> {
     let row = managed(db, owner, actor, id).await?;
     let held = owner.held(&row);
-    if held.closed && !O::MARKS_AFTER_CLOSE {
-        return Err(closed_error::<O>());
+    match held.standing {
+        Standing::Closed if !O::MARKS_AFTER_CLOSE => return Err(closed_error::<O>()),
+        Standing::Cancelled => return Err(cancelled_error::<O>()),
+        Standing::Open | Standing::Closed => {}
     }
+    let closed = held.standing == Standing::Closed;
     let path = directory::teacher_scope_path(db, teacher_id).await.map_err(|_| unknown_teacher())?;
     if !path.starts_with(actor.subtree()?) {
         return Err(unknown_teacher());
     }
     let txn = kernel::begin_write(db).await?;
     let line = service::mark(&txn, &held.occasion, teacher_id, status, reason, actor.account_id, now).await?;
-    if held.closed && line.attended {
+    if closed && line.attended {
         credit::post(
             &txn,
             now,
@@ -262,6 +303,9 @@ pub async fn close<O: Owner>(
 ) -> Result<O::View> {
     let row = managed(db, owner, actor, id).await?;
     let held = owner.held(&row);
+    if held.standing == Standing::Cancelled {
+        return Err(cancelled_error::<O>());
+    }
     let early = now < held.occasion.ends_at;
     let given = closing.reason.as_deref().filter(|r| !r.trim().is_empty());
     let reason = kernel::Bound::REASON.check_optional("reason", given)?;
@@ -317,6 +361,9 @@ pub async fn close<O: Owner>(
 /// posts only what is new.
 pub async fn reopen<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::View> {
     let row = managed(db, owner, actor, id).await?;
+    if owner.held(&row).standing == Standing::Cancelled {
+        return Err(cancelled_error::<O>());
+    }
     let txn = kernel::begin_write(db).await?;
     let saved = owner.set_closed(&txn, row, None).await?;
     txn.commit().await?;
@@ -343,7 +390,7 @@ pub async fn remind<O: Owner>(
     rows: Vec<O::Row>,
 ) -> Result<u32> {
     let mut queued = 0;
-    for held in rows.iter().map(|row| owner.held(row)).filter(|h| !h.closed) {
+    for held in rows.iter().map(|row| owner.held(row)).filter(|h| h.standing == Standing::Open) {
         let txn = kernel::begin_write(db).await?;
         queued += service::remind_roster(&txn, &held.occasion, &held.title, &held.place, now).await?;
         txn.commit().await?;

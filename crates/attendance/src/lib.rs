@@ -4,18 +4,21 @@
 //! qualifies for the occasion's hours. The owning domain keeps its occasion (title, hours,
 //! place) and hands this crate an [`Occasion`].
 
+mod amend;
 mod domain;
 mod entity;
 mod flow;
 mod seats;
 mod service;
 
+pub use amend::{Amending, Cancellation, amendable, cancel};
 pub use domain::{
     AttendanceStatus, CODE_PERIOD_SECONDS, DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT,
     Presence, PresenceRules, Schedule, SignInCode, new_secret, presence_rules,
 };
 pub use flow::{
-    Closing, Held, Owner, check, close, mark_by_hand, register, remind, reopen, roster_of, sign_in_code,
+    Closing, Held, Owner, Standing, check, close, mark_by_hand, register, remind, reopen, roster_of,
+    sign_in_code,
 };
 pub use seats::{Seats, fill_seats, seats};
 pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};

@@ -327,7 +327,7 @@ pub(crate) async fn mark(
         occasion_id: Set(occasion.id),
         teacher_id: Set(teacher_id),
         status: Set(status.as_str().to_owned()),
-        reason: Set(reason.to_owned()),
+        reason: Set(reason),
         marked_by: Set(marked_by),
         marked_at: Set(now),
         ..Default::default()
@@ -409,6 +409,40 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
         );
     }
     Ok(pairs)
+}
+
+/// Tells everyone registered for an occasion that it is cancelled and why, linking `page`;
+/// once per teacher (a dedup key). Returns how many were told (teachers without an email
+/// address have no mailbox to tell).
+pub(crate) async fn tell_cancelled(
+    db: &impl ConnectionTrait,
+    held: &crate::flow::Held,
+    reason: &str,
+    page: &str,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    let occasion = &held.occasion;
+    let mut told = 0;
+    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
+        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
+        let mail = notify::Mail::OccasionCancelled {
+            name: contact.name,
+            title: held.title.clone(),
+            starts_at: occasion.starts_at,
+            place: held.place.clone(),
+            reason: reason.to_owned(),
+            path: page.to_owned(),
+        };
+        let dedup_key = Some(format!("cancelled:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
+        notify::enqueue(
+            db,
+            now,
+            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
+        )
+        .await?;
+        told += 1;
+    }
+    Ok(told)
 }
 
 /// Queues a reminder to everyone on the roster of an occasion that starts soon. Each reminder

@@ -21,6 +21,11 @@ impl Violations {
         self.0.push(error);
     }
 
+    /// Whether a field already has an error, so a later rule about it need not pile on.
+    pub fn mentions(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

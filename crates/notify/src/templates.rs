@@ -7,12 +7,53 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "template", rename_all = "snake_case")]
 pub enum Mail {
-    CertificateIssued { name: String, level: String, number: String, path: String },
-    ResultReleased { name: String, exam: String, score: String, passed: bool, path: String },
-    GradingAssigned { exam: String, answers: u32, path: String },
-    Reminder { name: String, title: String, starts_at: DateTime<Utc>, place: String },
-    BehindPace { name: String, year: i32, attended: u32, required: u32, path: String },
-    CertificateExpiring { name: String, level: String, number: String, expires_on: String, days: i64 },
+    CertificateIssued {
+        name: String,
+        level: String,
+        number: String,
+        path: String,
+    },
+    ResultReleased {
+        name: String,
+        exam: String,
+        score: String,
+        passed: bool,
+        path: String,
+    },
+    GradingAssigned {
+        exam: String,
+        answers: u32,
+        path: String,
+    },
+    Reminder {
+        name: String,
+        title: String,
+        starts_at: DateTime<Utc>,
+        place: String,
+    },
+    BehindPace {
+        name: String,
+        year: i32,
+        attended: u32,
+        required: u32,
+        path: String,
+    },
+    CertificateExpiring {
+        name: String,
+        level: String,
+        number: String,
+        expires_on: String,
+        days: i64,
+    },
+    /// A session or research event the teacher registered for will not take place.
+    OccasionCancelled {
+        name: String,
+        title: String,
+        starts_at: DateTime<Utc>,
+        place: String,
+        reason: String,
+        path: String,
+    },
 }
 
 /// A rendered email.
@@ -40,7 +81,8 @@ impl Mail {
             Mail::CertificateIssued { path, .. }
             | Mail::ResultReleased { path, .. }
             | Mail::GradingAssigned { path, .. }
-            | Mail::BehindPace { path, .. } => Some(path),
+            | Mail::BehindPace { path, .. }
+            | Mail::OccasionCancelled { path, .. } => Some(path),
             Mail::Reminder { .. } | Mail::CertificateExpiring { .. } => None,
         }
     }
@@ -54,6 +96,7 @@ impl Mail {
             Mail::Reminder { .. } => "reminder",
             Mail::BehindPace { .. } => "behind_pace",
             Mail::CertificateExpiring { .. } => "certificate_expiring",
+            Mail::OccasionCancelled { .. } => "occasion_cancelled",
         }
     }
 
@@ -183,6 +226,33 @@ impl Mail {
                     )
                 }
             }
+            Mail::OccasionCancelled { name, title, starts_at, place, reason, path } => {
+                if english {
+                    (
+                        format!("Cancelled: {title} ({})", beijing(*starts_at)),
+                        vec![
+                            format!("Dear {name},"),
+                            format!(
+                                "{title}, planned for {} (Beijing time) at {place}, is cancelled: {reason}. You need not come; other dates:",
+                                beijing(*starts_at)
+                            ),
+                        ],
+                        Some(path.clone()),
+                    )
+                } else {
+                    (
+                        format!("已取消：{title}（{}）", beijing(*starts_at)),
+                        vec![
+                            format!("{name}老师："),
+                            format!(
+                                "您报名的「{title}」（原定 {}（北京时间），{place}）已取消，原因：{reason}。无需到场，其他场次请见：",
+                                beijing(*starts_at)
+                            ),
+                        ],
+                        Some(path.clone()),
+                    )
+                }
+            }
             Mail::CertificateExpiring { name, level, number, expires_on, days } => {
                 if english {
                     (
@@ -276,6 +346,14 @@ mod tests {
                 attended: 1,
                 required: 3,
                 path: "/research-events".into(),
+            },
+            Mail::OccasionCancelled {
+                name: "李明".into(),
+                title: "面授".into(),
+                starts_at: now,
+                place: "报告厅".into(),
+                reason: "暴雨".into(),
+                path: "/sessions/3".into(),
             },
             Mail::CertificateExpiring {
                 name: "李明".into(),

@@ -29,6 +29,7 @@ use crate::routes;
         (name = "exams", description = "Question banks, papers, attempts, grading queue, regrades"),
         (name = "research", description = "Teaching-research events, mentor pairs, studios, MH workload"),
         (name = "certification", description = "A/B/C rule sets, qualification progress, applications, certificates and signed credentials"),
+        (name = "titles", description = "Recognised titles (州级名师, 县级骨干) and the periodic commendation list"),
     )
 )]
 struct ApiDoc;

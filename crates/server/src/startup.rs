@@ -48,7 +48,7 @@ impl Application {
         if settings.background_jobs {
             spawn_background_jobs(&db, &clock, &settings)?;
         }
-        install_ledger_hooks();
+        install_hooks();
         let credentials = Arc::new(CredentialKeys::load_or_create(&settings.signing_key_dir, clock.now())?);
         let verify_limiter = rate::per_minute(settings.verify_per_minute);
         let login_limiter = rate::per_minute(settings.login_per_minute);
@@ -129,7 +129,7 @@ pub fn spawn_background_jobs(
     clock: &Arc<dyn Clock>,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    install_ledger_hooks();
+    install_hooks();
     let sender = settings.mail_sender()?;
     tokio::spawn(notify::run(db.clone(), clock.clone(), sender, std::time::Duration::from_secs(5)));
     let (daily_db, daily_clock) = (db.clone(), clock.clone());
@@ -166,9 +166,11 @@ pub fn spawn_background_jobs(
 }
 
 /// Lets certification issue certificates inside the transaction of the ledger post that
-/// completes a level, wherever entries are posted (requests and background jobs alike).
-fn install_ledger_hooks() {
+/// completes a level, wherever entries are posted (requests and background jobs alike), and
+/// the directory audit its staff actions in the audit log credit keeps.
+fn install_hooks() {
     credit::after_post(certification::after_ledger_post);
+    directory::audit_with(audit_account_action);
     install_placement_hook();
 }
 
@@ -176,4 +178,17 @@ fn install_ledger_hooks() {
 /// teachers are added or moved (requests, imports, the seed and the generator alike).
 pub fn install_placement_hook() {
     directory::on_placed(credit::teachers_placed);
+}
+
+/// The directory's staff actions (disabling an account, resetting a password) go to the one
+/// audit log, which credit keeps, in the directory's own transaction.
+fn audit_account_action<'a>(
+    db: kernel::AnyConnection<'a>,
+    actor: &'a kernel::Actor,
+    teacher: Option<i64>,
+    action: &'a str,
+    detail: &'a str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> futures_util::future::BoxFuture<'a, kernel::Result<()>> {
+    Box::pin(async move { credit::record_audit(&db, actor, teacher, action, detail, now).await })
 }

@@ -17,8 +17,9 @@ string_enum! {
 }
 
 string_enum! {
-    /// An offline session is open for sign-in until the trainer closes it.
-    SessionStatus { Scheduled => "scheduled", Closed => "closed" }
+    /// An offline session is open for sign-in until the trainer closes it (or cancels it, for
+    /// good).
+    SessionStatus { Scheduled => "scheduled", Closed => "closed", Cancelled => "cancelled" }
 }
 
 #[cfg(test)]

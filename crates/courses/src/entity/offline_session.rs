@@ -23,6 +23,8 @@ pub struct Model {
     pub created_by: i64,
     pub closed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -78,6 +78,7 @@ pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Acto
     let upcoming_sessions = offline_session::Entity::find()
         .filter(offline_session::Column::Id.is_in(registered))
         .filter(offline_session::Column::EndsAt.gt(now))
+        .filter(offline_session::Column::Status.ne(crate::domain::SessionStatus::Cancelled.as_str()))
         .order_by_asc(offline_session::Column::StartsAt)
         .limit(10)
         .all(db)

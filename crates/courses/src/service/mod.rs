@@ -5,6 +5,7 @@ mod dashboard;
 mod enrollment;
 mod learning;
 mod lesson_edit;
+mod session_edit;
 mod sessions;
 
 pub use catalog::{
@@ -18,7 +19,8 @@ pub use learning::{
     check_progress, credit_progress, progress_writer,
 };
 pub use lesson_edit::{LessonPatch, update_lesson};
+pub use session_edit::{NewSession, SessionPatch, create_session, update_session};
 pub use sessions::{
-    NewSession, Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, create_session,
-    enqueue_session_reminders, get_session, list_sessions, session_attendance,
+    Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, enqueue_session_reminders,
+    get_session, list_sessions, session_attendance,
 };

@@ -1,21 +1,18 @@
 use attendance::{Attendance, Occasion};
 use chrono::{DateTime, Duration, Utc};
-use kernel::{
-    Actor, Bound, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations,
-    from_tenths, to_tenths,
-};
+use kernel::{Actor, Error, Page, PageRequest, Result, from_tenths};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::domain::SessionStatus;
-use crate::entity::{course, offline_session};
+use crate::entity::offline_session;
 
 /// The attendance component's name for offline sessions.
-const KIND: &str = "session";
+pub(super) const KIND: &str = "session";
 
 /// An offline training session (面授) as clients see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,44 +45,8 @@ pub struct Session {
     pub presence: attendance::PresenceRules,
     /// Registrations against capacity and whether the caller is in; on reads (list, get).
     pub seats: Option<attendance::Seats>,
-}
-
-/// Body of `POST /sessions`.
-#[derive(Debug, Clone, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewSession {
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "班主任心理辅导技能面授", min_length = 2, max_length = 200)
-    )]
-    pub title: String,
-    pub course_id: Option<i64>,
-    #[cfg_attr(
-        feature = "openapi",
-        schema(example = "恩施市教育局三楼报告厅", min_length = 2, max_length = 200)
-    )]
-    pub place: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3"))]
-    pub hours: Decimal,
-    #[cfg_attr(feature = "openapi", schema(example = 120, minimum = 1, maximum = 5000))]
-    pub capacity: u32,
-    /// The owning unit; default the caller's own.
-    #[cfg_attr(feature = "openapi", schema(example = 2))]
-    pub org_unit_id: Option<i64>,
-    /// Who runs it; default the calling account's person (or login name).
-    #[cfg_attr(feature = "openapi", schema(example = "张老师", min_length = 1, max_length = 100))]
-    pub trainer: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = 30, maximum = 240))]
-    pub sign_in_grace_minutes: Option<u32>,
-    /// 1–100, default 80: the share of the scheduled time that earns the hours.
-    #[cfg_attr(feature = "openapi", schema(example = 80, minimum = 1, maximum = 100))]
-    pub min_presence_percent: Option<u32>,
-    /// Default 15: how long before the end check-out opens.
-    #[cfg_attr(feature = "openapi", schema(example = 15, minimum = 1, maximum = 240))]
-    pub closing_window_minutes: Option<u32>,
+    /// When and why it was cancelled (`status` is then `cancelled`).
+    pub cancellation: Option<attendance::Cancellation>,
 }
 
 /// Filters of the session list.
@@ -122,7 +83,7 @@ pub struct SessionAttendance {
 }
 
 /// A session read back; a status outside the vocabulary is `corrupt_record`.
-fn view(m: &offline_session::Model) -> Result<Session> {
+pub(super) fn view(m: &offline_session::Model) -> Result<Session> {
     Ok(Session {
         id: m.id,
         title: m.title.clone(),
@@ -138,6 +99,7 @@ fn view(m: &offline_session::Model) -> Result<Session> {
         sign_in_grace_minutes: u32::try_from(m.sign_in_grace_minutes).unwrap_or(0),
         presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
         seats: None,
+        cancellation: attendance::Cancellation::stored(m.cancelled_at, m.cancel_reason.as_deref()),
     })
 }
 
@@ -166,7 +128,7 @@ pub struct Sessions;
 
 /// A stored session, handed through the attendance flow.
 #[derive(Debug, Clone)]
-pub struct SessionRow(offline_session::Model);
+pub struct SessionRow(pub(super) offline_session::Model);
 
 impl attendance::Owner for Sessions {
     type Row = SessionRow;
@@ -174,14 +136,20 @@ impl attendance::Owner for Sessions {
     const MARKS_AFTER_CLOSE: bool = false;
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("session_closed", "培训已结束关闭，如需修改请先重新开启", "the session is closed; reopen it first");
+    const CANCELLED: (&'static str, &'static str, &'static str) =
+        ("session_cancelled", "该培训已取消", "the session was cancelled");
 
     async fn find(&self, db: &DatabaseConnection, id: i64) -> Result<Option<SessionRow>> {
         Ok(offline_session::Entity::find_by_id(id).one(db).await?.map(SessionRow))
     }
 
     fn held(&self, SessionRow(m): &SessionRow) -> attendance::Held {
-        let closed = m.status == SessionStatus::Closed.as_str();
-        attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
+        let standing = match SessionStatus::parse(&m.status) {
+            Some(SessionStatus::Closed) => attendance::Standing::Closed,
+            Some(SessionStatus::Cancelled) => attendance::Standing::Cancelled,
+            Some(SessionStatus::Scheduled) | None => attendance::Standing::Open,
+        };
+        attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths)
     }
 
     fn view(&self, row: &SessionRow) -> Result<Session> {
@@ -204,98 +172,24 @@ impl attendance::Owner for Sessions {
         (active.status, active.closed_at) = (Set(status.as_str().to_owned()), Set(at));
         Ok(SessionRow(active.update(txn).await?))
     }
-}
 
-/// Schedules a session owned by an org unit of the caller's subtree.
-pub async fn create_session(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    input: NewSession,
-) -> Result<Session> {
-    actor.require(Permission::ManageTraining)?;
-    let mut v = Violations::default();
-    let title = v.check(Bound::TITLE.check("title", &input.title));
-    let place = v.check(Bound::LABEL.check("place", &input.place));
-    let trainer = match &input.trainer {
-        Some(named) => v.check(Bound::LABEL.check("trainer", named)),
-        None => Some(directory::display_name(db, actor).await?),
-    };
-    let hours = if input.hours > Decimal::ZERO {
-        v.check(Hours::parse(input.hours, Decimal::from(24), "hours"))
-    } else {
-        v.push(FieldError::new(
-            "hours",
-            "out_of_range",
-            Text::fixed("学时须大于 0", "hours must be above 0"),
-        ));
-        None
-    };
-    if input.ends_at <= input.starts_at || input.ends_at - input.starts_at > Duration::days(7) {
-        v.push(FieldError::new(
-            "ends_at",
-            "invalid_window",
-            Text::fixed(
-                "结束时间须晚于开始时间，且一场不超过 7 天",
-                "ends_at must follow starts_at, within 7 days",
-            ),
-        ));
+    async fn set_cancelled(
+        &self,
+        txn: &DatabaseTransaction,
+        row: SessionRow,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<SessionRow> {
+        let mut active: offline_session::ActiveModel = row.0.into();
+        active.status = Set(SessionStatus::Cancelled.as_str().to_owned());
+        (active.cancelled_at, active.cancel_reason) = (Set(Some(at)), Set(Some(reason.to_owned())));
+        Ok(SessionRow(active.update(txn).await?))
     }
-    if !(1..=5000).contains(&input.capacity) {
-        v.push(FieldError::new(
-            "capacity",
-            "out_of_range",
-            Text::fixed("人数上限须在 1 到 5000 之间", "capacity must be 1 to 5000"),
-        ));
+
+    /// The teacher's page of the session.
+    fn page(&self, id: i64) -> String {
+        format!("/sessions/{id}")
     }
-    let grace = input.sign_in_grace_minutes.unwrap_or(30);
-    if grace > 240 {
-        v.push(FieldError::new(
-            "sign_in_grace_minutes",
-            "out_of_range",
-            Text::fixed("签到宽限不超过 240 分钟", "sign_in_grace_minutes is at most 240"),
-        ));
-    }
-    let presence =
-        attendance::presence_rules(&mut v, input.min_presence_percent, input.closing_window_minutes);
-    if let Some(course_id) = input.course_id
-        && course::Entity::find_by_id(course_id).one(db).await?.is_none()
-    {
-        v.push(FieldError::new("course_id", "unknown_course", Text::fixed("课程不存在", "no such course")));
-    }
-    let owner = match directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await {
-        Ok(path) => Some(path),
-        Err(Error::Invalid(errors)) => {
-            errors.into_iter().for_each(|e| v.push(FieldError { field: "org_unit_id".to_owned(), ..e }));
-            None
-        }
-        Err(other) => return Err(other),
-    };
-    v.finish()?;
-    let saved = offline_session::ActiveModel {
-        title: Set(title.unwrap_or_default()),
-        course_id: Set(input.course_id),
-        place: Set(place.unwrap_or_default()),
-        starts_at: Set(input.starts_at),
-        ends_at: Set(input.ends_at),
-        hours_tenths: Set(hours.map(|h| to_tenths(h.value())).unwrap_or_default()),
-        capacity: Set(input.capacity as i32),
-        org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
-        org_path: Set(owner.unwrap_or_default()),
-        trainer: Set(trainer.unwrap_or_default()),
-        status: Set(SessionStatus::Scheduled.as_str().to_owned()),
-        sign_in_secret: Set(attendance::new_secret()),
-        sign_in_grace_minutes: Set(grace as i32),
-        min_presence_percent: Set(presence.0 as i32),
-        closing_window_minutes: Set(presence.1 as i32),
-        created_by: Set(actor.account_id),
-        closed_at: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    view(&saved)
 }
 
 /// The session row if the caller may see it: staff of its subtree, or a teacher it is open to.

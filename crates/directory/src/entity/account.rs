@@ -17,6 +17,8 @@ pub struct Model {
     pub email: Option<String>,
     /// `zh` or `en`: the language of the account's mail.
     pub language: String,
+    /// The password is a temporary one an admin handed out: the next login must replace it.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

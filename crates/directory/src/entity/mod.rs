@@ -5,3 +5,4 @@ pub(crate) mod org_unit;
 pub(crate) mod person;
 pub(crate) mod person_role;
 pub(crate) mod refresh_token;
+pub(crate) mod research_officer;

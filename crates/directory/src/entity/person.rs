@@ -11,6 +11,8 @@ pub struct Model {
     pub email: Option<String>,
     pub gender: Option<String>,
     pub subject: Option<String>,
+    /// 兼任学科: another subject taught besides `subject`.
+    pub other_subject: Option<String>,
     pub school_id: i64,
     /// Copy of the school's path, so scope filters need no join.
     pub org_path: String,

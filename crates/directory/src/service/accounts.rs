@@ -25,6 +25,8 @@ pub struct Account {
     pub org_unit_id: Option<i64>,
     /// A disabled account cannot log in, and its tokens stop working at once.
     pub disabled: bool,
+    /// Set by an admin's password reset: the next login must choose a new password.
+    pub must_change_password: bool,
 }
 
 impl From<account::Model> for Account {
@@ -35,6 +37,7 @@ impl From<account::Model> for Account {
             role: model.role,
             org_unit_id: model.org_unit_id,
             disabled: model.disabled,
+            must_change_password: model.must_change_password,
         }
     }
 }
@@ -165,6 +168,7 @@ pub async fn create_account(db: &DatabaseConnection, actor: &Actor, input: NewAc
         failed_logins: Set(0),
         locked_until: Set(None),
         disabled: Set(false),
+        must_change_password: Set(false),
         created_at: Set(Utc::now()),
         email: Set(email),
         language: Set(language),
@@ -177,34 +181,6 @@ pub async fn create_account(db: &DatabaseConnection, actor: &Actor, input: NewAc
         Text::fixed("用户名已被使用", "username is already taken"),
     ))?;
     Ok(saved.into())
-}
-
-/// Disables or re-enables an account in the caller's subtree (a staff account by its unit, a
-/// teacher's by their school). Access tokens stop working on the next request, since every
-/// request re-reads the account; refresh tokens are refused too. Nobody disables themself.
-pub async fn set_account_disabled(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i64,
-    disabled: bool,
-) -> Result<Account> {
-    actor.require(Permission::ManageDirectory)?;
-    let found = account::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    let path = match (found.person_id, found.org_unit_id) {
-        (Some(person_id), _) => person::Entity::find_by_id(person_id).one(db).await?.map(|p| p.org_path),
-        (None, Some(unit)) => org_unit::Entity::find_by_id(unit).one(db).await?.map(|u| u.path),
-        (None, None) => None,
-    };
-    actor.authorize(Permission::ManageDirectory, &path.ok_or(Error::NotFound)?)?;
-    if found.id == actor.account_id {
-        return Err(Error::Conflict {
-            code: "cannot_disable_self",
-            detail: Text::fixed("不能停用自己的账号", "you cannot disable your own account"),
-        });
-    }
-    let mut active: account::ActiveModel = found.into();
-    active.disabled = Set(disabled);
-    Ok(active.update(db).await?.into())
 }
 
 fn session_ended() -> Error {
@@ -221,7 +197,8 @@ fn session_ended() -> Error {
 /// or a changed scope takes effect at once.
 pub async fn actor_for(db: &impl ConnectionTrait, account_id: i64) -> Result<Actor> {
     let found = account::Entity::find_by_id(account_id).one(db).await?.ok_or_else(session_ended)?;
-    if found.disabled {
+    // A reset password ends the account's sessions at once, access tokens included.
+    if found.disabled || found.must_change_password {
         return Err(session_ended());
     }
     let role = Role::parse(&found.role).ok_or_else(session_ended)?;

@@ -43,12 +43,15 @@ fn locked_for(until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
 }
 
 /// Checks a password login. Five failures in a row lock the account for fifteen minutes;
-/// while locked even the right password is refused with the time left.
+/// while locked even the right password is refused with the time left. An account whose
+/// password an admin reset logs in only with `new_password` (409 `password_change_required`
+/// without it), which replaces the temporary one there and then.
 pub async fn login(
     db: &DatabaseConnection,
     clock: &dyn Clock,
     login: &str,
     password: &str,
+    new_password: Option<&str>,
 ) -> Result<Session> {
     let now = clock.now();
     let Some(found) = account_of_login_name(db, login.trim()).await? else {
@@ -66,6 +69,18 @@ pub async fn login(
     if !matches || found.disabled {
         return Err(record_failure(db, found, now).await);
     }
+    if found.must_change_password {
+        let Some(new_password) = new_password else {
+            return Err(Error::conflict(
+                "password_change_required",
+                Text::fixed(
+                    "密码已由管理员重置，请设置新密码后登录",
+                    "an administrator reset this password; set a new one to log in",
+                ),
+            ));
+        };
+        replace_temporary(db, &found, password, new_password).await?;
+    }
     if found.failed_logins != 0 || found.locked_until.is_some() {
         account::Entity::update_many()
             .col_expr(account::Column::FailedLogins, Expr::value(0))
@@ -76,6 +91,31 @@ pub async fn login(
     }
     let refresh_token = issue_refresh_token(db, found.id, &random_token(16), now).await?;
     Ok(Session { account_id: found.id, refresh_token })
+}
+
+/// Sets the password chosen at the first login after a reset, and lifts the requirement.
+async fn replace_temporary(
+    db: &DatabaseConnection,
+    found: &account::Model,
+    temporary: &str,
+    chosen: &str,
+) -> Result<()> {
+    let chosen = Password::parse(chosen, "new_password")?;
+    if chosen.expose() == temporary {
+        return Err(Error::invalid(
+            "new_password",
+            "same_as_temporary",
+            Text::fixed("新密码不能与临时密码相同", "the new password must differ from the temporary one"),
+        ));
+    }
+    let hash = hash_passwords(&[chosen.expose().to_owned()]).await?.remove(0);
+    account::Entity::update_many()
+        .col_expr(account::Column::PasswordHash, Expr::value(hash))
+        .col_expr(account::Column::MustChangePassword, Expr::value(false))
+        .filter(account::Column::Id.eq(found.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Counts a failure atomically (concurrent guesses all count) and locks at the limit.

@@ -9,10 +9,10 @@ use crate::domain::{Gender, MhRole, Password};
 use crate::entity::org_unit;
 
 const REQUIRED_COLUMNS: [&str; 5] = ["employee_no", "name", "phone", "school_code", "roles"];
-const OPTIONAL_COLUMNS: [&str; 4] = ["email", "gender", "subject", "initial_password"];
+const OPTIONAL_COLUMNS: [&str; 5] = ["email", "gender", "subject", "other_subject", "initial_password"];
 
 /// The Chinese headers of the rosters schools keep, and the column each means.
-const HEADER_ALIASES: [(&str, &str); 13] = [
+const HEADER_ALIASES: [(&str, &str); 14] = [
     ("工号", "employee_no"),
     ("教职工号", "employee_no"),
     ("姓名", "name"),
@@ -25,6 +25,7 @@ const HEADER_ALIASES: [(&str, &str); 13] = [
     ("电子邮箱", "email"),
     ("性别", "gender"),
     ("任教学科", "subject"),
+    ("兼任学科", "other_subject"),
     ("初始密码", "initial_password"),
 ];
 
@@ -277,7 +278,7 @@ fn parse_row<'s>(
         cell.get("name"),
         cell.get("phone"),
         Some(cell.get("email")),
-        Some(cell.get("subject")),
+        (Some(cell.get("subject")), Some(cell.get("other_subject"))),
     );
     let school = v.check(super::teachers::school_in_scope(
         actor,

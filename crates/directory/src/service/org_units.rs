@@ -331,6 +331,25 @@ pub async fn org_unit_names(
         .collect())
 }
 
+/// The counties (县市) at or under an already-authorised subtree path, in the tree's order:
+/// the rows of reports that compare counties.
+pub async fn counties_under(db: &impl sea_orm::ConnectionTrait, path: &str) -> Result<Vec<OrgUnit>> {
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Kind.eq(OrgKind::County.as_str()))
+        .filter(org_unit::Column::Path.starts_with(path))
+        .order_by_asc(org_unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(OrgUnit::from_model)
+        .collect())
+}
+
+/// The county a path lies in (its second segment: `/1/3/17/` is in county 3), if any.
+pub fn county_of(path: &str) -> Option<i64> {
+    path.trim_matches('/').split('/').nth(1)?.parse().ok()
+}
+
 /// The root of the tree (the prefecture): its code prefixes certificate numbers and its name
 /// is the issuer printed on them.
 pub async fn prefecture(db: &impl sea_orm::ConnectionTrait) -> Result<OrgUnit> {

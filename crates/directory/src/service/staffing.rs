@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::domain::{MhRole, required_fulltime};
+use crate::domain::{MhRole, OrgKind, required_fulltime};
 use crate::entity::{org_unit, person, person_role};
 use crate::repo;
 
@@ -29,6 +29,9 @@ pub struct StaffingRow {
     /// Teachers still missing (0 when the school meets the ratio).
     #[cfg_attr(feature = "openapi", schema(example = 2))]
     pub gap: u32,
+    /// Full-time MH teachers who also teach another subject (they should not).
+    #[cfg_attr(feature = "openapi", schema(example = 0))]
+    pub fulltime_teaching_other_subject: u32,
 }
 
 /// Sums over the schools of one county, or of the whole requested subtree.
@@ -52,6 +55,15 @@ pub struct StaffingTotals {
     /// Sum of the schools' gaps: a surplus at one school does not fill another's shortage.
     #[cfg_attr(feature = "openapi", schema(example = 3))]
     pub gap: u32,
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub fulltime_teaching_other_subject: u32,
+    /// MH research officers of the teaching-research offices at or under the unit (the
+    /// prefecture's and each county's).
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
+    pub research_officers: u32,
+    /// Of those offices, how many have no officer.
+    #[cfg_attr(feature = "openapi", schema(example = 0))]
+    pub offices_lacking_officer: u32,
 }
 
 impl StaffingTotals {
@@ -62,10 +74,49 @@ impl StaffingTotals {
         self.required_fulltime += row.required_fulltime;
         self.actual_fulltime += row.actual_fulltime;
         self.gap += row.gap;
+        self.fulltime_teaching_other_subject += row.fulltime_teaching_other_subject;
+    }
+
+    fn add_office(&mut self, office: &OfficeStaffing) {
+        self.research_officers += u32::try_from(office.officers.len()).unwrap_or(u32::MAX);
+        self.offices_lacking_officer += u32::from(office.officers.is_empty());
     }
 }
 
-/// `GET /reports/staffing`: every school of a subtree, then totals per county and overall.
+/// The teaching-research office of the prefecture or of a county, and its MH research officers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeStaffing {
+    #[cfg_attr(feature = "openapi", schema(example = 2))]
+    pub org_unit_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市"))]
+    pub org_unit_name: String,
+    pub kind: crate::domain::OrgKind,
+    /// Their names; empty is the gap the plan forbids.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["李明"])))]
+    pub officers: Vec<String>,
+}
+
+/// A full-time MH teacher who also teaches another subject.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtherSubjectTeacher {
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "ES00101"))]
+    pub employee_no: String,
+    #[cfg_attr(feature = "openapi", schema(example = 12))]
+    pub school_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
+    pub school_name: String,
+    #[cfg_attr(feature = "openapi", schema(example = "语文"))]
+    pub other_subject: String,
+}
+
+/// `GET /reports/staffing`: every school of a subtree, then totals per county and overall,
+/// the research offices and their officers, and full-time MH teachers teaching another subject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffingReport {
@@ -75,6 +126,11 @@ pub struct StaffingReport {
     pub items: Vec<StaffingRow>,
     /// Each county's sums.
     pub counties: Vec<StaffingTotals>,
+    /// The teaching-research offices at or under the unit (the prefecture's first, then each
+    /// county's), with their officers: an office without one is a gap.
+    pub offices: Vec<OfficeStaffing>,
+    /// Full-time MH teachers who also teach another subject, school by school.
+    pub teaching_other_subject: Vec<OtherSubjectTeacher>,
 }
 
 /// The staffing ratio report for `org_unit` (default: the caller's own scope).
@@ -99,6 +155,12 @@ pub async fn staffing_report(
         .all(db)
         .await?;
     let actual = fulltime_per_school(db, &unit.path).await?;
+    let teaching_other_subject = fulltime_teaching_other_subject(db, &unit.path).await?;
+    let mut other_per_school: HashMap<i64, u32> = HashMap::new();
+    for teacher in &teaching_other_subject {
+        *other_per_school.entry(teacher.school_id).or_default() += 1;
+    }
+    let offices = offices_under(db, &unit.path).await?;
     let counties: HashMap<i64, String> = org_unit::Entity::find()
         .filter(org_unit::Column::Kind.eq("county"))
         .all(db)
@@ -121,6 +183,7 @@ pub async fn staffing_report(
             required_fulltime: required,
             actual_fulltime: actual,
             gap: required.saturating_sub(actual),
+            fulltime_teaching_other_subject: other_per_school.get(&school.id).copied().unwrap_or(0),
         };
         total.add(&row);
         if let Some(county_id) = school.parent_id {
@@ -135,7 +198,85 @@ pub async fn staffing_report(
         }
         rows.push(row);
     }
-    Ok(StaffingReport { summary: total, items: rows, counties: per_county.into_values().collect() })
+    for office in &offices {
+        total.add_office(office);
+        if let Some(county) = per_county.get_mut(&office.org_unit_id) {
+            county.add_office(office);
+        }
+    }
+    Ok(StaffingReport {
+        summary: total,
+        items: rows,
+        counties: per_county.into_values().collect(),
+        offices,
+        teaching_other_subject,
+    })
+}
+
+/// The prefecture's and counties' offices at or under `path`, with their officers' names.
+async fn offices_under(db: &impl ConnectionTrait, path: &str) -> Result<Vec<OfficeStaffing>> {
+    let units = org_unit::Entity::find()
+        .filter(org_unit::Column::Kind.ne(OrgKind::School.as_str()))
+        .filter(org_unit::Column::Path.starts_with(path))
+        .order_by_asc(org_unit::Column::Path)
+        .all(db)
+        .await?;
+    let appointed = super::offices::officers_under(db, path).await?;
+    let ids: Vec<i64> = appointed.iter().map(|a| a.person_id).collect();
+    let names: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(units
+        .into_iter()
+        .map(|u| OfficeStaffing {
+            officers: appointed
+                .iter()
+                .filter(|a| a.org_unit_id == u.id)
+                .filter_map(|a| names.get(&a.person_id).cloned())
+                .collect(),
+            kind: OrgKind::parse(&u.kind).unwrap_or(OrgKind::County),
+            org_unit_id: u.id,
+            org_unit_name: u.name,
+        })
+        .collect())
+}
+
+/// Full-time MH teachers under `path` with another subject on record, by school and name.
+async fn fulltime_teaching_other_subject(
+    db: &impl ConnectionTrait,
+    path: &str,
+) -> Result<Vec<OtherSubjectTeacher>> {
+    let fulltime = Query::select()
+        .column(person_role::Column::PersonId)
+        .from(person_role::Entity)
+        .and_where(Expr::col(person_role::Column::Role).eq(MhRole::MhFulltime.as_str()))
+        .to_owned();
+    let people = person::Entity::find()
+        .filter(person::Column::OrgPath.starts_with(path))
+        .filter(person::Column::OtherSubject.is_not_null())
+        .filter(person::Column::OtherSubject.ne(""))
+        .filter(person::Column::Id.in_subquery(fulltime))
+        .order_by_asc(person::Column::SchoolId)
+        .order_by_asc(person::Column::EmployeeNo)
+        .all(db)
+        .await?;
+    let schools: Vec<i64> = people.iter().map(|p| p.school_id).collect();
+    let school_names = super::org_units::org_unit_names(db, &schools).await?;
+    Ok(people
+        .into_iter()
+        .map(|p| OtherSubjectTeacher {
+            school_name: school_names.get(&p.school_id).cloned().unwrap_or_default(),
+            teacher_id: p.id,
+            name: p.name,
+            employee_no: p.employee_no,
+            school_id: p.school_id,
+            other_subject: p.other_subject.unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// Number of full-time MH teachers per school in a subtree, in one grouped query.

@@ -31,11 +31,20 @@ pub struct Teacher {
     pub gender: Option<Gender>,
     #[cfg_attr(feature = "openapi", schema(example = "心理健康"))]
     pub subject: Option<String>,
+    /// Another subject the teacher also teaches (兼任学科); a full-time MH teacher should have
+    /// none, and the staffing report lists those who do.
+    #[cfg_attr(feature = "openapi", schema(example = "语文"))]
+    pub other_subject: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = 12))]
     pub school_id: i64,
     #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
     pub school_name: String,
     pub roles: Vec<MhRole>,
+    /// The teacher's login account, for the admin's disable, enable and password reset.
+    #[cfg_attr(feature = "openapi", schema(example = 1201))]
+    pub account_id: Option<i64>,
+    /// Whether that account is disabled (cannot log in).
+    pub account_disabled: bool,
 }
 
 /// Body of `POST /teachers`: the teacher's fields, plus the password of the account created
@@ -55,6 +64,9 @@ pub struct NewTeacher {
     pub gender: Option<Gender>,
     #[cfg_attr(feature = "openapi", schema(example = "语文", max_length = 50))]
     pub subject: Option<String>,
+    /// 兼任学科: another subject taught besides `subject`.
+    #[cfg_attr(feature = "openapi", schema(example = "道德与法治", max_length = 50))]
+    pub other_subject: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = 12))]
     pub school_id: i64,
     #[serde(default)]
@@ -78,6 +90,9 @@ pub struct TeacherPatch {
     pub gender: Option<Gender>,
     #[cfg_attr(feature = "openapi", schema(example = "心理健康", max_length = 50))]
     pub subject: Option<String>,
+    /// 兼任学科; an empty string clears it (the teacher teaches no other subject).
+    #[cfg_attr(feature = "openapi", schema(example = "", max_length = 50))]
+    pub other_subject: Option<String>,
     #[cfg_attr(feature = "openapi", schema(example = 13))]
     pub school_id: Option<i64>,
     pub roles: Option<Vec<MhRole>>,
@@ -100,6 +115,7 @@ pub(crate) struct Identity {
     pub phone: Phone,
     pub email: Option<Email>,
     pub subject: Option<String>,
+    pub other_subject: Option<String>,
 }
 
 /// A teacher's validated fields, ready to be written; shared by single create and import.
@@ -116,26 +132,36 @@ pub(crate) fn parse_identity(
     name: &str,
     phone: &str,
     email: Option<&str>,
-    subject: Option<&str>,
+    (subject, other_subject): (Option<&str>, Option<&str>),
 ) -> Option<Identity> {
     let employee_no = v.check(EmployeeNo::parse(employee_no));
     let name = v.check(kernel::Bound::new(1, 50).check("name", name));
     let phone = v.check(Phone::parse(phone));
     let email = email.map(str::trim).filter(|e| !e.is_empty()).map(|e| v.check(Email::parse(e)));
-    let subject = subject
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| v.check(kernel::Bound::new(1, 50).check("subject", s)));
     // An optional field that was given but invalid fails the whole record.
     let email = match email {
         Some(parsed) => Some(parsed?),
         None => None,
     };
-    let subject = match subject {
-        Some(parsed) => Some(parsed?),
-        None => None,
-    };
-    Some(Identity { employee_no: employee_no?, name: name?, phone: phone?, email, subject })
+    let (subject, other_subject) =
+        (optional_subject(v, "subject", subject), optional_subject(v, "other_subject", other_subject));
+    Some(Identity {
+        employee_no: employee_no?,
+        name: name?,
+        phone: phone?,
+        email,
+        subject: subject?,
+        other_subject: other_subject?,
+    })
+}
+
+/// A subject as given: absent or blank is none; otherwise 1 to 50 characters (`None` when it
+/// is at fault, recorded in `v`).
+fn optional_subject(v: &mut Violations, field: &str, value: Option<&str>) -> Option<Option<String>> {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(given) => v.check(kernel::Bound::new(1, 50).check(field, given)).map(Some),
+        None => Some(None),
+    }
 }
 
 /// Which of these employee numbers and phones are already used by a person or an account.
@@ -195,6 +221,7 @@ pub(crate) async fn insert_teachers(
             email: Set(t.identity.email.as_ref().map(|e| e.as_str().to_owned())),
             gender: Set(t.gender.map(|g| g.as_str().to_owned())),
             subject: Set(t.identity.subject.clone()),
+            other_subject: Set(t.identity.other_subject.clone()),
             school_id: Set(school.id),
             org_path: Set(school.path.clone()),
             created_at: Set(now),
@@ -243,6 +270,7 @@ pub(crate) async fn insert_teachers(
             failed_logins: Set(0),
             locked_until: Set(None),
             disabled: Set(false),
+            must_change_password: Set(false),
             created_at: Set(now),
             email: Set(t.identity.email.as_ref().map(|e| e.as_str().to_owned())),
             language: Set("zh".to_owned()),
@@ -310,7 +338,7 @@ pub async fn create_teacher(db: &DatabaseConnection, actor: &Actor, input: NewTe
         &input.name,
         &input.phone,
         input.email.as_deref(),
-        input.subject.as_deref(),
+        (input.subject.as_deref(), input.other_subject.as_deref()),
     );
     let password = v.check(Password::parse(&input.initial_password, "initial_password"));
     let school = org_unit::Entity::find_by_id(input.school_id).one(db).await?;
@@ -538,6 +566,10 @@ pub async fn update_teacher(
     let email = patch.email.as_deref().and_then(|e| v.check(Email::parse(e)));
     let subject =
         patch.subject.as_deref().and_then(|s| v.check(kernel::Bound::new(1, 50).check("subject", s)));
+    let other_subject = match patch.other_subject.as_deref() {
+        Some(given) => optional_subject(&mut v, "other_subject", Some(given)),
+        None => None,
+    };
     let school = match patch.school_id {
         Some(school_id) => {
             let school = org_unit::Entity::find_by_id(school_id).one(db).await?;
@@ -570,6 +602,9 @@ pub async fn update_teacher(
     if let Some(subject) = subject {
         active.subject = Set(Some(subject));
     }
+    if let Some(other_subject) = other_subject {
+        active.other_subject = Set(other_subject);
+    }
     let moved =
         school.as_ref().map(|s| super::Placement { teacher_id: id, school_id: s.id, county_id: s.parent_id });
     if let Some(school) = school {
@@ -594,9 +629,17 @@ pub async fn update_teacher(
     get_teacher(db, actor, id).await
 }
 
-/// Turns person rows into teachers with their roles and school names (two queries per page).
+/// Turns person rows into teachers with their roles, school names and accounts (three queries
+/// per page).
 async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Result<Vec<Teacher>> {
     let mut roles = repo::roles_of(db, people.iter().map(|p| p.id)).await?;
+    let accounts: HashMap<i64, (i64, bool)> = account::Entity::find()
+        .filter(account::Column::PersonId.is_in(people.iter().map(|p| p.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| Some((a.person_id?, (a.id, a.disabled))))
+        .collect();
     let school_ids: BTreeSet<i64> = people.iter().map(|p| p.school_id).collect();
     let schools: HashMap<i64, String> = org_unit::Entity::find()
         .filter(org_unit::Column::Id.is_in(school_ids))
@@ -619,6 +662,8 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
                 held
             },
             school_name: schools.get(&p.school_id).cloned().unwrap_or_default(),
+            account_id: accounts.get(&p.id).map(|a| a.0),
+            account_disabled: accounts.get(&p.id).is_some_and(|a| a.1),
             id: p.id,
             employee_no: p.employee_no,
             name: p.name,
@@ -626,6 +671,7 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
             email: p.email,
             gender: p.gender.as_deref().and_then(|g| Gender::parse(g).ok()),
             subject: p.subject,
+            other_subject: p.other_subject,
             school_id: p.school_id,
         })
         .collect())

@@ -29,8 +29,8 @@ string_enum! {
 }
 
 string_enum! {
-    /// An event is open for sign-in until it is closed.
-    EventStatus { Scheduled => "scheduled", Closed => "closed" }
+    /// An event is open for sign-in until it is closed (or cancelled, for good).
+    EventStatus { Scheduled => "scheduled", Closed => "closed", Cancelled => "cancelled" }
 }
 
 string_enum! {
@@ -46,6 +46,61 @@ string_enum! {
 string_enum! {
     /// A workload entry waits for a school admin's decision.
     WorkloadStatus { Pending => "pending", Confirmed => "confirmed", Rejected => "rejected" }
+}
+
+string_enum! {
+    /// The titles the plan sets targets for (item 8): 州级心理健康教育名师 and
+    /// 县级骨干教师/名师.
+    TitleKind { PrefectureMhMaster => "prefecture_mh_master", CountyKeyTeacher => "county_key_teacher" }
+}
+
+impl TitleKind {
+    pub const ALL: [TitleKind; 2] = [TitleKind::PrefectureMhMaster, TitleKind::CountyKeyTeacher];
+
+    /// The title as certificates and lists print it.
+    pub fn label(self, english: bool) -> &'static str {
+        match (self, english) {
+            (TitleKind::PrefectureMhMaster, false) => "州级心理健康教育名师",
+            (TitleKind::CountyKeyTeacher, false) => "县级骨干教师/名师",
+            (TitleKind::PrefectureMhMaster, true) => "prefecture MH education master teacher",
+            (TitleKind::CountyKeyTeacher, true) => "county key teacher / master teacher",
+        }
+    }
+
+    /// How many holders the plan asks for across the prefecture: (at least, at most).
+    pub fn target(self) -> (u32, u32) {
+        match self {
+            TitleKind::PrefectureMhMaster => (5, 10),
+            TitleKind::CountyKeyTeacher => (50, 80),
+        }
+    }
+
+    /// The deepest org level (1 prefecture, 2 county) whose admins may grant it: a county
+    /// names its key teachers, only the prefecture its master teachers.
+    pub fn granted_from_depth(self) -> usize {
+        match self {
+            TitleKind::PrefectureMhMaster => 1,
+            TitleKind::CountyKeyTeacher => 2,
+        }
+    }
+}
+
+string_enum! {
+    /// Where a count of holders stands against its target range.
+    TargetStanding { Short => "short", Within => "within", Over => "over" }
+}
+
+impl TargetStanding {
+    /// `held` against `(at least, at most)`.
+    pub fn of(held: u32, (min, max): (u32, u32)) -> Self {
+        if held < min {
+            TargetStanding::Short
+        } else if held > max {
+            TargetStanding::Over
+        } else {
+            TargetStanding::Within
+        }
+    }
 }
 
 impl EventLevel {
@@ -86,6 +141,14 @@ mod tests {
         assert!(identifies_someone("学生身份证42280119990101123X"));
         assert!(!identifies_someone("初二（3）班团体辅导，12 人参加，45 分钟"));
         assert!(!identifies_someone("编号 2026010112"));
+    }
+
+    #[test]
+    fn holders_stand_against_the_plans_ranges() {
+        assert_eq!(TargetStanding::of(4, TitleKind::PrefectureMhMaster.target()), TargetStanding::Short);
+        assert_eq!(TargetStanding::of(10, TitleKind::PrefectureMhMaster.target()), TargetStanding::Within);
+        assert_eq!(TargetStanding::of(81, TitleKind::CountyKeyTeacher.target()), TargetStanding::Over);
+        assert_eq!(TitleKind::parse("county_key_teacher"), Some(TitleKind::CountyKeyTeacher));
     }
 
     #[test]

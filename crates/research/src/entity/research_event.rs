@@ -23,6 +23,8 @@ pub struct Model {
     pub closing_window_minutes: i32,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,6 +51,8 @@ pub struct Event {
     pub presence: attendance::PresenceRules,
     /// Registrations against capacity and whether the caller is in; on reads (list, get).
     pub seats: Option<attendance::Seats>,
+    /// When and why it was cancelled (`status` is then `cancelled`).
+    pub cancellation: Option<attendance::Cancellation>,
 }
 
 /// Body of `POST /research-events`.
@@ -148,6 +150,7 @@ pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
         status: kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)?,
         presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
         seats: None,
+        cancellation: attendance::Cancellation::stored(m.cancelled_at, m.cancel_reason.as_deref()),
     })
 }
 
@@ -178,13 +181,19 @@ pub struct Events;
 impl attendance::Owner for Events {
     const CLOSED: (&'static str, &'static str, &'static str) =
         ("event_closed", "教研活动已结束关闭", "the event is closed");
+    const CANCELLED: (&'static str, &'static str, &'static str) =
+        ("event_cancelled", "该教研活动已取消", "the event was cancelled");
     const MARKS_AFTER_CLOSE: bool = true;
     type View = Event;
     type Row = EventRow;
 
     fn held(&self, EventRow(m): &EventRow) -> attendance::Held {
-        let closed = EventStatus::parse(&m.status) == Some(EventStatus::Closed);
-        attendance::Held::new(occasion(m), &m.org_path, closed, (&m.title, &m.place), m.hours_tenths)
+        let standing = match EventStatus::parse(&m.status) {
+            Some(EventStatus::Closed) => attendance::Standing::Closed,
+            Some(EventStatus::Cancelled) => attendance::Standing::Cancelled,
+            Some(EventStatus::Scheduled) | None => attendance::Standing::Open,
+        };
+        attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths)
     }
 
     fn view(&self, EventRow(m): &EventRow) -> Result<Event> {
@@ -210,6 +219,27 @@ impl attendance::Owner for Events {
         let status = at.map_or(EventStatus::Scheduled, |_| EventStatus::Closed);
         let active = research_event::ActiveModel { status: Set(status.as_str().to_owned()), ..row.0.into() };
         active.update(txn).await.map(EventRow).map_err(Error::from)
+    }
+
+    async fn set_cancelled(
+        &self,
+        txn: &DatabaseTransaction,
+        row: EventRow,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<EventRow> {
+        let active = research_event::ActiveModel {
+            status: Set(EventStatus::Cancelled.as_str().to_owned()),
+            cancelled_at: Set(Some(at)),
+            cancel_reason: Set(Some(reason.to_owned())),
+            ..row.0.into()
+        };
+        active.update(txn).await.map(EventRow).map_err(Error::from)
+    }
+
+    /// Teachers see events in their research list (there is no page per event).
+    fn page(&self, _id: i64) -> String {
+        "/research-events".to_owned()
     }
 }
 
@@ -297,6 +327,8 @@ pub async fn create_event(
         closing_window_minutes: Set(closing as i32),
         created_by: Set(actor.account_id),
         created_at: Set(now),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -307,13 +339,6 @@ pub async fn create_event(
 async fn visible(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
     let found = research_event::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     directory::ensure_owner_visible(db, actor, &found.org_path).await?;
-    Ok(found)
-}
-
-/// The event row if the caller runs events in its subtree.
-async fn managed(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<research_event::Model> {
-    let found = research_event::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    actor.authorize(Permission::ManageTraining, &found.org_path)?;
     Ok(found)
 }
 
@@ -360,15 +385,16 @@ pub async fn my_events(
     list_events(db, actor, EventFilter { from: Some(now), ..Default::default() }, page).await
 }
 
-/// Changes an event of the caller's subtree.
+/// Changes an event of the caller's subtree that is still open (the attendance flow refuses
+/// closed and cancelled events, a capacity below the roster and other hours once posted).
 pub async fn update_event(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
     patch: EventPatch,
 ) -> Result<Event> {
-    let found = managed(db, actor, id).await?;
-    let current = view(&found)?;
+    let amending = attendance::amendable(db, &Events, actor, id).await?;
+    let current = view(&amending.row.0)?;
     let title = patch.title.unwrap_or(current.title);
     let place = patch.place.unwrap_or(current.place);
     let (starts_at, ends_at) =
@@ -377,8 +403,9 @@ pub async fn update_event(
     let capacity = patch.capacity.unwrap_or(current.capacity);
     let mut v = Violations::default();
     check(&mut v, &title, &place, starts_at, ends_at, hours, capacity);
+    amending.check(&mut v, capacity, to_tenths(hours));
     v.finish()?;
-    let mut active: research_event::ActiveModel = found.into();
+    let mut active: research_event::ActiveModel = amending.row.0.into();
     active.title = Set(title.trim().to_owned());
     active.place = Set(place.trim().to_owned());
     active.starts_at = Set(starts_at);

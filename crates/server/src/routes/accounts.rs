@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use directory::{Account, NewAccount};
+use directory::{Account, NewAccount, PasswordReset};
 use kernel::Actor;
 
 use crate::auth::AuthUser;
@@ -38,13 +38,14 @@ async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> ApiResult<web::Json<Account>> {
-    Ok(web::Json(directory::set_account_disabled(&state.db, actor, id, disabled).await?))
+    let now = state.clock.now();
+    Ok(web::Json(directory::set_account_disabled(&state.db, now, actor, id, disabled).await?))
 }
 
 /// Disable an account
 ///
 /// It can no longer log in or refresh, and its access tokens are refused from the next
-/// request on. Admins, in their subtree; not their own account.
+/// request on. Admins, in their subtree; not their own account. Audited.
 #[utoipa::path(operation_id = "disableAccount", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "Disabled", body = Account),
@@ -76,4 +77,29 @@ pub async fn enable(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Account>> {
     set_disabled(&state, &actor, id.into_inner(), false).await
+}
+
+/// Reset an account's password
+///
+/// A temporary password, answered this once (hand it over in person or by phone; it is not
+/// mailed, since many teachers have no address on file and mail is not a safe channel for
+/// it). Every session of the account ends at once and a lockout is lifted; the next login
+/// with the temporary password answers 409 `password_change_required` until it carries
+/// `new_password`. Admins, in their subtree; not their own account. Audited (without the
+/// password).
+#[utoipa::path(operation_id = "resetAccountPassword", tag = "directory", params(("id" = i64, Path, description = "Account id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Reset; the temporary password is in the body", body = PasswordReset),
+        (status = 403, description = "Role may not manage accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account in scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Your own account (`cannot_reset_self`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/accounts/{id}/password-reset")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<PasswordReset>> {
+    let now = state.clock.now();
+    Ok(web::Json(directory::reset_password(&state.db, now, &actor, id.into_inner()).await?))
 }

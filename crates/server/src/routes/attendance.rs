@@ -1,5 +1,5 @@
 //! The attendance routes of every occasion owner — register, sign-in code, check-in, check-out,
-//! manual mark, close — written once and stamped out per owner (`/sessions`, `/research-events`),
+//! manual mark, close, cancel — written once and stamped out per owner (`/sessions`, `/research-events`),
 //! each handler one call into the `attendance` flow with the owner's `attendance::Owner`.
 //! The owners' route modules re-export them, so the two kinds cannot drift apart.
 
@@ -31,6 +31,14 @@ pub struct MarkRequest {
     pub teacher_id: i64,
     pub status: AttendanceStatus,
     #[schema(example = "纸质签到表补录", min_length = 2, max_length = 500)]
+    pub reason: String,
+}
+
+/// Body of a cancellation: why, for the registrants' mail and the audit log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    #[schema(example = "暴雨红色预警，培训取消", min_length = 2, max_length = 500)]
     pub reason: String,
 }
 
@@ -83,7 +91,8 @@ macro_rules! attendance_routes {
         check_in: $check_in:tt $check_in_id:tt,
         check_out: $check_out:tt $check_out_id:tt,
         mark: $mark:tt $mark_id:tt,
-        close: $close:tt $close_id:tt $(,)?
+        close: $close:tt $close_id:tt,
+        cancel: $cancel:tt $cancel_id:tt $(,)?
     ) => {
         use actix_web::{HttpResponse, get, post, web};
         use attendance::{Attendance, Closing, Scan, SignInCode};
@@ -91,7 +100,7 @@ macro_rules! attendance_routes {
         use crate::auth::AuthUser;
         use crate::error::{ApiResult, Problem};
         use crate::extract::Json;
-        use crate::routes::attendance::{MarkRequest, RegistrationRequest, ScanRequest};
+        use crate::routes::attendance::{CancelRequest, MarkRequest, RegistrationRequest, ScanRequest};
         use crate::state::AppState;
 
         /// Register
@@ -225,6 +234,37 @@ macro_rules! attendance_routes {
             let now = state.clock.now();
             Ok(web::Json(attendance::close(&state.db, &$owner, now, &actor, id.into_inner(), closing).await?))
         }
+
+        /// Cancel
+        ///
+        /// For good, with a reason: every registrant is told by mail (and in their
+        /// notifications, linking the occasion's page), the cancellation is audited, and from
+        /// then on registrations, codes, scans, marks, edits and closing answer 409
+        /// (`session_cancelled` / `event_cancelled`). A closed occasion cannot be cancelled.
+        #[utoipa::path(operation_id = $cancel_id, tag = $tag,
+            params(("id" = i64, Path, description = "Occasion id")),
+            request_body = CancelRequest,
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "Cancelled", body = $view),
+                (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Role may not run it", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Not in the caller's scope", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Already closed or cancelled", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Missing reason (2–500 characters)", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($cancel)]
+        pub async fn cancel(
+            state: web::Data<AppState>,
+            AuthUser(actor): AuthUser,
+            id: web::Path<i64>,
+            body: Json<CancelRequest>,
+        ) -> ApiResult<web::Json<$view>> {
+            let now = state.clock.now();
+            let id = id.into_inner();
+            Ok(web::Json(attendance::cancel(&state.db, &$owner, now, &actor, id, &body.reason).await?))
+        }
     };
 }
 
@@ -238,6 +278,7 @@ pub mod sessions {
         check_out: "/sessions/{id}/check-out" "checkOutOfSession",
         mark: "/sessions/{id}/attendance" "markSessionAttendance",
         close: "/sessions/{id}/close" "closeSession",
+        cancel: "/sessions/{id}/cancel" "cancelSession",
     }
 }
 
@@ -251,5 +292,6 @@ pub mod events {
         check_out: "/research-events/{id}/check-out" "checkOutOfResearchEvent",
         mark: "/research-events/{id}/attendance" "markResearchEventAttendance",
         close: "/research-events/{id}/close" "closeResearchEvent",
+        cancel: "/research-events/{id}/cancel" "cancelResearchEvent",
     }
 }

@@ -20,6 +20,11 @@ pub struct LoginRequest {
     #[validate(length(min = 1, max = 128))]
     #[schema(example = "demo1234", min_length = 1, max_length = 128)]
     pub password: String,
+    /// Only after an admin reset the password (the login answered 409
+    /// `password_change_required`): the new password, which replaces the temporary one.
+    #[validate(length(min = 8, max = 128))]
+    #[schema(example = "N3w-passw0rd", min_length = 8, max_length = 128)]
+    pub new_password: Option<String>,
 }
 
 /// A refresh or logout: the refresh token of the session.
@@ -77,7 +82,8 @@ fn tokens(state: &AppState, session: directory::Session) -> ApiResult<TokenRespo
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The password was reset by an admin: send `new_password` too (`password_change_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields, or a weak `new_password`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Locked after repeated failures, or too many logins from this address", body = Problem, content_type = "application/problem+json",
          headers(("Retry-After" = u64, description = "Seconds until the lock ends"))),
     )
@@ -90,7 +96,8 @@ pub async fn login(
 ) -> ApiResult<web::Json<TokenResponse>> {
     rate::check(&state.login_limiter, &request)?;
     let body = validated(body)?;
-    let session = directory::login(&state.db, state.clock.as_ref(), &body.username, &body.password).await?;
+    let (clock, new_password) = (state.clock.as_ref(), body.new_password.as_deref());
+    let session = directory::login(&state.db, clock, &body.username, &body.password, new_password).await?;
     Ok(web::Json(tokens(&state, session)?))
 }
 

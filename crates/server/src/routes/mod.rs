@@ -16,12 +16,14 @@ pub mod health;
 pub mod learning;
 pub mod me;
 pub mod mine;
+pub mod offices;
 pub mod org_units;
 pub mod outbox;
 pub mod reports;
 pub mod research;
 pub mod sessions;
 pub mod teachers;
+pub mod titles;
 pub mod transcripts;
 pub mod workload;
 
@@ -53,6 +55,9 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(org_units::create)
         .service(org_units::get)
         .service(org_units::update)
+        .service(offices::appoint)
+        .service(offices::remove)
+        .service(offices::list)
         .service(teachers::list)
         .service(teachers::create)
         .service(teachers::import)
@@ -61,6 +66,14 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::create)
         .service(accounts::disable)
         .service(accounts::enable)
+        .service(accounts::reset_password)
+        .service(titles::grant)
+        .service(titles::revoke)
+        .service(titles::list)
+        .service(titles::report)
+        .service(titles::create_commendation)
+        .service(titles::commendations)
+        .service(titles::commendation)
         .service(reports::staffing)
         .service(credits::mine)
         .service(credits::of_teacher)
@@ -93,12 +106,14 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(sessions::list)
         .service(sessions::create)
         .service(sessions::get)
+        .service(sessions::update)
         .service(sessions::register)
         .service(sessions::sign_in_code)
         .service(sessions::check_in)
         .service(sessions::check_out)
         .service(sessions::mark)
         .service(sessions::close)
+        .service(sessions::cancel)
         .service(sessions::reopen)
         .service(sessions::sheet)
         .service(banks::list)
@@ -134,6 +149,7 @@ fn configure(cfg: &mut ServiceConfig) {
         .service(research::mark)
         .service(research::roster)
         .service(research::close)
+        .service(research::cancel)
         .service(research::mine)
         .service(research::report)
         .service(workload::create_mentorship)

@@ -7,7 +7,7 @@ use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::lang;
 use crate::state::AppState;
-use crate::table::{ReportFormat, Table};
+use crate::table::{Cell, ReportFormat, Table};
 
 /// Parameters of `GET /reports/staffing`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -24,7 +24,10 @@ pub struct StaffingQuery {
 /// Staffing ratio report
 ///
 /// Per school: students, required full-time MH teachers = ceil(max(students,1000)/1000),
-/// actual, gap; then totals per county and for the whole subtree.
+/// actual, gap, full-time MH teachers who also teach another subject; then totals per county
+/// and for the whole subtree, the prefecture's and each county's teaching-research office with
+/// its MH research officers (an office without one is a gap), and the full-time MH teachers
+/// teaching another subject by name.
 #[utoipa::path(operation_id = "getStaffingReport", 
     tag = "reports",
     params(StaffingQuery),
@@ -67,9 +70,24 @@ fn staffing_table(report: &StaffingReport, english: bool) -> Table {
                 "Actual",
                 "Gap",
                 "Meets the ratio",
+                "Full-time MH teachers teaching another subject",
+                "MH research officers",
+                "Research offices without an officer",
             ]
         } else {
-            ["层级", "机构ID", "机构", "学生数", "应配专职心理教师", "实配", "缺口", "是否达标"]
+            [
+                "层级",
+                "机构ID",
+                "机构",
+                "学生数",
+                "应配专职心理教师",
+                "实配",
+                "缺口",
+                "是否达标",
+                "专职心理教师兼任其他学科",
+                "心理健康教育教研员",
+                "未配教研员的教研机构",
+            ]
         },
     );
     let (school, county, total) =
@@ -84,6 +102,9 @@ fn staffing_table(report: &StaffingReport, english: bool) -> Table {
             r.actual_fulltime.into(),
             r.gap.into(),
             (r.gap == 0).into(),
+            r.fulltime_teaching_other_subject.into(),
+            Cell::Empty,
+            Cell::Empty,
         ]);
     }
     for (kind, t) in
@@ -98,6 +119,9 @@ fn staffing_table(report: &StaffingReport, english: bool) -> Table {
             t.actual_fulltime.into(),
             t.gap.into(),
             (t.gap == 0).into(),
+            t.fulltime_teaching_other_subject.into(),
+            t.research_officers.into(),
+            t.offices_lacking_officer.into(),
         ]);
     }
     table

@@ -16,7 +16,9 @@ use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 use crate::table::{ReportFormat, Table};
 
-pub use crate::routes::attendance::events::{check_in, check_out, close, mark, register, sign_in_code};
+pub use crate::routes::attendance::events::{
+    cancel, check_in, check_out, close, mark, register, sign_in_code,
+};
 
 /// Filters of `GET /research-events`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -118,7 +120,8 @@ pub async fn get(
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`event_closed`) or cancelled (`event_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, capacity below the roster, or other hours once posted", body = Problem, content_type = "application/problem+json"),
     ))]
 #[patch("/research-events/{id}")]
 pub async fn update(

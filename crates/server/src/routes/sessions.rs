@@ -1,6 +1,6 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use courses::{NewSession, Session, SessionAttendance, SessionFilter, SessionStatus};
+use courses::{NewSession, Session, SessionAttendance, SessionFilter, SessionPatch, SessionStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -12,7 +12,9 @@ use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 use crate::table::{Cell, ReportFormat, Table, china_time_header};
 
-pub use crate::routes::attendance::sessions::{check_in, check_out, close, mark, register, sign_in_code};
+pub use crate::routes::attendance::sessions::{
+    cancel, check_in, check_out, close, mark, register, sign_in_code,
+};
 
 /// Filters of `GET /sessions`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -95,6 +97,34 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Session>> {
     Ok(web::Json(courses::get_session(&state.db, &actor, id.into_inner()).await?))
+}
+
+/// Change an offline session
+///
+/// Only the fields sent change; the result is checked whole, like a new session. A closed
+/// session must be reopened first; a cancelled one stays as it is.
+#[utoipa::path(operation_id = "updateSession",
+    tag = "training",
+    params(("id" = i64, Path, description = "Session id")),
+    request_body = SessionPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Session),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Role may not run sessions", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`session_closed`) or cancelled (`session_cancelled`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, capacity below the roster, or other hours once posted", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sessions/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    AuthUser(actor): AuthUser,
+    id: web::Path<i64>,
+    body: Json<SessionPatch>,
+) -> ApiResult<web::Json<Session>> {
+    Ok(web::Json(courses::update_session(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Reopen a session
