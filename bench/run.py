@@ -7,7 +7,9 @@ trivial endpoint measured in the same run on the same machine.
 Workloads (the issue's names): W0 GET /health; W1 heartbeat batches from 64 teachers' players;
 W2 GET /me/dashboard; W3 exam answer autosave; W4 HR credit search in one county; W5 the
 prefecture's qualification compliance report; W6 the prefecture's credits CSV export (one
-streamed download, timed, with the server's memory sampled while it runs).
+streamed download, timed, with the server's memory sampled while it runs); W7 the web app's shell and
+W7A its main script, precompressed (built by `make web` first if web/dist is missing). Each
+workload also reports the statements per request the server counted while it ran.
 
 Environment: BENCH_DURATION (wrk duration per workload, default 10s), BENCH_CONNECTIONS
 (default 64), BENCH_PORT (default 18080); BENCH_ONLY=W1,W2 measures only those workloads on
@@ -52,6 +54,8 @@ WORKLOADS = {
     "W4": "GET /api/v1/credits?org_unit=…&sort=-total_hours — HR search in one county",
     "W5": "GET /api/v1/reports/qualification — the prefecture's compliance report (1 connection)",
     "W6": "GET /api/v1/credits/export?format=csv — the prefecture's credits, streamed",
+    "W7": "GET / — the web app's shell (uncached, precompressed, `Accept-Encoding: br`)",
+    "W7A": "GET /assets/index-….js — the web app's main script (immutable, precompressed br)",
 }
 
 
@@ -77,13 +81,28 @@ def status_kb(pid, field):
     return 0
 
 
-def wrk(name, path, script, work, connections=CONNECTIONS):
+def statements(work):
+    """The server's running count of statements sent to the database (QUALIFY_STATEMENT_COUNT_FILE)."""
+    try:
+        return int((work / "statements").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def wrk(name, path, script, work, connections=CONNECTIONS, headers=()):
     threads = min(2, connections)
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--timeout", "10s", "--latency"]
+    for header in headers:
+        args += ["-H", header]
     if script:
         args += ["-s", str(script)]
+    before = statements(work)
     out = subprocess.run(args + [BASE + path], capture_output=True, text=True, check=True).stdout
+    # Requests wrk gave up waiting for still finish; the server writes its count every 100 ms.
+    time.sleep(1.0)
+    after = statements(work)
     (work / f"{name}.txt").write_text(out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
 
     def ms(label):
         m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)\b" % re.escape(label), out)
@@ -96,6 +115,9 @@ def wrk(name, path, script, work, connections=CONNECTIONS):
         "p50_ms": ms("50%"),
         "p99_ms": ms("99%"),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        # Counted by the server (sea-orm's metric callback; BEGIN/COMMIT not included), per request.
+        "statements_per_request": None if before is None or after is None or not requests
+        else (after - before) / requests,
     }
 
 
@@ -150,7 +172,8 @@ def export(pid):
 def prepare(database_url, work):
     env = dict(os.environ, QUALIFY_DATA_DIR=str(work), QUALIFY_BIND=f"127.0.0.1:{PORT}",
                QUALIFY_BACKGROUND_JOBS="0", QUALIFY_LOG="warn", QUALIFY_VERIFY_PER_MINUTE="100000",
-               QUALIFY_LOGIN_PER_MINUTE="100000")
+               QUALIFY_LOGIN_PER_MINUTE="100000", QUALIFY_STATEMENT_COUNT_FILE=str(work / "statements"),
+               QUALIFY_WEB_DIR=str(ROOT / "web" / "dist"))
     if database_url:
         env["QUALIFY_DATABASE_URL"] = database_url
     else:
@@ -217,6 +240,9 @@ def run_workloads(work, pid):
     search_path = f"/api/v1/credits?org_unit={county}&per_page=50&sort=-total_hours"
     search = rotate_script(work, "search", [("GET", search_path, hr, "")])
     report = rotate_script(work, "report", [("GET", "/api/v1/reports/qualification", admin, "")])
+    shell = urllib.request.urlopen(BASE + "/", timeout=30).read().decode()
+    main_script = re.search(r'src="(/assets/[^"]+\.js)"', shell).group(1)
+    compressed = ("Accept-Encoding: br, gzip",)
     plan = {
         "W0": lambda: wrk("W0", "/health", None, work),
         "W1": lambda: wrk("W1", "/", heartbeat, work),
@@ -226,6 +252,8 @@ def run_workloads(work, pid):
         # An office report: run by one admin at a time, so measured with one connection.
         "W5": lambda: wrk("W5", "/", report, work, connections=1),
         "W6": lambda: export(pid),
+        "W7": lambda: wrk("W7", "/", None, work, headers=compressed),
+        "W7A": lambda: wrk("W7A", main_script, None, work, headers=compressed),
     }
     return {name: run() for name, run in plan.items() if not ONLY or name in ONLY}
 
@@ -283,6 +311,8 @@ def main():
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "server"], cwd=ROOT, check=True)
+    if not (ROOT / "web" / "dist" / "index.html").exists():
+        subprocess.run(["make", "web"], cwd=ROOT, check=True)
     admin_url, pg_url = postgres_database()
     if SCALE == "province":
         if not pg_url:
@@ -314,7 +344,7 @@ def main():
 
 
 def ratio_rows(runs):
-    for workload in ["W0", "W1", "W2", "W3", "W4", "W5"]:
+    for workload in ["W0", "W1", "W2", "W3", "W4", "W5", "W7", "W7A"]:
         for db, run in runs.items():
             base, figures = run["W0"], run[workload]
             yield workload, db, {
@@ -323,6 +353,8 @@ def ratio_rows(runs):
                 "p50_ms": round(figures["p50_ms"], 2),
                 "p99_ms": round(figures["p99_ms"], 2),
                 "non_2xx": figures["non_2xx"],
+                "statements_per_request": None if figures.get("statements_per_request") is None
+                else round(figures["statements_per_request"], 2),
                 "peak_rss_mb": round(run["peak_rss_mb"], 1),
             }
 
@@ -354,10 +386,15 @@ def write(runs):
     for db, run in runs.items():
         lines.append(f"- {db}: {run['seed']} (generated in {run['seed_seconds']:.0f} s); "
                      f"server peak memory (VmHWM) {run['peak_rss_mb']:.0f} MiB")
-    lines += ["", "| workload | db | req/s | × W0 | p50 ms | p99 ms | non-2xx |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += ["", "| workload | db | req/s | × W0 | p50 ms | p99 ms | non-2xx | statements/request |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for workload, db, f in ratio_rows(runs):
+        counted = "–" if f["statements_per_request"] is None else f"{f['statements_per_request']:.2f}"
         lines.append(f"| {workload} {WORKLOADS[workload]} | {db} | {f['rps']:.0f} | {f['ratio_to_w0']:.3f} | "
-                     f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['non_2xx']} |")
+                     f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['non_2xx']} | {counted} |")
+    lines += ["", "Statements/request are counted by the server while wrk runs (`QUALIFY_STATEMENT_COUNT_FILE`: "
+              "sea-orm's metric callback sees every query and execute, in transactions too, but not BEGIN/COMMIT), "
+              "divided by the requests wrk completed; heartbeats committed in one group share its statements."]
     lines += ["", f"W6 {WORKLOADS['W6']}:", "", "| db | rows | seconds | first byte ms | × W0 p50 | RSS before MiB | RSS peak during MiB |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for db, run in runs.items():

@@ -18,6 +18,7 @@ mod m20261201_000012_lesson_content;
 mod m20261201_000013_notification_read;
 mod m20261202_000014_occasions_and_accounts;
 mod m20261202_000015_titles_and_offices;
+mod m20261202_000016_kept_totals_place;
 mod util;
 
 /// Applies every migration in order; `qualify migrate` and the tests run it.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_notification_read::Migration),
             Box::new(m20261202_000014_occasions_and_accounts::Migration),
             Box::new(m20261202_000015_titles_and_offices::Migration),
+            Box::new(m20261202_000016_kept_totals_place::Migration),
         ]
     }
 }

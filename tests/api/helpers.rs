@@ -72,6 +72,7 @@ async fn spawn_on(url: String, db: DatabaseConnection) -> TestApp {
 pub fn test_settings(url: String) -> Settings {
     Settings {
         database_url: url,
+        report_database_url: None,
         bind: "127.0.0.1:0".parse().expect("address"),
         jwt_secret: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4())),
         public_url: "http://qualify.test".to_owned(),

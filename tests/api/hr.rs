@@ -144,8 +144,10 @@ async fn csv_export_streams_every_teacher_and_round_trips_through_a_csv_parser()
     let total =
         json_of(app.get(&admin, "/api/v1/teachers?per_page=1").await).await["total"].as_u64().unwrap();
     assert_eq!(rows.len() as u64, total);
-    let row = rows.iter().find(|r| r.get(6) == Some(credited.to_string().as_str())).unwrap();
+    let row = rows.iter().find(|r| r.get(8) == Some(credited.to_string().as_str())).unwrap();
     assert_eq!(row.get(3), Some("12.5"));
+    assert_eq!(reader.headers().unwrap().get(4), Some("线上学时"));
+    assert_eq!((row.get(4), row.get(5)), (Some("0"), Some("12.5")), "hand-posted external hours are offline");
     let mut numbers: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
     numbers.dedup();
     assert_eq!(numbers.len(), rows.len(), "no teacher twice across chunks");
@@ -298,4 +300,110 @@ async fn an_unknown_certificate_code_opens_a_page_that_warns_of_forgery() {
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(page.text().await.unwrap().contains("未找到该证书，可能为伪造或输入有误"));
+}
+
+/// Where a teacher works, as the directory says.
+async fn school_and_county(app: &TestApp, admin: &str, teacher: i64) -> (i64, i64) {
+    let school = json_of(app.get(admin, &format!("/api/v1/teachers/{teacher}")).await).await["school_id"]
+        .as_i64()
+        .unwrap();
+    let unit = json_of(app.get(admin, &format!("/api/v1/org-units/{school}")).await).await;
+    (school, unit["parent_id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn hr_search_splits_online_and_offline_and_follows_a_teacher_who_moves_school() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let own = app.token("teacher").await;
+    let teacher = json_of(app.get(&own, "/api/v1/me").await).await["person"]["id"].as_i64().unwrap();
+    // Online: an approved claim of form online; offline: external hours an admin recognises.
+    let claim = json!({
+        "title": "国培计划网络研修", "organiser": "国家智慧教育平台", "started_on": "2026-03-01",
+        "ended_on": "2026-04-15", "hours": "6", "form": "online", "evidence_ref": "GP2026-00318"
+    });
+    let submitted = json_of(app.post(&own, "/api/v1/me/credit-claims", claim).await).await;
+    let approve = format!("/api/v1/credit-claims/{}/approve", submitted["id"]);
+    let approved =
+        app.post(&app.token("county.admin").await, &approve, json!({"reason": "证书核验无误"})).await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    credit_teacher(&app, &admin, teacher, "30").await;
+
+    let hr = app.token("hr").await;
+    let search = |unit: i64| {
+        let (app, hr) = (&app, &hr);
+        async move {
+            json_of(
+                app.get(hr, &format!("/api/v1/credits?org_unit={unit}&sort=-total_hours&per_page=200")).await,
+            )
+            .await
+        }
+    };
+    let roster = |unit: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            json_of(app.get(admin, &format!("/api/v1/teachers?org_unit={unit}&per_page=1")).await).await["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().map(|t| t["teacher_id"].as_i64().unwrap()).collect()
+    };
+    let (school, county) = school_and_county(&app, &admin, teacher).await;
+    let page = search(county).await;
+    let top = &page["items"][0];
+    assert_eq!(top["teacher_id"], teacher, "the county's most hours first: {page}");
+    assert_eq!(
+        (&top["total_hours"], &top["online_hours"], &top["offline_hours"]),
+        (&json!("36"), &json!("6"), &json!("30"))
+    );
+    assert_eq!(page["total"], roster(county).await, "every teacher of the county, with or without hours");
+    assert!(page["items"].as_array().unwrap()[1..].iter().all(|t| t["online_hours"] == "0"));
+    let at_school = search(school).await;
+    assert_eq!(at_school["items"][0]["teacher_id"], teacher);
+    assert_eq!(at_school["total"], roster(school).await);
+    let page_two = json_of(
+        app.get(&hr, &format!("/api/v1/credits?org_unit={county}&sort=-total_hours&per_page=1&page=2")).await,
+    )
+    .await;
+    assert_eq!(page_two["total"], page["total"]);
+    assert_eq!(page_two["items"][0]["teacher_id"], page["items"][1]["teacher_id"]);
+
+    // Moved to a school of another county: the kept totals go with the teacher.
+    let other_school = app.org_unit_id(&admin, "ES-LCS-001").await;
+    let other_county = app.org_unit_id(&admin, "ES-LCS").await;
+    assert_ne!(other_county, county);
+    let before = (roster(county).await, roster(other_county).await);
+    let moved =
+        app.patch(&admin, &format!("/api/v1/teachers/{teacher}"), json!({"school_id": other_school})).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let left = search(county).await;
+    assert!(!ids(&left).contains(&teacher));
+    assert_eq!(left["total"], before.0 - 1);
+    assert!(!ids(&search(school).await).contains(&teacher));
+    let arrived = search(other_county).await;
+    assert_eq!(arrived["items"][0]["teacher_id"], teacher);
+    assert_eq!(arrived["items"][0]["online_hours"], "6");
+    assert_eq!(arrived["total"], before.1 + 1);
+    assert_eq!(search(other_school).await["items"][0]["teacher_id"], teacher);
+
+    // A teacher new to the directory is listed and counted, with no hours.
+    let new = json!({
+        "employee_no": "ES90002", "name": "陈新", "phone": "13700137002", "gender": "male",
+        "subject": "心理健康", "school_id": other_school, "roles": [], "initial_password": "Start-2026"
+    });
+    let created = json_of(app.post(&admin, "/api/v1/teachers", new).await).await;
+    let with_new = search(other_county).await;
+    assert_eq!(with_new["total"], before.1 + 2);
+    let row =
+        with_new["items"].as_array().unwrap().iter().find(|t| t["teacher_id"] == created["id"]).cloned();
+    let row = row.expect("the new teacher is listed");
+    assert_eq!(
+        (&row["total_hours"], &row["online_hours"], &row["entries"]),
+        (&json!("0"), &json!("0"), &json!(0))
+    );
+    let found =
+        json_of(app.get(&hr, &format!("/api/v1/credits?org_unit={other_county}&q=ES90002")).await).await;
+    assert_eq!(found["total"], 1);
 }

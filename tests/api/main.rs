@@ -23,6 +23,7 @@ mod matrix;
 mod offices;
 mod openapi;
 mod reliability;
+mod replica;
 mod research;
 mod session_edit;
 mod sessions;

@@ -12,8 +12,10 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::domain::{Category, EntryContent, GENESIS_HASH, Source, from_tenths, to_tenths};
-use crate::entity::{credit_chain, credit_entry, credit_year_total};
+use crate::domain::{
+    Category, Delivery, EntryContent, GENESIS_HASH, Source, TrainingForm, from_tenths, to_tenths,
+};
+use crate::entity::{credit_chain, credit_claim, credit_entry, credit_year_total};
 
 /// What must happen in the same transaction as every new entry: certification issues a
 /// certificate the moment the entry completes a level's requirements. Registered once per
@@ -159,8 +161,9 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
 
     let seq = head.length + 1;
     let recorded_at = truncate_to_micros(now);
+    let delivery = delivery_of(txn, &entry.source).await?;
     let hash = hash_of(&entry, seq, tenths, recorded_at, &head.head_hash);
-    let saved = row_of(&entry, seq, tenths, recorded_at, head.head_hash, hash.clone())
+    let saved = row_of(&entry, seq, tenths, delivery, recorded_at, head.head_hash, hash.clone())
         .insert(txn)
         .await
         .map_err(Error::on_unique(
@@ -170,13 +173,104 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
                 "the entry collides with an existing one; reload and retry",
             ),
         ))?;
-    advance_head(txn, entry.teacher_id, seq, hash, tenths).await?;
-    add_to_years(txn, &[((entry.teacher_id, saved.year), (tenths, 1))].into()).await?;
+    let kept = Kept::of(tenths, delivery);
+    advance_head(txn, entry.teacher_id, seq, hash, kept).await?;
+    add_to_years(txn, &[((entry.teacher_id, saved.year), kept)].into()).await?;
     let entry = Entry::read(saved)?;
     if let Some(hook) = AFTER_POST.get() {
         hook(AnyConnection(txn), now, &entry).await?;
     }
     Ok(Posted { entry, created: true })
+}
+
+/// What one entry, or many, add to a kept-totals row: hours, entries, and the hours by delivery.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Kept {
+    tenths: i64,
+    entries: i64,
+    online: i64,
+    offline: i64,
+}
+
+impl Kept {
+    fn of(tenths: i64, delivery: Option<Delivery>) -> Self {
+        let (online, offline) = match delivery {
+            Some(Delivery::Online) => (tenths, 0),
+            Some(Delivery::Offline) => (0, tenths),
+            None => (0, 0),
+        };
+        Self { tenths, entries: 1, online, offline }
+    }
+
+    fn add(&mut self, other: Kept) {
+        self.tenths += other.tenths;
+        self.entries += other.entries;
+        self.online += other.online;
+        self.offline += other.offline;
+    }
+}
+
+/// The delivery of a new entry by the one mapping, [`Category::delivery`]: an approved claim
+/// keeps its form, and a reversal the delivery of the entry it cancels. Only external entries
+/// read anything.
+async fn delivery_of(txn: &impl ConnectionTrait, source: &Source) -> Result<Option<Delivery>> {
+    let category = source.category();
+    if category != Category::External {
+        return Ok(category.delivery(None));
+    }
+    match source {
+        Source::Claim { claim_id } => {
+            let form = credit_claim::Entity::find_by_id(*claim_id).one(txn).await?.map(|c| c.form);
+            let form =
+                form.as_deref().map(|f| kernel::stored(TrainingForm::parse(f), "credit_claim.form", f));
+            Ok(category.delivery(form.transpose()?))
+        }
+        Source::Reversal { entry_id, .. } => {
+            match credit_entry::Entity::find_by_id(*entry_id).one(txn).await?.and_then(|e| e.delivery) {
+                Some(stored) => Delivery::read(&stored).map(Some),
+                None => Ok(category.delivery(None)),
+            }
+        }
+        _ => Ok(category.delivery(None)),
+    }
+}
+
+/// Records teachers' schools and counties on their kept-totals rows, creating the rows (an
+/// empty chain) for teachers new to the ledger: every teacher has one, so a county's search can
+/// be read from the county's index alone. Inside the caller's transaction.
+pub async fn place_teachers(txn: &impl ConnectionTrait, placements: &[directory::Placement]) -> Result<()> {
+    use credit_chain::Column as C;
+    let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
+    for chunk in placements.chunks(1000) {
+        let rows = chunk.iter().map(|p| credit_chain::ActiveModel {
+            teacher_id: Set(p.teacher_id),
+            length: Set(0),
+            head_hash: Set(GENESIS_HASH.to_owned()),
+            total_tenths: Set(0),
+            county_id: Set(p.county_id),
+            school_id: Set(Some(p.school_id)),
+            online_tenths: Set(0),
+            offline_tenths: Set(0),
+        });
+        credit_chain::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(C::TeacherId)
+                    .value(C::CountyId, excluded(C::CountyId))
+                    .value(C::SchoolId, excluded(C::SchoolId))
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// [`place_teachers`] as the directory's placement listener (`directory::on_placed`).
+pub fn teachers_placed<'a>(
+    txn: AnyConnection<'a>,
+    placements: &'a [directory::Placement],
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move { place_teachers(&txn, placements).await })
 }
 
 /// Takes the row lock on a teacher's chain head until the transaction ends (creating the head
@@ -188,6 +282,10 @@ pub async fn lock_chain(txn: &impl ConnectionTrait, teacher_id: i64) -> Result<(
         length: Set(0),
         head_hash: Set(GENESIS_HASH.to_owned()),
         total_tenths: Set(0),
+        county_id: Set(None),
+        school_id: Set(None),
+        online_tenths: Set(0),
+        offline_tenths: Set(0),
     })
     .on_conflict_do_nothing_on([credit_chain::Column::TeacherId])
     .exec(txn)
@@ -201,18 +299,21 @@ pub async fn lock_chain(txn: &impl ConnectionTrait, teacher_id: i64) -> Result<(
     Ok(())
 }
 
-/// Moves a chain's head to `seq`/`hash` and adds `tenths` to the teacher's running total.
+/// Moves a chain's head to `seq`/`hash` and adds the entry to the teacher's running totals.
 async fn advance_head(
     txn: &impl ConnectionTrait,
     teacher_id: i64,
     seq: i64,
     hash: String,
-    tenths: i64,
+    kept: Kept,
 ) -> Result<()> {
+    use credit_chain::Column as C;
     credit_chain::Entity::update_many()
-        .col_expr(credit_chain::Column::Length, Expr::value(seq))
-        .col_expr(credit_chain::Column::HeadHash, Expr::value(hash))
-        .col_expr(credit_chain::Column::TotalTenths, Expr::col(credit_chain::Column::TotalTenths).add(tenths))
+        .col_expr(C::Length, Expr::value(seq))
+        .col_expr(C::HeadHash, Expr::value(hash))
+        .col_expr(C::TotalTenths, Expr::col(C::TotalTenths).add(kept.tenths))
+        .col_expr(C::OnlineTenths, Expr::col(C::OnlineTenths).add(kept.online))
+        .col_expr(C::OfflineTenths, Expr::col(C::OfflineTenths).add(kept.offline))
         .filter(credit_chain::Column::TeacherId.eq(teacher_id))
         .exec(txn)
         .await?;
@@ -220,34 +321,34 @@ async fn advance_head(
 }
 
 /// Adds hours and entries to teachers' totals of a year, creating rows on first use:
-/// `(teacher_id, year) -> (tenths, entries)`, a thousand rows per statement.
+/// `(teacher_id, year) -> what they add`, a thousand rows per statement.
 async fn add_to_years(
     txn: &impl ConnectionTrait,
-    totals: &std::collections::BTreeMap<(i64, i32), (i64, i64)>,
+    totals: &std::collections::BTreeMap<(i64, i32), Kept>,
 ) -> Result<()> {
     use credit_year_total::Column as C;
-    let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
+    let summed = |column: C| {
+        Expr::col((credit_year_total::Entity, column)).add(Expr::col((Alias::new("excluded"), column)))
+    };
     let rows: Vec<_> = totals
         .iter()
-        .map(|(&(teacher_id, year), &(tenths, entries))| credit_year_total::ActiveModel {
+        .map(|(&(teacher_id, year), kept)| credit_year_total::ActiveModel {
             teacher_id: Set(teacher_id),
             year: Set(year),
-            tenths: Set(tenths),
-            entries: Set(entries),
+            tenths: Set(kept.tenths),
+            entries: Set(kept.entries),
+            online_tenths: Set(kept.online),
+            offline_tenths: Set(kept.offline),
         })
         .collect();
     for chunk in rows.chunks(1000) {
         credit_year_total::Entity::insert_many(chunk.to_vec())
             .on_conflict(
                 OnConflict::columns([C::TeacherId, C::Year])
-                    .value(
-                        C::Tenths,
-                        Expr::col((credit_year_total::Entity, C::Tenths)).add(excluded(C::Tenths)),
-                    )
-                    .value(
-                        C::Entries,
-                        Expr::col((credit_year_total::Entity, C::Entries)).add(excluded(C::Entries)),
-                    )
+                    .value(C::Tenths, summed(C::Tenths))
+                    .value(C::Entries, summed(C::Entries))
+                    .value(C::OnlineTenths, summed(C::OnlineTenths))
+                    .value(C::OfflineTenths, summed(C::OfflineTenths))
                     .to_owned(),
             )
             .exec_without_returning(txn)
@@ -280,6 +381,7 @@ fn row_of(
     entry: &NewEntry,
     seq: i64,
     tenths: i64,
+    delivery: Option<Delivery>,
     recorded_at: DateTime<Utc>,
     prev_hash: String,
     hash: String,
@@ -299,6 +401,7 @@ fn row_of(
         reverses_entry_id: Set(entry.source.reverses()),
         prev_hash: Set(prev_hash),
         hash: Set(hash),
+        delivery: Set(delivery.map(|d| d.as_str().to_owned())),
         ..Default::default()
     }
 }
@@ -405,29 +508,35 @@ pub async fn import_history(
             credit_chain::Entity::find().filter(C::TeacherId.is_in(chunk.iter().copied())).all(txn).await?;
         heads.extend(found.into_iter().map(|h| (h.teacher_id, (h.length, h.head_hash))));
     }
+    let unplaced: Vec<i64> = teacher_ids.iter().copied().filter(|id| !heads.contains_key(id)).collect();
     let recorded_at = truncate_to_micros(now);
     let mut rows = Vec::new();
     let mut new_heads = Vec::with_capacity(by_teacher.len());
     let mut years = std::collections::BTreeMap::new();
     for (teacher_id, list) in by_teacher {
         let (mut seq, mut prev) = heads.remove(&teacher_id).unwrap_or((0, GENESIS_HASH.to_owned()));
-        let mut added = 0;
+        let mut added = Kept::default();
         for entry in list {
             let tenths = check_hours(&entry)?;
-            added += tenths;
-            let year_total: &mut (i64, i64) =
-                years.entry((teacher_id, entry.occurred_on.year())).or_default();
-            *year_total = (year_total.0 + tenths, year_total.1 + 1);
+            // History names its category; claims and reversals are not imported this way.
+            let delivery = entry.source.category().delivery(None);
+            let kept = Kept::of(tenths, delivery);
+            added.add(kept);
+            years.entry((teacher_id, entry.occurred_on.year())).or_insert_with(Kept::default).add(kept);
             seq += 1;
             let hash = hash_of(&entry, seq, tenths, recorded_at, &prev);
-            rows.push(row_of(&entry, seq, tenths, recorded_at, prev.clone(), hash.clone()));
+            rows.push(row_of(&entry, seq, tenths, delivery, recorded_at, prev.clone(), hash.clone()));
             prev = hash;
         }
         new_heads.push(credit_chain::ActiveModel {
             teacher_id: Set(teacher_id),
             length: Set(seq),
             head_hash: Set(prev),
-            total_tenths: Set(added),
+            total_tenths: Set(added.tenths),
+            county_id: Set(None),
+            school_id: Set(None),
+            online_tenths: Set(added.online),
+            offline_tenths: Set(added.offline),
         });
     }
     let count = rows.len() as u64;
@@ -446,18 +555,30 @@ pub async fn import_history(
                         C::TotalTenths,
                         Expr::col((credit_chain::Entity, C::TotalTenths)).add(excluded(C::TotalTenths)),
                     )
+                    .value(
+                        C::OnlineTenths,
+                        Expr::col((credit_chain::Entity, C::OnlineTenths)).add(excluded(C::OnlineTenths)),
+                    )
+                    .value(
+                        C::OfflineTenths,
+                        Expr::col((credit_chain::Entity, C::OfflineTenths)).add(excluded(C::OfflineTenths)),
+                    )
                     .to_owned(),
             )
             .exec_without_returning(txn)
             .await?;
     }
     add_to_years(txn, &years).await?;
+    // Teachers new to the ledger here had no kept-totals row, so nobody placed them yet.
+    place_teachers(txn, &directory::placements(txn, &unplaced).await?).await?;
     Ok(count)
 }
 
-/// Every teacher with a ledger (a chain head), ascending: whom a reassessment judges.
+/// Every teacher with a ledger (a chain head with entries), ascending: whom a reassessment
+/// judges.
 pub async fn teachers_with_ledger(db: &impl ConnectionTrait) -> Result<Vec<i64>> {
     Ok(credit_chain::Entity::find()
+        .filter(credit_chain::Column::Length.gt(0))
         .order_by_asc(credit_chain::Column::TeacherId)
         .all(db)
         .await?

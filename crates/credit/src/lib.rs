@@ -14,7 +14,7 @@ pub use domain::{
 };
 pub use ledger::{
     AfterPost, ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, after_post, entries_of_sources,
-    import_history, live_entry_of_source_prefix, lock_chain, post, reverse, teachers_with_ledger,
-    verify_chain,
+    import_history, live_entry_of_source_prefix, lock_chain, place_teachers, post, reverse, teachers_placed,
+    teachers_with_ledger, verify_chain,
 };
 pub use service::*;

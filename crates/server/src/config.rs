@@ -14,6 +14,9 @@ pub const MIN_JWT_SECRET_BYTES: usize = 32;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: String,
+    /// A PostgreSQL streaming replica for HR search, exports and reports
+    /// (`QUALIFY_REPORT_DATABASE_URL`); `None` reads them from the primary. docs/SCALING.md.
+    pub report_database_url: Option<String>,
     pub bind: SocketAddr,
     pub jwt_secret: SecretString,
     /// Where users reach the service; verification links and QR codes point here.
@@ -77,6 +80,15 @@ impl Settings {
                 "QUALIFY_DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got '{database_url}'"
             )));
         }
+        let report_database_url = var("QUALIFY_REPORT_DATABASE_URL").filter(|url| !url.is_empty());
+        if let Some(url) = &report_database_url {
+            let postgres = |u: &str| u.starts_with("postgres://") || u.starts_with("postgresql://");
+            if !(postgres(url) && postgres(&database_url)) {
+                return Err(ConfigError(format!(
+                    "QUALIFY_REPORT_DATABASE_URL names a PostgreSQL replica of a PostgreSQL QUALIFY_DATABASE_URL, got '{url}'"
+                )));
+            }
+        }
         let jwt_secret = match var("QUALIFY_JWT_SECRET") {
             Some(secret) => SecretString::from(secret),
             None => development_secret(&data_dir)?,
@@ -92,6 +104,7 @@ impl Settings {
         }
         Ok(Self {
             database_url,
+            report_database_url,
             bind,
             jwt_secret,
             public_url,

@@ -36,6 +36,46 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
+/// Opens the pool of a read-only streaming replica (`QUALIFY_REPORT_DATABASE_URL`) without
+/// connecting yet: the server starts, and serves everything but reports, while the replica is
+/// down. A dead replica is noticed within seconds (short connect and acquire timeouts), so a
+/// report answers 503 `report_database_unavailable` instead of hanging (docs/SCALING.md).
+pub async fn connect_replica(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(3))
+        .max_connections(20)
+        .connect_lazy(true)
+        .map_sqlx_postgres_opts(|o| o.options([("jit", "off"), ("default_transaction_read_only", "on")]));
+    Database::connect(options).await
+}
+
+/// For `make bench`: counts every statement the pool sends (sea-orm's metric callback, which
+/// sees each query and execute, inside transactions too, but not BEGIN and COMMIT) and writes
+/// the running count to `path` ten times a second, so the bench divides counted statements by
+/// the requests it made instead of estimating them. Set by `QUALIFY_STATEMENT_COUNT_FILE`.
+pub fn count_statements(db: &mut DatabaseConnection, path: std::path::PathBuf) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    db.set_metric_callback(|_| {
+        COUNT.fetch_add(1, Ordering::Relaxed);
+    });
+    tokio::spawn(async move {
+        // Written aside and renamed, so a reader never sees a half-written (empty) file.
+        let aside = path.with_extension("tmp");
+        loop {
+            let written = std::fs::write(&aside, COUNT.load(Ordering::Relaxed).to_string())
+                .and_then(|()| std::fs::rename(&aside, &path));
+            if let Err(error) = written {
+                tracing::warn!(%error, "failed to write the statement count");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+}
+
 /// Applies every pending migration; a no-op on a current schema.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

@@ -151,6 +151,9 @@ impl ResponseError for ApiError {
         if let ApiError::Domain(Error::RateLimited { retry_after_secs }) = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if code == "report_database_unavailable" {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("30")));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }

@@ -104,6 +104,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
     }
     let settings = Settings::from_env()?;
     let connection = db::connect(&settings.database_url).await?;
+    server::startup::install_placement_hook();
     match command {
         Command::Migrate => {
             db::migrate(&connection).await?;
@@ -132,6 +133,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve => {
             settings.check_for_serving()?;
             let public_url = settings.public_url.clone();
+            let mut connection = connection;
+            if let Some(path) = std::env::var_os("QUALIFY_STATEMENT_COUNT_FILE") {
+                db::count_statements(&mut connection, path.into());
+            }
             let app = Application::build(settings, connection, Arc::new(SystemClock)).await?;
             tracing::info!("serving on {public_url} (API docs at {public_url}/docs/)");
             app.run_until_stopped().await?;

@@ -53,10 +53,17 @@ impl Application {
         let verify_limiter = rate::per_minute(settings.verify_per_minute);
         let login_limiter = rate::per_minute(settings.login_per_minute);
         let progress = courses::progress_writer(db.clone(), settings.progress);
+        let replica = match &settings.report_database_url {
+            Some(url) => {
+                Some(db::connect_replica(url).await.context("failed to set up the report replica's pool")?)
+            }
+            None => None,
+        };
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
             progress,
             db,
+            replica,
             clock,
             settings,
             credentials,
@@ -164,6 +171,13 @@ pub fn spawn_background_jobs(
 fn install_hooks() {
     credit::after_post(certification::after_ledger_post);
     directory::audit_with(audit_account_action);
+    install_placement_hook();
+}
+
+/// Keeps the ledger's per-teacher totals placed in the teacher's school and county wherever
+/// teachers are added or moved (requests, imports, the seed and the generator alike).
+pub fn install_placement_hook() {
+    directory::on_placed(credit::teachers_placed);
 }
 
 /// The directory's staff actions (disabling an account, resetting a password) go to the one

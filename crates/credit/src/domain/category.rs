@@ -102,6 +102,24 @@ pub enum Delivery {
     Offline,
 }
 
+impl Delivery {
+    /// As stored on a ledger entry.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Online => "online",
+            Delivery::Offline => "offline",
+        }
+    }
+
+    /// A stored delivery read back: an unknown value is corrupt data (`corrupt_record`).
+    pub fn read(value: &str) -> kernel::Result<Self> {
+        [Delivery::Online, Delivery::Offline]
+            .into_iter()
+            .find(|d| d.as_str() == value)
+            .ok_or_else(|| kernel::Error::corrupt("credit_entry.delivery", value))
+    }
+}
+
 /// Hours split by [`Category::delivery`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ByDelivery {

@@ -22,6 +22,9 @@ pub struct Model {
     pub reverses_entry_id: Option<i64>,
     pub prev_hash: String,
     pub hash: String,
+    /// `online`, `offline` or none, decided by `Category::delivery` when posted (outside the
+    /// chain hash: it is derived from the category and the claim's form, never entered).
+    pub delivery: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     pub year: i32,
     pub tenths: i64,
     pub entries: i64,
+    pub online_tenths: i64,
+    pub offline_tenths: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

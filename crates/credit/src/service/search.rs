@@ -1,13 +1,13 @@
 use chrono::{DateTime, Utc};
-use directory::{MhRole, TEACHER_ID, TeacherFilter};
+use directory::{MhRole, OrgKind, TEACHER_ID, TeacherFilter};
 use kernel::{Actor, Page, PageRequest, Permission, Result};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ConnectionTrait, ExprTrait};
 use serde::Serialize;
 
 use super::access::record;
-use crate::domain::{Category, CreditPolicy, from_tenths, to_tenths};
+use crate::domain::{Category, CreditPolicy, Delivery, from_tenths, to_tenths};
 use crate::entity::{credit_chain, credit_entry, credit_year_total};
 
 /// The order of HR search results; ties always break on the teacher's id, so pages are stable.
@@ -64,6 +64,12 @@ pub struct TeacherCredits {
     pub total_hours: Decimal,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16.1"))]
     pub total_credits: Decimal,
+    /// The hours delivered online and offline, by the one mapping (`Category::delivery`):
+    /// certificates and adjustments count for neither, so the two may sum to less than the total.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "60.5"))]
+    pub online_hours: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "36"))]
+    pub offline_hours: Decimal,
     #[cfg_attr(feature = "openapi", schema(example = 14))]
     pub entries: i64,
 }
@@ -101,9 +107,12 @@ impl CreditExport {
     }
 }
 
-/// HR search: per-teacher totals over the caller's subtree, one page.
+/// HR search: per-teacher totals over the caller's subtree, one page. The scope check and the
+/// audit line go to `db`; the rows and their count are read from `reader` (a report replica,
+/// or `db` again).
 pub async fn search_credits(
     db: &impl ConnectionTrait,
+    reader: &impl ConnectionTrait,
     now: DateTime<Utc>,
     policy: CreditPolicy,
     actor: &Actor,
@@ -112,18 +121,35 @@ pub async fn search_credits(
 ) -> Result<Page<TeacherCredits>> {
     let export = CreditExport::start(db, now, policy, actor, search, "search_credits").await?;
     let (items, matching) =
-        fetch(db, &policy, &export.path, &export.search, page.offset(), page.per_page(), Counted::Yes)
+        fetch(reader, &policy, &export.path, &export.search, page.offset(), page.per_page(), Counted::Yes)
             .await?;
     let total = match matching {
         Some(total) => total,
-        None if page.offset() == 0 => 0,
-        // Past the last page: the window count came with no row, so count alone.
+        None if page.offset() == 0 && kept_place(&export.path, &export.search).is_none() => 0,
+        // Counted alone: the kept totals' index counts a county without sorting it, and past the
+        // last page the window count came with no row.
         None => {
-            let count = Query::select()
-                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-                .from_subquery(grouped(&export.path, &export.search), Alias::new("g"))
-                .to_owned();
-            match db.query_one(&count).await? {
+            let count = match kept_place(&export.path, &export.search) {
+                // No teacher filter: the index's entries for the county are the count.
+                Some(place) if export.search.role.is_none() && export.search.q.is_none() => {
+                    let c = Alias::new("c");
+                    let mut count = Query::select();
+                    count
+                        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                        .from_as(credit_chain::Entity, c.clone())
+                        .and_where(place);
+                    if let Some(min) = export.search.min_hours {
+                        count
+                            .and_where(Expr::col((c, credit_chain::Column::TotalTenths)).gte(to_tenths(min)));
+                    }
+                    count
+                }
+                _ => Query::select()
+                    .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                    .from_subquery(selection(&export.path, &export.search), Alias::new("g"))
+                    .to_owned(),
+            };
+            match reader.query_one(&count).await? {
                 Some(row) => row.try_get("", "n")?,
                 None => 0,
             }
@@ -152,7 +178,8 @@ fn describe(search: &CreditSearch) -> String {
     )
 }
 
-/// Per-teacher sums under the filters, as `teacher_id, sum_tenths, entry_count`. Without a
+/// Per-teacher sums under the filters, as `teacher_id, sum_tenths, entry_count, online_tenths,
+/// offline_tenths`. Without a
 /// category the totals the ledger keeps as it posts answer (one row per teacher, or per teacher
 /// and year); a category filter aggregates the ledger itself.
 fn sums(search: &CreditSearch) -> SelectStatement {
@@ -163,12 +190,16 @@ fn sums(search: &CreditSearch) -> SelectStatement {
             sums.column(credit_chain::Column::TeacherId)
                 .expr_as(Expr::col(credit_chain::Column::TotalTenths), sum)
                 .expr_as(Expr::col(credit_chain::Column::Length), count)
+                .column(credit_chain::Column::OnlineTenths)
+                .column(credit_chain::Column::OfflineTenths)
                 .from(credit_chain::Entity);
         }
         (None, Some(year)) => {
             sums.column(credit_year_total::Column::TeacherId)
                 .expr_as(Expr::col(credit_year_total::Column::Tenths), sum)
                 .expr_as(Expr::col(credit_year_total::Column::Entries), count)
+                .column(credit_year_total::Column::OnlineTenths)
+                .column(credit_year_total::Column::OfflineTenths)
                 .from(credit_year_total::Entity)
                 .and_where(Expr::col(credit_year_total::Column::Year).eq(year));
         }
@@ -179,6 +210,8 @@ fn sums(search: &CreditSearch) -> SelectStatement {
                     sum,
                 )
                 .expr_as(Expr::col(credit_entry::Column::Id).count(), count)
+                .expr_as(delivered(Delivery::Online), Alias::new("online_tenths"))
+                .expr_as(delivered(Delivery::Offline), Alias::new("offline_tenths"))
                 .from(credit_entry::Entity)
                 .and_where(Expr::col(credit_entry::Column::Category).eq(category.as_str()))
                 .group_by_col(credit_entry::Column::TeacherId);
@@ -190,21 +223,89 @@ fn sums(search: &CreditSearch) -> SelectStatement {
     sums
 }
 
+/// The sum of one delivery's hours over the grouped ledger entries.
+fn delivered(delivery: Delivery) -> SimpleExpr {
+    Expr::case(
+        Expr::col(credit_entry::Column::Delivery).eq(delivery.as_str()),
+        Expr::col(credit_entry::Column::HoursTenths),
+    )
+    .finally(0i64)
+    .sum()
+    .cast_as(Alias::new("BIGINT"))
+}
+
+/// Where the kept totals alone answer the search: a county or a school without a year or
+/// category filter (those need the per-year rows or the ledger). Every teacher has a
+/// kept-totals row placed in their school and county (`place_teachers`), so the page is read
+/// from `(county_id | school_id, total_tenths DESC, teacher_id)` in hours order and stops
+/// after the page, and its count comes from the same index. A prefecture's search reads its
+/// teachers through their schools.
+fn kept_place(path: &str, search: &CreditSearch) -> Option<SimpleExpr> {
+    if search.year.is_some() || search.category.is_some() {
+        return None;
+    }
+    let c = Alias::new("c");
+    match OrgKind::of_path(path)? {
+        (OrgKind::County, id) => Some(Expr::col((c, credit_chain::Column::CountyId)).eq(id)),
+        (OrgKind::School, id) => Some(Expr::col((c, credit_chain::Column::SchoolId)).eq(id)),
+        (OrgKind::Prefecture, _) => None,
+    }
+}
+
+/// The rows of a search, one per teacher, with columns `teacher_id`, `employee_no`, `name`,
+/// `school_id`, `school_name`, `total_tenths`, `entries`, `online_tenths`, `offline_tenths`.
+fn selection(path: &str, search: &CreditSearch) -> SelectStatement {
+    match kept_place(path, search) {
+        Some(place) => kept(place, search),
+        None => grouped(path, search),
+    }
+}
+
+/// A county's or a school's teachers read from their kept-totals rows.
+fn kept(place: SimpleExpr, search: &CreditSearch) -> SelectStatement {
+    use credit_chain::Column as C;
+    let (t, c) = (Alias::new("t"), Alias::new("c"));
+    let filter = TeacherFilter { org_unit: None, role: search.role, q: search.q.clone() };
+    let mut query = Query::select();
+    query.expr_as(Expr::col((c.clone(), C::TeacherId)), Alias::new(TEACHER_ID));
+    for column in ["employee_no", "name", "school_id", "school_name"] {
+        query.column((t.clone(), Alias::new(column)));
+    }
+    query
+        .expr_as(Expr::col((c.clone(), C::TotalTenths)), Alias::new("total_tenths"))
+        .expr_as(Expr::col((c.clone(), C::Length)), Alias::new("entries"))
+        .expr_as(Expr::col((c.clone(), C::OnlineTenths)), Alias::new("online_tenths"))
+        .expr_as(Expr::col((c.clone(), C::OfflineTenths)), Alias::new("offline_tenths"))
+        .from_as(credit_chain::Entity, c.clone())
+        .join_subquery(
+            JoinType::InnerJoin,
+            directory::teacher_selection_anywhere(&filter),
+            t.clone(),
+            Expr::col((t, Alias::new(TEACHER_ID))).equals((c.clone(), C::TeacherId)),
+        )
+        .and_where(place);
+    if let Some(min) = search.min_hours {
+        query.and_where(Expr::col((c, C::TotalTenths)).gte(to_tenths(min)));
+    }
+    query
+}
+
 /// Teachers of the subtree left-joined to their sums under the filters, one row each.
 fn grouped(path: &str, search: &CreditSearch) -> SelectStatement {
     let (t, s) = (Alias::new("t"), Alias::new("s"));
     let filter = TeacherFilter { org_unit: None, role: search.role, q: search.q.clone() };
     let total = || Func::coalesce([Expr::col((s.clone(), Alias::new("sum_tenths"))), Expr::val(0i64)]);
+    let zero_if_none =
+        |column: &str| Func::coalesce([Expr::col((s.clone(), Alias::new(column))), Expr::val(0i64)]);
     let mut query = Query::select();
     for column in [TEACHER_ID, "employee_no", "name", "school_id", "school_name"] {
         query.column((t.clone(), Alias::new(column)));
     }
     query
         .expr_as(total(), Alias::new("total_tenths"))
-        .expr_as(
-            Func::coalesce([Expr::col((s.clone(), Alias::new("entry_count"))), Expr::val(0i64)]),
-            Alias::new("entries"),
-        )
+        .expr_as(zero_if_none("entry_count"), Alias::new("entries"))
+        .expr_as(zero_if_none("online_tenths"), Alias::new("online_tenths"))
+        .expr_as(zero_if_none("offline_tenths"), Alias::new("offline_tenths"))
         .from_subquery(directory::teacher_selection(path, &filter), t.clone())
         .join_subquery(
             JoinType::LeftJoin,
@@ -227,21 +328,33 @@ async fn fetch(
     limit: u64,
     counted: Counted,
 ) -> Result<(Vec<TeacherCredits>, Option<i64>)> {
-    let mut query = grouped(path, search);
-    if counted == Counted::Yes {
-        query.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("matching"));
-    }
     let t = Alias::new("t");
+    // The kept rows are ordered by their own columns, which their index holds.
+    let (mut query, id, total) = match kept_place(path, search) {
+        Some(place) => {
+            let c = Alias::new("c");
+            let id = Expr::col((c.clone(), credit_chain::Column::TeacherId));
+            (kept(place, search), id, Expr::col((c, credit_chain::Column::TotalTenths)))
+        }
+        None => {
+            let mut query = grouped(path, search);
+            if counted == Counted::Yes {
+                query.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("matching"));
+            }
+            (query, Expr::col((t.clone(), Alias::new(TEACHER_ID))), Expr::col(Alias::new("total_tenths")))
+        }
+    };
     match search.sort {
         SearchSort::EmployeeNo => query.order_by((t.clone(), Alias::new("employee_no")), Order::Asc),
-        SearchSort::Name => query.order_by((t.clone(), Alias::new("name")), Order::Asc),
-        SearchSort::TotalHoursDesc => query.order_by(Alias::new("total_tenths"), Order::Desc),
-        SearchSort::TotalHoursAsc => query.order_by(Alias::new("total_tenths"), Order::Asc),
+        SearchSort::Name => query.order_by((t, Alias::new("name")), Order::Asc),
+        SearchSort::TotalHoursDesc => query.order_by_expr(total, Order::Desc),
+        SearchSort::TotalHoursAsc => query.order_by_expr(total, Order::Asc),
     };
-    query.order_by((t, Alias::new(TEACHER_ID)), Order::Asc).offset(offset).limit(limit);
+    query.order_by_expr(id, Order::Asc).offset(offset).limit(limit);
     let (mut rows, mut total_matching) = (Vec::new(), None);
+    let windowed = counted == Counted::Yes && kept_place(path, search).is_none();
     for row in db.query_all(&query).await? {
-        if counted == Counted::Yes {
+        if windowed {
             total_matching = Some(row.try_get("", "matching")?);
         }
         let total = from_tenths(row.try_get("", "total_tenths")?);
@@ -253,6 +366,8 @@ async fn fetch(
             school_name: row.try_get("", "school_name")?,
             total_hours: total,
             total_credits: policy.credits(total),
+            online_hours: from_tenths(row.try_get("", "online_tenths")?),
+            offline_hours: from_tenths(row.try_get("", "offline_tenths")?),
             entries: row.try_get("", "entries")?,
         });
     }

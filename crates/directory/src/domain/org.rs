@@ -24,6 +24,19 @@ impl OrgKind {
         [OrgKind::Prefecture, OrgKind::County, OrgKind::School].into_iter().find(|k| k.as_str() == value)
     }
 
+    /// The unit a subtree path (`/1/5/`) ends at, with its kind: the tree has exactly three
+    /// levels, so a path's depth is its kind.
+    pub fn of_path(path: &str) -> Option<(OrgKind, i64)> {
+        let ids: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let kind = match ids.len() {
+            1 => OrgKind::Prefecture,
+            2 => OrgKind::County,
+            3 => OrgKind::School,
+            _ => return None,
+        };
+        Some((kind, ids.last()?.parse().ok()?))
+    }
+
     /// The kind a parent of this kind must have; `None` for the root.
     pub fn parent_kind(self) -> Option<OrgKind> {
         match self {
@@ -104,5 +117,9 @@ mod tests {
         assert_eq!(OrgKind::School.parent_kind(), Some(OrgKind::County));
         assert_eq!(OrgKind::County.parent_kind(), Some(OrgKind::Prefecture));
         assert_eq!(OrgKind::Prefecture.parent_kind(), None);
+        assert_eq!(OrgKind::of_path("/1/"), Some((OrgKind::Prefecture, 1)));
+        assert_eq!(OrgKind::of_path("/1/5/"), Some((OrgKind::County, 5)));
+        assert_eq!(OrgKind::of_path("/1/5/77/"), Some((OrgKind::School, 77)));
+        assert_eq!(OrgKind::of_path("/"), None);
     }
 }

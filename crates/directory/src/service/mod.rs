@@ -8,6 +8,7 @@ mod import;
 mod names;
 mod offices;
 mod org_units;
+mod placement;
 mod staffing;
 mod teachers;
 mod visibility;
@@ -30,12 +31,14 @@ pub use org_units::{
     ensure_prefecture, get_org_unit, list_org_units, org_unit_by_code, org_unit_names, prefecture,
     update_org_unit,
 };
+pub use placement::{Placed, Placement, on_placed, placements};
 pub use staffing::{
     OfficeStaffing, OtherSubjectTeacher, StaffingReport, StaffingRow, StaffingTotals, staffing_report,
 };
 pub use teachers::{
     NewTeacher, RosterTeacher, TEACHER_ID, Teacher, TeacherFilter, TeacherPatch, create_teacher, get_teacher,
     list_teachers, mh_roles, roster_selection, scope_path, teacher_identity, teacher_scope_path,
-    teacher_scope_paths, teacher_selection, teachers_by_ids, teachers_with_roles, update_teacher,
+    teacher_scope_paths, teacher_selection, teacher_selection_anywhere, teachers_by_ids, teachers_with_roles,
+    update_teacher,
 };
 pub use visibility::{OwnerScope, ensure_owner_visible, owner_scope};

@@ -234,6 +234,16 @@ pub(crate) async fn insert_teachers(
             .map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
         ids.extend(chunk_ids);
     }
+    let placements: Vec<super::Placement> = teachers
+        .iter()
+        .zip(&ids)
+        .map(|((_, school), id)| super::Placement {
+            teacher_id: *id,
+            school_id: school.id,
+            county_id: school.parent_id,
+        })
+        .collect();
+    super::placement::placed(txn, &placements).await?;
     let roles: Vec<person_role::ActiveModel> = teachers
         .iter()
         .zip(&ids)
@@ -471,7 +481,11 @@ fn works_under(path: &str) -> sea_orm::sea_query::SimpleExpr {
 }
 
 fn teacher_condition(path: &str, role: Option<MhRole>, q: Option<&str>) -> Condition {
-    let mut condition = Condition::all().add(works_under(path));
+    filter_condition(role, q).add(works_under(path))
+}
+
+fn filter_condition(role: Option<MhRole>, q: Option<&str>) -> Condition {
+    let mut condition = Condition::all();
     if let Some(role) = role {
         condition = condition.add(
             person::Column::Id.in_subquery(
@@ -501,6 +515,14 @@ pub const TEACHER_ID: &str = "teacher_id";
 /// teachers of an already-authorised subtree path with columns `teacher_id`, `employee_no`,
 /// `name`, `school_id`, `school_name`, `county_id`. Keeps the directory's tables the directory's business.
 pub fn teacher_selection(path: &str, filter: &TeacherFilter) -> sea_orm::sea_query::SelectStatement {
+    let mut selection = teacher_selection_anywhere(filter);
+    selection.cond_where(works_under(path));
+    selection
+}
+
+/// [`teacher_selection`] without the subtree: for a caller that has already narrowed the
+/// teachers to an authorised school or county by its own index (the ledger's kept totals).
+pub fn teacher_selection_anywhere(filter: &TeacherFilter) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::ExprTrait;
     use sea_orm::sea_query::{Alias, Expr};
     Query::select()
@@ -516,7 +538,7 @@ pub fn teacher_selection(path: &str, filter: &TeacherFilter) -> sea_orm::sea_que
             Expr::col((org_unit::Entity, org_unit::Column::Id))
                 .equals((person::Entity, person::Column::SchoolId)),
         )
-        .cond_where(teacher_condition(path, filter.role, filter.q.as_deref()))
+        .cond_where(filter_condition(filter.role, filter.q.as_deref()))
         .to_owned()
 }
 
@@ -583,12 +605,16 @@ pub async fn update_teacher(
     if let Some(other_subject) = other_subject {
         active.other_subject = Set(other_subject);
     }
+    let moved =
+        school.as_ref().map(|s| super::Placement { teacher_id: id, school_id: s.id, county_id: s.parent_id });
     if let Some(school) = school {
         active.school_id = Set(school.id);
         active.org_path = Set(school.path);
     }
     active.updated_at = Set(Utc::now());
     active.update(&txn).await.map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
+    // The kept totals follow the teacher to the new school and county, in this transaction.
+    super::placement::placed(&txn, moved.as_slice()).await?;
     if let Some(roles) = patch.roles {
         person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(id)).exec(&txn).await?;
         let roles: BTreeSet<MhRole> = roles.into_iter().collect();

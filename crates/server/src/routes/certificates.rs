@@ -288,7 +288,9 @@ pub async fn report(
     let q = query.into_inner();
     let format = ReportFormat::parse(q.format.as_deref())?;
     let as_of = q.as_of.unwrap_or_else(|| kernel::china_date(state.clock.now()));
-    let report = certification::qualification_report(&state.db, &actor, q.org_unit, as_of).await?;
+    let report = state
+        .reported(certification::qualification_report(state.reports(), &actor, q.org_unit, as_of).await)
+        .await?;
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }

@@ -254,13 +254,15 @@ pub async fn search(
     let search = query.into_inner().search()?;
     let page = credit::search_credits(
         &state.db,
+        state.reports(),
         state.clock.now(),
         state.settings.credit,
         &actor,
         search,
         page.request()?,
     )
-    .await?;
+    .await;
+    let page = state.reported(page).await?;
     Ok(web::Json(page.into()))
 }
 

@@ -28,9 +28,19 @@ pub struct FormatQuery {
 
 fn headers(english: bool) -> Vec<String> {
     let titles = if english {
-        ["Employee no.", "Name", "School", "Hours", "Credits", "Entries", "Teacher id"]
+        [
+            "Employee no.",
+            "Name",
+            "School",
+            "Hours",
+            "Online hours",
+            "Offline hours",
+            "Credits",
+            "Entries",
+            "Teacher id",
+        ]
     } else {
-        ["工号", "姓名", "学校", "学时", "学分", "记录数", "教师ID"]
+        ["工号", "姓名", "学校", "学时", "线上学时", "面授学时", "学分", "记录数", "教师ID"]
     };
     titles.iter().map(|t| (*t).to_owned()).collect()
 }
@@ -41,6 +51,8 @@ fn cells(row: &TeacherCredits) -> Vec<Cell> {
         row.name.as_str().into(),
         row.school_name.as_str().into(),
         row.total_hours.into(),
+        row.online_hours.into(),
+        row.offline_hours.into(),
         row.total_credits.into(),
         row.entries.into(),
         row.teacher_id.into(),
@@ -101,15 +113,19 @@ pub async fn export_credits(
     .await?;
     let english = lang::english();
     if xlsx {
-        let body = xlsx_file(&state.db, rows, english).await?;
+        let body = xlsx_file(&state, rows, english).await?;
         return Ok(attachment(
             &file_name(english, state.clock.now(), "xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         .body(body));
     }
+    // The first rows are read before the answer starts, so an unreachable report replica is a
+    // clean 503 rather than a file cut short.
+    let mut rows = rows;
+    let first = state.reported(rows.next_chunk(state.reports(), CHUNK).await).await?;
     Ok(attachment(&file_name(english, state.clock.now(), "csv"), "text/csv; charset=utf-8")
-        .streaming(csv_stream(state.db.clone(), rows, english)))
+        .streaming(csv_stream(state.reports().clone(), first, rows, english)))
 }
 
 fn csv_line(fields: &[String]) -> Result<Vec<u8>, ApiError> {
@@ -121,32 +137,38 @@ fn csv_line(fields: &[String]) -> Result<Vec<u8>, ApiError> {
 /// The BOM and header first, then one chunk of rows per database read.
 fn csv_stream(
     db: DatabaseConnection,
+    first_rows: Vec<TeacherCredits>,
     rows: CreditExport,
     english: bool,
 ) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>> {
-    let mut head = b"\xEF\xBB\xBF".to_vec();
-    let first = csv_line(&headers(english)).map(|line| {
-        head.extend(line);
-        Bytes::from(head)
-    });
-    let chunks = stream::try_unfold((db, rows), move |(db, mut rows)| async move {
-        let chunk = rows.next_chunk(&db, CHUNK).await?;
-        if chunk.is_empty() {
-            return Ok(None);
-        }
+    let lines = move |chunk: &[TeacherCredits]| -> Result<Vec<u8>, ApiError> {
         let mut bytes = Vec::new();
-        for row in &chunk {
+        for row in chunk {
             let texts: Vec<String> = cells(row).iter().map(|cell| cell.text(english)).collect();
             bytes.extend(csv_line(&texts)?);
         }
-        Ok(Some((Bytes::from(bytes), (db, rows))))
+        Ok(bytes)
+    };
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    let first = csv_line(&headers(english)).and_then(|line| {
+        head.extend(line);
+        head.extend(lines(&first_rows)?);
+        Ok(Bytes::from(head))
+    });
+    let done = first_rows.is_empty();
+    let chunks = stream::try_unfold((db, rows, done), move |(db, mut rows, done)| async move {
+        let chunk = if done { Vec::new() } else { rows.next_chunk(&db, CHUNK).await? };
+        if chunk.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((Bytes::from(lines(&chunk)?), (db, rows, false))))
     });
     futures_util::StreamExt::chain(stream::iter([first]), chunks)
 }
 
 /// An XLSX workbook written row by row in constant-memory mode (rows go to a temporary file,
 /// not a tree in memory).
-async fn xlsx_file(db: &DatabaseConnection, mut rows: CreditExport, english: bool) -> ApiResult<Vec<u8>> {
+async fn xlsx_file(state: &AppState, mut rows: CreditExport, english: bool) -> ApiResult<Vec<u8>> {
     let failed = |e: rust_xlsxwriter::XlsxError| {
         ApiError::from(kernel::Error::Unexpected(anyhow::anyhow!("xlsx: {e}")))
     };
@@ -156,7 +178,7 @@ async fn xlsx_file(db: &DatabaseConnection, mut rows: CreditExport, english: boo
     write_header(sheet, &headers(english))?;
     let mut row_index: u32 = 1;
     loop {
-        let chunk = rows.next_chunk(db, CHUNK).await?;
+        let chunk = state.reported(rows.next_chunk(state.reports(), CHUNK).await).await?;
         if chunk.is_empty() {
             break;
         }

@@ -47,7 +47,8 @@ pub async fn staffing(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = ReportFormat::parse(query.format.as_deref())?;
-    let report = directory::staffing_report(&state.db, &actor, query.org_unit).await?;
+    let report =
+        state.reported(directory::staffing_report(state.reports(), &actor, query.org_unit).await).await?;
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }

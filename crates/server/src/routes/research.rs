@@ -211,14 +211,15 @@ pub async fn report(
         )]));
     }
     let report = research::research_report(
-        &state.db,
+        state.reports(),
         now,
         &actor,
         q.org_unit,
         year,
         state.settings.research_events_per_year,
     )
-    .await?;
+    .await;
+    let report = state.reported(report).await?;
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }

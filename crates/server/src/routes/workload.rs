@@ -207,13 +207,14 @@ pub async fn report(
     let q = query.into_inner();
     let format = ReportFormat::parse(q.format.as_deref())?;
     let report = research::workload_report(
-        &state.db,
+        state.reports(),
         &actor,
         q.org_unit,
         &q.term,
         state.settings.minutes_per_class_hour,
     )
-    .await?;
+    .await;
+    let report = state.reported(report).await?;
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(report));
     }

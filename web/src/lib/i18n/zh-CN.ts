@@ -482,6 +482,8 @@ export const zhCN = {
       employeeNo: '工号',
       school: '学校',
       hours: '学时',
+      onlineHours: '线上学时',
+      offlineHours: '面授学时',
       creditsCol: '学分',
       entries: '记录数',
       sortBy: (col: string) => `按${col}排序`,
