@@ -290,7 +290,7 @@ export async function staffEditors({ app, browser, launchArgs, check, axe, asser
     await page.getByLabel('单位').selectOption({ label: '恩施市' });
     await page.getByRole('button', { name: '搜索' }).click();
     await page.getByRole('button', { name: '学时' }).click();
-    const header = page.getByTestId('credits-table').getByRole('columnheader', { name: '学时' });
+    const header = page.getByTestId('credits-table').getByRole('columnheader', { name: '学时', exact: true });
     await page.waitForFunction(() => document.querySelector('[data-testid="credits-table"] th[aria-sort="descending"]'));
     assert((await header.getAttribute('aria-sort')) === 'descending', 'hours are not sorted descending');
     const rows = page.getByTestId('credits-table').locator('tbody tr');
