@@ -411,9 +411,33 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
     Ok(pairs)
 }
 
-/// Tells everyone registered for an occasion that it is cancelled and why, linking `page`;
-/// once per teacher (a dedup key). Returns how many were told (teachers without an email
-/// address have no mailbox to tell).
+/// Queues one mail to everyone registered for an occasion, made from their name; its dedup key
+/// (`{topic}:{kind}:{occasion}:{teacher}`) sends each teacher one however often this runs.
+/// Returns how many were queued (teachers without an email address have no mailbox).
+async fn mail_roster(
+    db: &impl ConnectionTrait,
+    occasion: &Occasion,
+    now: DateTime<Utc>,
+    topic: &str,
+    mail: impl Fn(String) -> notify::Mail,
+) -> Result<u32> {
+    let mut queued = 0;
+    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
+        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
+        let dedup_key = Some(format!("{topic}:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
+        let envelope = notify::Envelope {
+            to: contact.email,
+            english: contact.english,
+            mail: mail(contact.name),
+            dedup_key,
+        };
+        notify::enqueue(db, now, envelope).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Tells everyone registered for an occasion that it is cancelled and why, linking `page`.
 pub(crate) async fn tell_cancelled(
     db: &impl ConnectionTrait,
     held: &crate::flow::Held,
@@ -422,31 +446,19 @@ pub(crate) async fn tell_cancelled(
     now: DateTime<Utc>,
 ) -> Result<u32> {
     let occasion = &held.occasion;
-    let mut told = 0;
-    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
-        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
-        let mail = notify::Mail::OccasionCancelled {
-            name: contact.name,
-            title: held.title.clone(),
-            starts_at: occasion.starts_at,
-            place: held.place.clone(),
-            reason: reason.to_owned(),
-            path: page.to_owned(),
-        };
-        let dedup_key = Some(format!("cancelled:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
-        notify::enqueue(
-            db,
-            now,
-            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
-        )
-        .await?;
-        told += 1;
-    }
-    Ok(told)
+    mail_roster(db, occasion, now, "cancelled", |name| notify::Mail::OccasionCancelled {
+        name,
+        title: held.title.clone(),
+        starts_at: occasion.starts_at,
+        place: held.place.clone(),
+        reason: reason.to_owned(),
+        path: page.to_owned(),
+    })
+    .await
 }
 
-/// Queues a reminder to everyone on the roster of an occasion that starts soon. Each reminder
-/// carries a dedup key, so however often this runs a teacher is reminded once.
+/// Queues a reminder to everyone on the roster of an occasion that starts soon, once per
+/// teacher however often this runs.
 pub(crate) async fn remind_roster(
     db: &impl ConnectionTrait,
     occasion: &Occasion,
@@ -454,23 +466,11 @@ pub(crate) async fn remind_roster(
     place: &str,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    let mut queued = 0;
-    for line in roster(db, occasion).await?.into_iter().filter(|l| l.registered) {
-        let Some(contact) = directory::teacher_contact(db, line.teacher_id).await? else { continue };
-        let mail = notify::Mail::Reminder {
-            name: contact.name,
-            title: title.to_owned(),
-            starts_at: occasion.starts_at,
-            place: place.to_owned(),
-        };
-        let dedup_key = Some(format!("reminder:{}:{}:{}", occasion.kind, occasion.id, line.teacher_id));
-        notify::enqueue(
-            db,
-            now,
-            notify::Envelope { to: contact.email, english: contact.english, mail, dedup_key },
-        )
-        .await?;
-        queued += 1;
-    }
-    Ok(queued)
+    mail_roster(db, occasion, now, "reminder", |name| notify::Mail::Reminder {
+        name,
+        title: title.to_owned(),
+        starts_at: occasion.starts_at,
+        place: place.to_owned(),
+    })
+    .await
 }

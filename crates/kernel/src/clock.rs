@@ -10,6 +10,19 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(8)).date_naive()
 }
 
+/// A day someone gave (a workload entry, a grant, an appointment) held against today in China:
+/// a later one is `in_future`, named by `field`.
+pub fn not_in_future(field: &str, day: NaiveDate, now: DateTime<Utc>) -> Result<(), crate::FieldError> {
+    if day > china_date(now) {
+        return Err(crate::FieldError::new(
+            field,
+            "in_future",
+            crate::Text::fixed("日期不能晚于今天", "the date cannot be in the future"),
+        ));
+    }
+    Ok(())
+}
+
 /// China Standard Time as an offset, for instants written where people (and verifiers) read them:
 /// `2026-12-01T03:48:00+08:00` says both the instant and the China time of day.
 pub fn china_offset() -> FixedOffset {

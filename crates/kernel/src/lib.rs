@@ -24,6 +24,7 @@ pub use actor::{Actor, Permission, Role, Scope};
 pub use bound::Bound;
 pub use clock::{
     Clock, ManualClock, SystemClock, china_date, china_day_end, china_day_start, china_offset, china_year,
+    not_in_future,
 };
 pub use erased::{AnyConnection, ErasedConnection};
 pub use error::{Error, FieldError, Result, stored};

@@ -114,12 +114,8 @@ pub async fn appoint_research_officer(
             Text::fixed("教师不存在或不在该单位范围内", "no such teacher under this unit"),
         ));
     }
-    if input.appointed_on > kernel::china_date(now) {
-        errors.push(FieldError::new(
-            "appointed_on",
-            "in_future",
-            Text::fixed("日期不能晚于今天", "the day cannot be in the future"),
-        ));
+    if let Err(error) = kernel::not_in_future("appointed_on", input.appointed_on, now) {
+        errors.push(error);
     }
     let Some(teacher) = teacher.filter(|_| errors.is_empty()) else { return Err(Error::Invalid(errors)) };
     let detail = format!("任命 {}（{}）为{}心理健康教育教研员", teacher.name, teacher.employee_no, unit.name);

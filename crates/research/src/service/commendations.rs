@@ -37,8 +37,6 @@ pub struct CommendationEntry {
     pub citation: String,
 }
 
-directory::about_teacher!(CommendationEntry);
-
 /// A commendation list with its teachers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -39,8 +39,6 @@ pub struct Title {
     pub active: bool,
 }
 
-directory::about_teacher!(Title);
-
 /// Body of `POST /teachers/{id}/titles`.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -146,11 +144,14 @@ fn view(m: recognised_title::Model) -> Result<Title> {
 /// Names, 工号 and schools of the titles' teachers.
 async fn with_teachers(db: &impl ConnectionTrait, mut titles: Vec<Title>) -> Result<Vec<Title>> {
     let ids: Vec<i64> = titles.iter().map(|t| t.teacher_id).collect();
-    let schools: HashMap<i64, String> =
-        directory::teachers_by_ids(db, &ids).await?.into_iter().map(|t| (t.id, t.school_name)).collect();
-    directory::name_teachers(db, &mut titles).await?;
+    let teachers: HashMap<i64, directory::Teacher> =
+        directory::teachers_by_ids(db, &ids).await?.into_iter().map(|t| (t.id, t)).collect();
     for title in &mut titles {
-        title.school_name = schools.get(&title.teacher_id).cloned().unwrap_or_default();
+        if let Some(teacher) = teachers.get(&title.teacher_id) {
+            title.teacher_name.clone_from(&teacher.name);
+            title.employee_no.clone_from(&teacher.employee_no);
+            title.school_name.clone_from(&teacher.school_name);
+        }
     }
     Ok(titles)
 }
@@ -161,16 +162,6 @@ fn may_confer(actor: &Actor, kind: TitleKind, path: &str) -> Result<()> {
     actor.authorize(Permission::ManageDirectory, path)?;
     let depth = actor.subtree()?.trim_matches('/').split('/').count();
     if depth <= kind.granted_from_depth() { Ok(()) } else { Err(Error::Forbidden) }
-}
-
-fn not_after_today(v: &mut Violations, field: &str, day: NaiveDate, now: DateTime<Utc>) {
-    if day > kernel::china_date(now) {
-        v.push(FieldError::new(
-            field,
-            "in_future",
-            Text::fixed("日期不能晚于今天", "the day cannot be in the future"),
-        ));
-    }
 }
 
 /// Grants a title to a teacher of the caller's subtree, dated and with a reason; a teacher
@@ -187,7 +178,7 @@ pub async fn grant_title(
     may_confer(actor, input.kind, &path)?;
     let mut v = Violations::default();
     let reason = v.check(Bound::REASON.check("reason", &input.reason));
-    not_after_today(&mut v, "granted_on", input.granted_on, now);
+    v.check(kernel::not_in_future("granted_on", input.granted_on, now));
     v.finish()?;
     let held = recognised_title::Entity::find()
         .filter(recognised_title::Column::TeacherId.eq(teacher_id))
@@ -244,7 +235,7 @@ pub async fn revoke_title(
     }
     let mut v = Violations::default();
     let reason = v.check(Bound::REASON.check("reason", &input.reason));
-    not_after_today(&mut v, "revoked_on", input.revoked_on, now);
+    v.check(kernel::not_in_future("revoked_on", input.revoked_on, now));
     if input.revoked_on < found.granted_on {
         v.push(FieldError::new(
             "revoked_on",

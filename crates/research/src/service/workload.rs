@@ -124,12 +124,8 @@ pub async fn log_workload(
             Text::fixed("时长须为 1 到 600 分钟", "minutes must be 1 to 600"),
         ));
     }
-    if input.date > kernel::china_date(now) {
-        errors.push(FieldError::new(
-            "date",
-            "in_future",
-            Text::fixed("日期不能晚于今天", "the date cannot be in the future"),
-        ));
+    if let Err(error) = kernel::not_in_future("date", input.date, now) {
+        errors.push(error);
     }
     if let Err(error) = kernel::Bound::NOTE.check("note", &input.note) {
         errors.push(error);
