@@ -138,6 +138,7 @@ pub async fn update(
         (status = 200, description = "Reopened", body = Session),
         (status = 403, description = "Role may not run sessions", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The session was cancelled (`session_cancelled`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/sessions/{id}/reopen")]
