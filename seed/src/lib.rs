@@ -118,10 +118,11 @@ pub async fn load_demo(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
         default_password: Some(DEMO_PASSWORD.to_owned()),
         skip_existing: true,
     };
-    report.teachers = directory::import_teachers(db, &system, TEACHERS.as_bytes(), options)
-        .await
-        .map_err(describe)?
-        .created;
+    report.teachers =
+        directory::import_teachers(db, credit::teachers_placed, &system, TEACHERS.as_bytes(), options)
+            .await
+            .map_err(describe)?
+            .created;
     let first_teacher = demo_teacher_employee_no()?;
     directory::rename_teacher_account(db, &first_teacher, DEMO_TEACHER_LOGIN).await.map_err(describe)?;
 

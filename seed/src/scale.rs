@@ -100,10 +100,11 @@ pub async fn load_scale(db: &DatabaseConnection, scale: Scale) -> anyhow::Result
             default_password: Some(crate::DEMO_PASSWORD.to_owned()),
             skip_existing: true,
         };
-        let created = directory::import_teachers(db, &system, csv.as_bytes(), options)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?
-            .created;
+        let created =
+            directory::import_teachers(db, credit::teachers_placed, &system, csv.as_bytes(), options)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .created;
         report.teachers += created;
         if created > 0 {
             let path = county_path(db, county_code).await?;

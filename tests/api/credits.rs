@@ -109,7 +109,7 @@ async fn concurrent_posts_of_one_source_from_many_tasks_post_exactly_once() {
                     description: format!("线下培训（第 {i} 次重试）"),
                     recorded_by: None,
                 };
-                let posted = credit::post(&txn, chrono::Utc::now(), entry).await.unwrap();
+                let posted = server::pipeline::ledger().post(&txn, chrono::Utc::now(), entry).await.unwrap();
                 txn.commit().await.unwrap();
                 posted
             })
@@ -145,7 +145,7 @@ async fn concurrent_posts_of_different_sources_keep_one_unbroken_chain() {
                     description: "网络课程".to_owned(),
                     recorded_by: None,
                 };
-                credit::post(&txn, chrono::Utc::now(), entry).await.unwrap();
+                server::pipeline::ledger().post(&txn, chrono::Utc::now(), entry).await.unwrap();
                 txn.commit().await.unwrap();
             })
         })

@@ -140,6 +140,47 @@ async fn a_closed_session_takes_no_edit_and_once_reopened_keeps_its_posted_hours
     );
 }
 
+/// The subjects of the "moved" notices a teacher was sent.
+async fn moved_notices(app: &TestApp, token: &str) -> Vec<String> {
+    notifications(app, token)
+        .await
+        .into_iter()
+        .filter(|n| n["template"] == "occasion_moved")
+        .map(|n| n["subject"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn moving_a_session_or_event_tells_each_registrant_once_per_move() {
+    let app = spawn_seeded_app().await;
+    let (trainer, admin) = (app.token("trainer").await, app.token("admin").await);
+    let teacher = app.token("teacher").await;
+    let session_path = format!("/api/v1/sessions/{}", session(&app, &trainer).await);
+    let start = app.clock.now() + Duration::days(3);
+    let event_path =
+        format!("/api/v1/research-events/{}", event(&app, &admin, "ES-ESS", "county", start).await);
+    for (token, path) in [(&trainer, &session_path), (&admin, &event_path)] {
+        assert_eq!(register(&app, &teacher, path).await.status(), StatusCode::CREATED);
+        let before = moved_notices(&app, &teacher).await.len();
+
+        let renamed = app.patch(token, path, json!({"title": "改名后的活动", "capacity": 90})).await;
+        assert_eq!(renamed.status(), StatusCode::OK);
+        assert_eq!(moved_notices(&app, &teacher).await.len(), before, "neither time nor place moved");
+
+        let moved = app.patch(token, path, json!({"place": "三楼多功能厅"})).await;
+        assert_eq!(moved.status(), StatusCode::OK);
+        let later = (app.clock.now() + Duration::days(5)).to_rfc3339();
+        let ends = (app.clock.now() + Duration::days(5) + Duration::hours(3)).to_rfc3339();
+        let body = json!({"starts_at": later, "ends_at": ends});
+        assert_eq!(app.patch(token, path, body.clone()).await.status(), StatusCode::OK);
+        assert_eq!(app.patch(token, path, body).await.status(), StatusCode::OK, "the same move again");
+
+        let told = moved_notices(&app, &teacher).await;
+        assert_eq!(told.len(), before + 2, "one notice per move, none for a repeat: {told:?}");
+        assert!(told.iter().all(|s| s.starts_with("时间地点变更：改名后的活动")), "{told:?}");
+    }
+}
+
 #[tokio::test]
 async fn cancelling_tells_every_registrant_and_refuses_everything_after() {
     let app = spawn_seeded_app().await;

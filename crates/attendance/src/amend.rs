@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use kernel::{Actor, FieldError, Result, Text, Violations};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde::Serialize;
 
 use crate::entity::attendance_closure;
@@ -65,6 +67,25 @@ impl<R> Amending<R> {
     }
 }
 
+impl<R> Amending<R> {
+    /// Tells every registrant, in the edit's transaction, when the edit moved the occasion to
+    /// another time or place than they were told (`after`: the new start, end and place);
+    /// returns how many were told (none when neither moved).
+    pub async fn tell_moved<O: Owner>(
+        &self,
+        txn: &DatabaseTransaction,
+        owner: &O,
+        now: DateTime<Utc>,
+        after: (DateTime<Utc>, DateTime<Utc>, &str),
+    ) -> Result<u32> {
+        let before = (self.held.occasion.starts_at, self.held.occasion.ends_at, self.held.place.as_str());
+        if before == after {
+            return Ok(0);
+        }
+        service::tell_moved(txn, &self.held, after, &owner.page(self.held.occasion.id), now).await
+    }
+}
+
 /// The occasion `id` if the caller runs it and it is still open (a closed or cancelled one
 /// answers its owner's 409), for an edit the owner then checks with [`Amending::check`].
 pub async fn amendable<O: Owner>(
@@ -105,7 +126,7 @@ pub async fn cancel<O: Owner>(
     let told = service::tell_cancelled(&txn, &held, &reason, &owner.page(id), now).await?;
     let kind = held.occasion.kind;
     let detail = format!("{kind} #{id}「{}」取消，已通知 {told} 人：{reason}", held.title);
-    credit::record_audit(&txn, actor, None, &format!("{kind}_cancelled"), &detail, now).await?;
+    directory::record_audit(&txn, actor, None, &format!("{kind}_cancelled"), &detail, now).await?;
     txn.commit().await?;
     owner.view(&saved)
 }

@@ -249,6 +249,7 @@ pub async fn check<O: Owner>(
 /// the presence rule. On a closed occasion that allows it, the hours post at once.
 pub async fn mark_by_hand<O: Owner>(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     owner: &O,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -271,12 +272,13 @@ pub async fn mark_by_hand<O: Owner>(
     let txn = kernel::begin_write(db).await?;
     let line = service::mark(&txn, &held.occasion, teacher_id, status, reason, actor.account_id, now).await?;
     if closed && line.attended {
-        credit::post(
-            &txn,
-            now,
-            held.hours_entry(owner.source(held.occasion.id, teacher_id), teacher_id, actor.account_id),
-        )
-        .await?;
+        ledger
+            .post(
+                &txn,
+                now,
+                held.hours_entry(owner.source(held.occasion.id, teacher_id), teacher_id, actor.account_id),
+            )
+            .await?;
     }
     txn.commit().await?;
     Ok(line)
@@ -295,6 +297,7 @@ fn unknown_teacher() -> Error {
 /// `force` and a reason, recorded with who closed it.
 pub async fn close<O: Owner>(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     owner: &O,
     now: DateTime<Utc>,
     actor: &Actor,
@@ -330,16 +333,17 @@ pub async fn close<O: Owner>(
     }
     let txn = kernel::begin_write(db).await?;
     for line in service::roster(&txn, &held.occasion).await?.into_iter().filter(|l| l.attended) {
-        credit::post(
-            &txn,
-            now,
-            held.hours_entry(
-                owner.source(held.occasion.id, line.teacher_id),
-                line.teacher_id,
-                actor.account_id,
-            ),
-        )
-        .await?;
+        ledger
+            .post(
+                &txn,
+                now,
+                held.hours_entry(
+                    owner.source(held.occasion.id, line.teacher_id),
+                    line.teacher_id,
+                    actor.account_id,
+                ),
+            )
+            .await?;
     }
     attendance_closure::ActiveModel {
         occasion_kind: Set(held.occasion.kind.to_owned()),

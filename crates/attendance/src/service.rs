@@ -457,6 +457,30 @@ pub(crate) async fn tell_cancelled(
     .await
 }
 
+/// Tells everyone registered for an occasion that it now takes place at `starts_at`–`ends_at`
+/// in `place`, linking `page`. The dedup key names the new schedule, so a retried edit tells
+/// each teacher once and every later move is told again.
+pub(crate) async fn tell_moved(
+    db: &impl ConnectionTrait,
+    held: &crate::flow::Held,
+    (starts_at, ends_at, place): (DateTime<Utc>, DateTime<Utc>, &str),
+    page: &str,
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{starts_at}|{ends_at}|{place}"));
+    let topic: String = format!("moved-{}", hex::encode(&digest[..6]));
+    mail_roster(db, &held.occasion, now, &topic, |name| notify::Mail::OccasionMoved {
+        name,
+        title: held.title.clone(),
+        starts_at,
+        ends_at,
+        place: place.to_owned(),
+        path: page.to_owned(),
+    })
+    .await
+}
+
 /// Queues a reminder to everyone on the roster of an occasion that starts soon, once per
 /// teacher however often this runs.
 pub(crate) async fn remind_roster(

@@ -3,8 +3,8 @@
 //! ledger post that completes a level (or on an admin's review), numbered without gaps, revoked
 //! and renewed, verifiable by anyone, and the compliance report against the targets.
 //!
-//! The ledger calls [`after_ledger_post`] inside every posting transaction once the server has
-//! registered it with `credit::after_post`.
+//! [`after_ledger_post`] is the step the server's one `credit::Ledger` runs inside every posting
+//! transaction (`server::pipeline`: post → assess → issue → mail).
 
 pub mod domain;
 mod entity;

@@ -17,20 +17,6 @@ use crate::domain::{
 };
 use crate::entity::{credit_chain, credit_claim, credit_entry, credit_year_total};
 
-/// What must happen in the same transaction as every new entry: certification issues a
-/// certificate the moment the entry completes a level's requirements. Registered once per
-/// process by the server ([`after_post`]); credit cannot name certification, which reads the
-/// ledger.
-pub type AfterPost = for<'a> fn(AnyConnection<'a>, DateTime<Utc>, &'a Entry) -> BoxFuture<'a, Result<()>>;
-
-static AFTER_POST: std::sync::OnceLock<AfterPost> = std::sync::OnceLock::new();
-
-/// Registers the [`AfterPost`] callback; later registrations are ignored, so every instance of
-/// the app in one process (as in the tests) shares the first.
-pub fn after_post(hook: AfterPost) {
-    AFTER_POST.get_or_init(|| hook);
-}
-
 /// The most hours one entry may carry; more is a typing mistake, not a training.
 pub const MAX_ENTRY_HOURS: i64 = 1000;
 
@@ -141,8 +127,13 @@ fn check_hours(entry: &NewEntry) -> std::result::Result<i64, FieldError> {
 
 /// Appends an entry to the teacher's chain inside the caller's transaction, exactly once per
 /// source. Posts for one teacher are serialised by a row lock on the chain head, so concurrent
-/// retries of the same source see each other and the chain never forks.
-pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntry) -> Result<Posted> {
+/// retries of the same source see each other and the chain never forks. Producers post
+/// through [`crate::Ledger`], which also runs what a new entry sets off.
+pub(crate) async fn append(
+    txn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    entry: NewEntry,
+) -> Result<Posted> {
     let tenths = check_hours(&entry)?;
     lock_chain(txn, entry.teacher_id).await?;
 
@@ -176,11 +167,7 @@ pub async fn post(txn: &impl ConnectionTrait, now: DateTime<Utc>, entry: NewEntr
     let kept = Kept::of(tenths, delivery);
     advance_head(txn, entry.teacher_id, seq, hash, kept).await?;
     add_to_years(txn, &[((entry.teacher_id, saved.year), kept)].into()).await?;
-    let entry = Entry::read(saved)?;
-    if let Some(hook) = AFTER_POST.get() {
-        hook(AnyConnection(txn), now, &entry).await?;
-    }
-    Ok(Posted { entry, created: true })
+    Ok(Posted { entry: Entry::read(saved)?, created: true })
 }
 
 /// What one entry, or many, add to a kept-totals row: hours, entries, and the hours by delivery.
@@ -265,7 +252,7 @@ pub async fn place_teachers(txn: &impl ConnectionTrait, placements: &[directory:
     Ok(())
 }
 
-/// [`place_teachers`] as the directory's placement listener (`directory::on_placed`).
+/// [`place_teachers`] as a [`directory::Placed`] listener, passed to whatever adds or moves teachers.
 pub fn teachers_placed<'a>(
     txn: AnyConnection<'a>,
     placements: &'a [directory::Placement],
@@ -604,27 +591,4 @@ pub async fn entries_of_sources(
         found.extend(rows.into_iter().map(|e| (e.source_id, e.id)));
     }
     Ok(found)
-}
-
-/// The one way to correct an entry: a reversal of the same teacher and category with the
-/// opposite hours (`reversal/{entry}`), so an entry is reversed at most once; a second call
-/// returns the reversal already posted (`created: false`).
-pub async fn reverse(
-    txn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    target: &Entry,
-    occurred_on: NaiveDate,
-    description: String,
-    recorded_by: Option<i64>,
-) -> Result<Posted> {
-    let source = Source::Reversal { entry_id: target.id, category: target.category };
-    let entry = NewEntry {
-        teacher_id: target.teacher_id,
-        source,
-        hours: -target.hours,
-        occurred_on,
-        description,
-        recorded_by,
-    };
-    post(txn, now, entry).await
 }

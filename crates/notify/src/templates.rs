@@ -54,6 +54,15 @@ pub enum Mail {
         reason: String,
         path: String,
     },
+    /// A session or research event the teacher registered for moved to another time or place.
+    OccasionMoved {
+        name: String,
+        title: String,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        place: String,
+        path: String,
+    },
 }
 
 /// A rendered email.
@@ -82,7 +91,8 @@ impl Mail {
             | Mail::ResultReleased { path, .. }
             | Mail::GradingAssigned { path, .. }
             | Mail::BehindPace { path, .. }
-            | Mail::OccasionCancelled { path, .. } => Some(path),
+            | Mail::OccasionCancelled { path, .. }
+            | Mail::OccasionMoved { path, .. } => Some(path),
             Mail::Reminder { .. } | Mail::CertificateExpiring { .. } => None,
         }
     }
@@ -97,6 +107,7 @@ impl Mail {
             Mail::BehindPace { .. } => "behind_pace",
             Mail::CertificateExpiring { .. } => "certificate_expiring",
             Mail::OccasionCancelled { .. } => "occasion_cancelled",
+            Mail::OccasionMoved { .. } => "occasion_moved",
         }
     }
 
@@ -253,6 +264,32 @@ impl Mail {
                     )
                 }
             }
+            Mail::OccasionMoved { name, title, starts_at, ends_at, place, path } => {
+                let (from, to) = (beijing(*starts_at), beijing(*ends_at));
+                if english {
+                    (
+                        format!("Changed: {title} now {from}"),
+                        vec![
+                            format!("Dear {name},"),
+                            format!(
+                                "{title}, which you registered for, now takes place from {from} to {to} (Beijing time) at {place}. Your registration stands; details:"
+                            ),
+                        ],
+                        Some(path.clone()),
+                    )
+                } else {
+                    (
+                        format!("时间地点变更：{title}（{from}）"),
+                        vec![
+                            format!("{name}老师："),
+                            format!(
+                                "您报名的「{title}」改为 {from} 至 {to}（北京时间）在{place}举行，报名继续有效。详情请见："
+                            ),
+                        ],
+                        Some(path.clone()),
+                    )
+                }
+            }
             Mail::CertificateExpiring { name, level, number, expires_on, days } => {
                 if english {
                     (
@@ -353,6 +390,14 @@ mod tests {
                 starts_at: now,
                 place: "报告厅".into(),
                 reason: "暴雨".into(),
+                path: "/sessions/3".into(),
+            },
+            Mail::OccasionMoved {
+                name: "李明".into(),
+                title: "面授".into(),
+                starts_at: now,
+                ends_at: now,
+                place: "报告厅".into(),
                 path: "/sessions/3".into(),
             },
             Mail::CertificateExpiring {

@@ -12,6 +12,7 @@ mod fallback;
 mod invalid;
 mod lang;
 pub mod openapi;
+pub mod pipeline;
 mod rate;
 mod render;
 pub mod routes;

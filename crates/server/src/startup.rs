@@ -20,7 +20,7 @@ use crate::credential::CredentialKeys;
 use crate::routes::teachers::IMPORT_LIMIT;
 use crate::state::AppState;
 use crate::web_app::WebApp;
-use crate::{db, extract, fallback, lang, openapi, rate, routes, security};
+use crate::{db, extract, fallback, lang, openapi, pipeline, rate, routes, security};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -48,11 +48,11 @@ impl Application {
         if settings.background_jobs {
             spawn_background_jobs(&db, &clock, &settings)?;
         }
-        install_hooks();
         let credentials = Arc::new(CredentialKeys::load_or_create(&settings.signing_key_dir, clock.now())?);
         let verify_limiter = rate::per_minute(settings.verify_per_minute);
         let login_limiter = rate::per_minute(settings.login_per_minute);
-        let progress = courses::progress_writer(db.clone(), settings.progress);
+        let ledger = pipeline::ledger();
+        let progress = courses::progress_writer(db.clone(), ledger, settings.progress);
         let replica = match &settings.report_database_url {
             Some(url) => {
                 Some(db::connect_replica(url).await.context("failed to set up the report replica's pool")?)
@@ -62,6 +62,7 @@ impl Application {
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
             progress,
+            ledger,
             db,
             replica,
             clock,
@@ -129,7 +130,6 @@ pub fn spawn_background_jobs(
     clock: &Arc<dyn Clock>,
     settings: &Settings,
 ) -> anyhow::Result<()> {
-    install_hooks();
     let sender = settings.mail_sender()?;
     tokio::spawn(notify::run(db.clone(), clock.clone(), sender, std::time::Duration::from_secs(5)));
     let (daily_db, daily_clock) = (db.clone(), clock.clone());
@@ -151,7 +151,7 @@ pub fn spawn_background_jobs(
             tick.tick().await;
             let now = clock.now();
             let results = [
-                exams::submit_overdue(&db, now).await.map(|_| ()),
+                exams::submit_overdue(&db, &pipeline::ledger(), now).await.map(|_| ()),
                 courses::enqueue_session_reminders(&db, now).await.map(|_| ()),
                 research::enqueue_event_reminders(&db, now).await.map(|_| ()),
                 research::enqueue_behind_pace(&db, now, required).await.map(|_| ()),
@@ -163,32 +163,4 @@ pub fn spawn_background_jobs(
         }
     });
     Ok(())
-}
-
-/// Lets certification issue certificates inside the transaction of the ledger post that
-/// completes a level, wherever entries are posted (requests and background jobs alike), and
-/// the directory audit its staff actions in the audit log credit keeps.
-fn install_hooks() {
-    credit::after_post(certification::after_ledger_post);
-    directory::audit_with(audit_account_action);
-    install_placement_hook();
-}
-
-/// Keeps the ledger's per-teacher totals placed in the teacher's school and county wherever
-/// teachers are added or moved (requests, imports, the seed and the generator alike).
-pub fn install_placement_hook() {
-    directory::on_placed(credit::teachers_placed);
-}
-
-/// The directory's staff actions (disabling an account, resetting a password) go to the one
-/// audit log, which credit keeps, in the directory's own transaction.
-fn audit_account_action<'a>(
-    db: kernel::AnyConnection<'a>,
-    actor: &'a kernel::Actor,
-    teacher: Option<i64>,
-    action: &'a str,
-    detail: &'a str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> futures_util::future::BoxFuture<'a, kernel::Result<()>> {
-    Box::pin(async move { credit::record_audit(&db, actor, teacher, action, detail, now).await })
 }

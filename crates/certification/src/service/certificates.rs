@@ -277,7 +277,7 @@ pub async fn revoke(
     active.revoked_by = Set(Some(actor.account_id));
     active.revoke_reason = Set(Some(reason.clone()));
     let saved = active.update(&txn).await?;
-    credit::record_audit(
+    directory::record_audit(
         &txn,
         actor,
         Some(teacher_id),

@@ -74,6 +74,7 @@ impl Standing {
 /// it; otherwise says what is missing. An exam the caller cannot see stays a 404.
 pub async fn sit_exam(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     exam_id: i64,
@@ -84,7 +85,7 @@ pub async fn sit_exam(
     if !missing.is_empty() {
         return Ok(Err(NotEligible { missing }));
     }
-    Ok(Ok(exams::start_attempt(db, now, actor, exam_id).await?))
+    Ok(Ok(exams::start_attempt(db, ledger, now, actor, exam_id).await?))
 }
 
 /// The exams open to the signed-in teacher, each saying whether they may sit it.

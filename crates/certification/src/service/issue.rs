@@ -182,7 +182,7 @@ pub(crate) async fn issue(
         "certificate_already_issued",
         Text::fixed("该等级证书刚刚已颁发", "this level's certificate was just issued"),
     ))?;
-    let posted = credit::post(
+    let posted = credit::post_certificate(
         txn,
         now,
         credit::NewEntry {

@@ -128,13 +128,13 @@ const GROUP_SIZE: usize = 256;
 
 /// Starts the tasks that credit checked batches in groups (see `kernel::GroupCommit`): one
 /// on SQLite, which has a single writer anyway; a few on PostgreSQL.
-pub fn progress_writer(db: DatabaseConnection, rules: Rules) -> ProgressWriter {
+pub fn progress_writer(db: DatabaseConnection, ledger: credit::Ledger, rules: Rules) -> ProgressWriter {
     let writers = match db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => 1,
         _ => 4,
     };
     kernel::GroupCommit::start(db, writers, GROUP_SIZE, move |txn, batch| {
-        Box::pin(async move { credit_progress(txn, &rules, batch).await })
+        Box::pin(async move { credit_progress(txn, &ledger, &rules, batch).await })
     })
 }
 
@@ -229,6 +229,7 @@ pub async fn check_progress(
 /// in the same transaction, exactly once.
 pub async fn credit_progress(
     txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
     rules: &Rules,
     batch: &ProgressBatch,
 ) -> Result<ProgressReport> {
@@ -295,7 +296,7 @@ pub async fn credit_progress(
     active.save(txn).await?;
 
     let course_completed = match completed_at {
-        Some(_) => complete_course(txn, now, owner, teacher_id).await?,
+        Some(_) => complete_course(txn, ledger, now, owner, teacher_id).await?,
         None => false,
     };
     let challenge = match (pending, owner.presence_check_minutes) {
@@ -329,6 +330,7 @@ fn crossed(before: i64, after: i64, every: i64) -> bool {
 /// complete; true when the course is (now or already) complete.
 async fn complete_course(
     txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     owner: &course::Model,
     teacher_id: i64,
@@ -354,19 +356,20 @@ async fn complete_course(
     let mut active: enrollment_entity::ActiveModel = enrolled.into();
     active.completed_at = Set(Some(now));
     active.update(txn).await?;
-    credit::post(
-        txn,
-        now,
-        credit::NewEntry {
-            teacher_id,
-            source: credit::Source::Course { course_id: owner.id, teacher_id },
-            hours: kernel::from_tenths(owner.hours_tenths),
-            occurred_on: kernel::china_date(now),
-            description: owner.title.clone(),
-            recorded_by: None,
-        },
-    )
-    .await?;
+    ledger
+        .post(
+            txn,
+            now,
+            credit::NewEntry {
+                teacher_id,
+                source: credit::Source::Course { course_id: owner.id, teacher_id },
+                hours: kernel::from_tenths(owner.hours_tenths),
+                occurred_on: kernel::china_date(now),
+                description: owner.title.clone(),
+                recorded_by: None,
+            },
+        )
+        .await?;
     Ok(true)
 }
 

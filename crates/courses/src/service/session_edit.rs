@@ -227,9 +227,11 @@ pub async fn create_session(
 
 /// Changes a session of the caller's subtree that is still open: the patched session is
 /// checked whole, like a new one, and the attendance flow refuses a capacity below the
-/// roster and other hours once hours were posted.
+/// roster and other hours once hours were posted. Registrants are told, in the same
+/// transaction, when the session moved to another time or place.
 pub async fn update_session(
     db: &DatabaseConnection,
+    now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
     patch: SessionPatch,
@@ -257,7 +259,7 @@ pub async fn update_session(
     let checked = check(db, &mut v, &draft).await?;
     amending.check(&mut v, draft.capacity, checked.hours_tenths);
     v.finish()?;
-    let mut active: offline_session::ActiveModel = amending.row.0.into();
+    let mut active: offline_session::ActiveModel = amending.row.0.clone().into();
     active.title = Set(checked.title);
     active.course_id = Set(draft.course_id);
     active.place = Set(checked.place);
@@ -269,5 +271,9 @@ pub async fn update_session(
     active.sign_in_grace_minutes = Set(draft.grace as i32);
     active.min_presence_percent = Set(checked.presence.0 as i32);
     active.closing_window_minutes = Set(checked.presence.1 as i32);
-    view(&active.update(db).await?)
+    let txn = kernel::begin_write(db).await?;
+    let saved = active.update(&txn).await?;
+    amending.tell_moved(&txn, &Sessions, now, (saved.starts_at, saved.ends_at, &saved.place)).await?;
+    txn.commit().await?;
+    view(&saved)
 }

@@ -1,6 +1,5 @@
 //! sea-orm entities of the credit tables; private to the crate.
 
-pub(crate) mod audit_log;
 pub(crate) mod credit_chain;
 pub(crate) mod credit_claim;
 pub(crate) mod credit_entry;

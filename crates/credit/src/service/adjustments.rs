@@ -7,7 +7,8 @@ use serde::Deserialize;
 use super::access::authorize_manage;
 use crate::domain::{Category, Source, from_tenths};
 use crate::entity::credit_entry;
-use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry, post, reverse};
+use crate::ledger::{Entry, MAX_ENTRY_HOURS, NewEntry};
+use crate::posting::Ledger;
 
 /// Body of `POST /teachers/{id}/credits/adjustments`: external training recognised, a manual
 /// adjustment, or (with `reverses_entry_id`) the reversal of a wrong entry.
@@ -64,6 +65,7 @@ fn not_in_future(occurred_on: chrono::NaiveDate, now: DateTime<Utc>) -> std::res
 /// Posts an admin's adjustment or reversal. `idempotency_key` makes a retried request a no-op.
 pub async fn adjust(
     db: &DatabaseConnection,
+    ledger: &Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     teacher_id: i64,
@@ -149,7 +151,7 @@ pub async fn adjust(
     let posted = match source {
         Source::Reversal { .. } => {
             let target = Entry::read(reversed.ok_or(Error::NotFound)?)?;
-            reverse(&txn, now, &target, input.occurred_on, description, Some(actor.account_id)).await?
+            ledger.reverse(&txn, now, &target, input.occurred_on, description, Some(actor.account_id)).await?
         }
         source => {
             let occurred_on = input.occurred_on;
@@ -161,7 +163,7 @@ pub async fn adjust(
                 description,
                 recorded_by: Some(actor.account_id),
             };
-            post(&txn, now, entry).await?
+            ledger.post(&txn, now, entry).await?
         }
     };
     txn.commit().await?;

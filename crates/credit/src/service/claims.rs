@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::access::authorize_manage;
 use crate::domain::{ClaimStatus, Source, TrainingForm, from_tenths, to_tenths};
 use crate::entity::credit_claim;
-use crate::ledger::{MAX_ENTRY_HOURS, NewEntry, post};
+use crate::ledger::{MAX_ENTRY_HOURS, NewEntry};
+use crate::posting::Ledger;
 
 /// A teacher's claim for training done elsewhere (provincial or national platforms, universities).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -201,12 +202,13 @@ pub async fn claims_in_scope(
 /// Approves a pending claim and posts its `external` entry in the same transaction.
 pub async fn approve_claim(
     db: &DatabaseConnection,
+    ledger: &Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     claim_id: i64,
     decision: ClaimDecision,
 ) -> Result<CreditClaim> {
-    decide(db, now, actor, claim_id, decision, ClaimStatus::Approved).await
+    decide(db, now, actor, claim_id, decision, Outcome::Approved(ledger)).await
 }
 
 /// Rejects a pending claim with a reason the teacher will see.
@@ -217,7 +219,13 @@ pub async fn reject_claim(
     claim_id: i64,
     decision: ClaimDecision,
 ) -> Result<CreditClaim> {
-    decide(db, now, actor, claim_id, decision, ClaimStatus::Rejected).await
+    decide(db, now, actor, claim_id, decision, Outcome::Rejected).await
+}
+
+/// A decision on a claim; an approval posts through the ledger.
+enum Outcome<'a> {
+    Approved(&'a Ledger),
+    Rejected,
 }
 
 async fn decide(
@@ -226,7 +234,7 @@ async fn decide(
     actor: &Actor,
     claim_id: i64,
     decision: ClaimDecision,
-    outcome: ClaimStatus,
+    outcome: Outcome<'_>,
 ) -> Result<CreditClaim> {
     let claim = credit_claim::Entity::find_by_id(claim_id).one(db).await?.ok_or(Error::NotFound)?;
     authorize_manage(db, actor, claim.teacher_id).await?;
@@ -240,26 +248,28 @@ async fn decide(
             Text::fixed("该申报已处理", "this claim has already been decided"),
         ));
     }
-    let entry_id = if outcome == ClaimStatus::Approved {
-        let posted = post(
-            &txn,
-            now,
-            NewEntry {
-                teacher_id: claim.teacher_id,
-                source: Source::Claim { claim_id: claim.id },
-                hours: from_tenths(claim.hours_tenths),
-                occurred_on: claim.ended_on,
-                description: format!("{}（{}）", claim.title, claim.organiser),
-                recorded_by: Some(actor.account_id),
-            },
-        )
-        .await?;
-        Some(posted.entry.id)
-    } else {
-        None
+    let (status, entry_id) = match outcome {
+        Outcome::Approved(ledger) => {
+            let posted = ledger
+                .post(
+                    &txn,
+                    now,
+                    NewEntry {
+                        teacher_id: claim.teacher_id,
+                        source: Source::Claim { claim_id: claim.id },
+                        hours: from_tenths(claim.hours_tenths),
+                        occurred_on: claim.ended_on,
+                        description: format!("{}（{}）", claim.title, claim.organiser),
+                        recorded_by: Some(actor.account_id),
+                    },
+                )
+                .await?;
+            (ClaimStatus::Approved, Some(posted.entry.id))
+        }
+        Outcome::Rejected => (ClaimStatus::Rejected, None),
     };
     let mut active: credit_claim::ActiveModel = claim.into();
-    active.status = Set(outcome.as_str().to_owned());
+    active.status = Set(status.as_str().to_owned());
     active.decided_by = Set(Some(actor.account_id));
     active.decided_at = Set(Some(now));
     active.decision_reason = Set(Some(reason));

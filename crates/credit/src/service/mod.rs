@@ -1,9 +1,8 @@
 //! The ledger's use cases beyond posting.
 
 mod access;
-pub use access::record as record_audit;
 mod adjustments;
-mod audit;
+mod chain;
 mod claims;
 mod evidence;
 mod search;
@@ -11,7 +10,7 @@ mod statement;
 mod transcript;
 
 pub use adjustments::{Adjustment, adjust};
-pub use audit::{AuditEntry, audit_log, verify_teacher_chain};
+pub use chain::verify_teacher_chain;
 pub use claims::{
     ClaimDecision, CreditClaim, NewClaim, approve_claim, claims_in_scope, my_claims, reject_claim,
     submit_claim,

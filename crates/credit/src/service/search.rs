@@ -6,7 +6,6 @@ use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Order, Query, SelectStatem
 use sea_orm::{ConnectionTrait, ExprTrait};
 use serde::Serialize;
 
-use super::access::record;
 use crate::domain::{Category, CreditPolicy, Delivery, from_tenths, to_tenths};
 use crate::entity::{credit_chain, credit_entry, credit_year_total};
 
@@ -94,7 +93,7 @@ impl CreditExport {
         action: &str,
     ) -> Result<Self> {
         let path = directory::scope_path(db, actor, search.org_unit, Permission::ReadCredits).await?;
-        record(db, actor, None, action, &describe(&search), now).await?;
+        directory::record_audit(db, actor, None, action, &describe(&search), now).await?;
         Ok(Self { path, search, policy, offset: 0 })
     }
 

@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use serde::Serialize;
 
 use super::accounts::Account;
-use super::audit::audit;
+use super::audit::record_audit as audit;
 use super::teachers::hash_passwords;
 use crate::entity::{account, org_unit, person, refresh_token};
 

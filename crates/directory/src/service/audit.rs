@@ -1,41 +1,72 @@
-//! Staff actions on accounts are audited in the one audit log, which the credit domain keeps
-//! (`GET /audit`). Credit depends on the directory, not the other way round, so the server
-//! registers the writer once at start-up, as it registers the ledger's `AfterPost` hook.
+//! The one audit log: who did what to whose records, when. Staff actions of every domain (a
+//! staff read of credits, a revocation, a title, a disabled account) are written here inside
+//! the acting transaction, so `GET /audit` is the one place to look. It lives in the directory,
+//! the lowest domain with tables, so every other domain can write to it directly.
 
 use chrono::{DateTime, Utc};
-use futures_util::future::BoxFuture;
-use kernel::{Actor, AnyConnection, Error, Result};
-use sea_orm::ConnectionTrait;
+use kernel::{Actor, Error, Page, PageRequest, Permission, Result};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
+use serde::Serialize;
 
-/// Writes one audit line (who: the actor; whose: the teacher, if any; what; when) inside the
-/// caller's transaction.
-pub type AuditWriter = for<'a> fn(
-    AnyConnection<'a>,
-    &'a Actor,
-    Option<i64>,
-    &'a str,
-    &'a str,
-    DateTime<Utc>,
-) -> BoxFuture<'a, Result<()>>;
+use crate::entity::audit_log;
 
-static WRITER: std::sync::OnceLock<AuditWriter> = std::sync::OnceLock::new();
-
-/// Registers the audit writer; later registrations are ignored (one per process).
-pub fn audit_with(writer: AuditWriter) {
-    WRITER.get_or_init(|| writer);
+/// One audited action: who (the account), whose records (the teacher, if any), what, when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    #[cfg_attr(feature = "openapi", schema(example = 9001))]
+    pub id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 4))]
+    pub account_id: i64,
+    #[cfg_attr(feature = "openapi", schema(example = 101))]
+    pub teacher_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(example = "read_credits"))]
+    pub action: String,
+    #[cfg_attr(feature = "openapi", schema(example = ""))]
+    pub detail: String,
+    pub at: DateTime<Utc>,
 }
 
-/// Audits a staff action in `db`'s transaction. Without a registered writer the action fails:
-/// an unaudited account change must not happen.
-pub(crate) async fn audit(
+/// Writes one audit line in `db`'s transaction (the detail cut to 1,000 characters).
+pub async fn record_audit(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    teacher: Option<i64>,
+    teacher_id: Option<i64>,
     action: &str,
     detail: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let writer =
-        WRITER.get().ok_or_else(|| Error::Unexpected(anyhow::anyhow!("no audit writer registered")))?;
-    writer(AnyConnection(db), actor, teacher, action, detail, now).await
+    audit_log::ActiveModel {
+        account_id: Set(actor.account_id),
+        teacher_id: Set(teacher_id),
+        action: Set(action.to_owned()),
+        detail: Set(detail.chars().take(1000).collect()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The audit log, newest first; for prefecture-level admins only.
+pub async fn audit_log(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Page<AuditEntry>> {
+    actor.require(Permission::ReadAudit)?;
+    // A prefecture's path has one segment ("/1/"); county and school admins see no audit log.
+    if actor.subtree()?.matches('/').count() != 2 {
+        return Err(Error::Forbidden);
+    }
+    let select = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    Ok(kernel::fetch_page(db, select, page).await?.map(|m| AuditEntry {
+        id: m.id,
+        account_id: m.account_id,
+        teacher_id: m.teacher_id,
+        action: m.action,
+        detail: m.detail,
+        at: m.at,
+    }))
 }

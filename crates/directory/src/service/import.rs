@@ -104,9 +104,11 @@ struct Row<'s> {
 }
 
 /// Imports teachers from a CSV (UTF-8, BOM optional): every row is checked, and unless all are
-/// valid nothing is written and every bad row, column and reason comes back at once.
+/// valid nothing is written and every bad row, column and reason comes back at once. `placed`
+/// is told where the imported teachers work.
 pub async fn import_teachers(
     db: &DatabaseConnection,
+    placed: super::Placed,
     actor: &Actor,
     csv_bytes: &[u8],
     options: ImportOptions,
@@ -217,7 +219,7 @@ pub async fn import_teachers(
     let passwords: Vec<String> = rows.iter().map(|r| r.password.clone()).collect();
     let hashes = hash_passwords(&passwords).await?;
     let txn = kernel::begin_write(db).await?;
-    insert_teachers(&txn, rows.into_iter().map(|r| (r.record, r.school)).collect(), &hashes).await?;
+    insert_teachers(&txn, placed, rows.into_iter().map(|r| (r.record, r.school)).collect(), &hashes).await?;
     txn.commit().await?;
     Ok(ImportSummary { rows: count + skipped, created: count, skipped, dry_run: false })
 }

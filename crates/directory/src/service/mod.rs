@@ -18,7 +18,7 @@ pub use accounts::{
     Account, Contact, Me, MeScope, NewAccount, actor_for, create_account, display_name, mail_address, me,
     rename_teacher_account, staff_contacts, teacher_contact, username_exists,
 };
-pub use audit::{AuditWriter, audit_with};
+pub use audit::{AuditEntry, audit_log, record_audit};
 pub use auth::{Session, change_password, login, logout, refresh};
 pub use import::{ImportOptions, ImportSummary, import_teachers};
 pub use names::{AboutTeacher, name_teachers, named, named_page, role_facts};
@@ -31,7 +31,7 @@ pub use org_units::{
     ensure_prefecture, get_org_unit, list_org_units, org_unit_by_code, org_unit_names, prefecture,
     update_org_unit,
 };
-pub use placement::{Placed, Placement, on_placed, placements};
+pub use placement::{Placed, Placement, placements};
 pub use staffing::{
     OfficeStaffing, OtherSubjectTeacher, StaffingReport, StaffingRow, StaffingTotals, staffing_report,
 };

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::audit;
+use super::audit::record_audit as audit;
 use super::teachers::{scope_path, teachers_by_ids};
 use crate::domain::OrgKind;
 use crate::entity::{org_unit, person, research_officer};

@@ -1,6 +1,7 @@
 //! Where teachers work, told to whoever keeps figures by school and county (the ledger's kept
 //! totals) inside the transaction that adds or moves the teachers. The directory cannot name
-//! credit, which reads the directory, so the server registers the listener once ([`on_placed`]).
+//! credit, which reads the directory, so whoever adds or moves teachers passes the listener
+//! ([`Placed`]) in: `credit::teachers_placed`, as the server's pipeline and the seed do.
 
 use futures_util::future::BoxFuture;
 use kernel::{AnyConnection, Result};
@@ -19,19 +20,16 @@ pub struct Placement {
 /// Called with the teachers just added or moved, in the same transaction.
 pub type Placed = for<'a> fn(AnyConnection<'a>, &'a [Placement]) -> BoxFuture<'a, Result<()>>;
 
-static PLACED: std::sync::OnceLock<Placed> = std::sync::OnceLock::new();
-
-/// Registers the [`Placed`] listener; later registrations are ignored.
-pub fn on_placed(listener: Placed) {
-    PLACED.get_or_init(|| listener);
-}
-
-/// Tells the listener, if any, where these teachers now work.
-pub(crate) async fn placed(txn: &impl ConnectionTrait, placements: &[Placement]) -> Result<()> {
-    match PLACED.get() {
-        Some(listener) if !placements.is_empty() => listener(AnyConnection(txn), placements).await,
-        _ => Ok(()),
+/// Tells `listener` where these teachers now work, in `txn`.
+pub(crate) async fn tell(
+    txn: &impl ConnectionTrait,
+    listener: Placed,
+    placements: &[Placement],
+) -> Result<()> {
+    if placements.is_empty() {
+        return Ok(());
     }
+    listener(AnyConnection(txn), placements).await
 }
 
 /// Where these teachers work now (those that exist), a thousand per query.

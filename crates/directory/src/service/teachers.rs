@@ -204,10 +204,12 @@ fn duplicate_teacher() -> Text {
     Text::fixed("工号或手机号已被使用", "employee number or phone already in use")
 }
 
-/// Writes teachers with their roles and teacher accounts; all inside the caller's transaction.
-/// `password_hashes[i]` is the hash of teacher `i`'s initial password.
+/// Writes teachers with their roles and teacher accounts, and tells `placed` where they work;
+/// all inside the caller's transaction. `password_hashes[i]` is the hash of teacher `i`'s
+/// initial password.
 pub(crate) async fn insert_teachers(
     txn: &impl ConnectionTrait,
+    placed: super::Placed,
     teachers: Vec<(TeacherRecord, &org_unit::Model)>,
     password_hashes: &[String],
 ) -> Result<Vec<i64>> {
@@ -243,7 +245,7 @@ pub(crate) async fn insert_teachers(
             county_id: school.parent_id,
         })
         .collect();
-    super::placement::placed(txn, &placements).await?;
+    super::placement::tell(txn, placed, &placements).await?;
     let roles: Vec<person_role::ActiveModel> = teachers
         .iter()
         .zip(&ids)
@@ -328,8 +330,14 @@ pub(crate) fn school_in_scope(
     }
 }
 
-/// Adds a teacher and the teacher's login account in one transaction.
-pub async fn create_teacher(db: &DatabaseConnection, actor: &Actor, input: NewTeacher) -> Result<Teacher> {
+/// Adds a teacher and the teacher's login account in one transaction, telling `placed` where
+/// the teacher works.
+pub async fn create_teacher(
+    db: &DatabaseConnection,
+    placed: super::Placed,
+    actor: &Actor,
+    input: NewTeacher,
+) -> Result<Teacher> {
     actor.require(Permission::ManageDirectory)?;
     let mut v = Violations::default();
     let identity = parse_identity(
@@ -364,7 +372,7 @@ pub async fn create_teacher(db: &DatabaseConnection, actor: &Actor, input: NewTe
     let record = TeacherRecord { identity, gender: input.gender, roles: input.roles.into_iter().collect() };
     let hashes = hash_passwords(&[password.expose().to_owned()]).await?;
     let txn = kernel::begin_write(db).await?;
-    let ids = insert_teachers(&txn, vec![(record, &school)], &hashes).await?;
+    let ids = insert_teachers(&txn, placed, vec![(record, &school)], &hashes).await?;
     txn.commit().await?;
     let id = ids.first().copied().ok_or(Error::NotFound)?;
     get_teacher(db, actor, id).await
@@ -551,9 +559,10 @@ fn not_in_scope(field: &'static str) -> Error {
 }
 
 /// Changes a teacher in the caller's subtree; moving to another school needs that school in
-/// scope too.
+/// scope too, and `placed` is told of the move.
 pub async fn update_teacher(
     db: &DatabaseConnection,
+    placed: super::Placed,
     actor: &Actor,
     id: i64,
     patch: TeacherPatch,
@@ -614,7 +623,7 @@ pub async fn update_teacher(
     active.updated_at = Set(Utc::now());
     active.update(&txn).await.map_err(Error::on_unique("teacher_taken", duplicate_teacher()))?;
     // The kept totals follow the teacher to the new school and county, in this transaction.
-    super::placement::placed(&txn, moved.as_slice()).await?;
+    super::placement::tell(&txn, placed, moved.as_slice()).await?;
     if let Some(roles) = patch.roles {
         person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(id)).exec(&txn).await?;
         let roles: BTreeSet<MhRole> = roles.into_iter().collect();

@@ -105,6 +105,7 @@ pub struct AttemptView {
 /// first, so nobody ever sees one still open past its deadline.
 pub(crate) async fn readable(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
@@ -116,7 +117,7 @@ pub(crate) async fn readable(
         Scope::Person { .. } => return Err(Error::NotFound),
         Scope::Subtree { .. } => actor.authorize(Permission::ManageTraining, &owner.org_path)?,
     }
-    settle_overdue(db, now, &found).await?;
+    settle_overdue(db, ledger, now, &found).await?;
     let found = attempt::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     Ok((found, owner))
 }
@@ -190,6 +191,7 @@ fn refused(code: &'static str, zh: &'static str, en: &'static str) -> Error {
 /// paper). The paper is drawn from a fresh seed and frozen into the attempt.
 pub async fn start_attempt(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     exam_id: i64,
@@ -203,7 +205,7 @@ pub async fn start_attempt(
         .all(db)
         .await?
     {
-        settle_overdue(db, now, &stale).await?;
+        settle_overdue(db, ledger, now, &stale).await?;
     }
     let txn = kernel::begin_write(db).await?;
     kernel::lock_key(&txn, "exam_attempt", teacher_id).await?;
@@ -290,11 +292,12 @@ pub async fn start_attempt(
 /// An attempt, for its owner (resuming on another device) or staff of its exam.
 pub async fn get_attempt(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
 ) -> Result<AttemptView> {
-    let (found, _) = readable(db, now, actor, id).await?;
+    let (found, _) = readable(db, ledger, now, actor, id).await?;
     view(db, now, &found, actor.person_id().is_none()).await
 }
 
@@ -313,13 +316,14 @@ fn answer_fits(kind: QuestionKind, options: &[OptionItem], answer: &Value) -> bo
 /// Autosaves one answer (last write wins); refused once submitted or past the deadline.
 pub async fn save_answer(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
     question_id: i64,
     answer: Value,
 ) -> Result<AttemptView> {
-    let (found, _) = readable(db, now, actor, id).await?;
+    let (found, _) = readable(db, ledger, now, actor, id).await?;
     if actor.person_id() != Some(found.teacher_id) {
         return Err(Error::Forbidden);
     }
@@ -356,16 +360,17 @@ pub async fn save_answer(
 /// go to the grading queue.
 pub async fn submit_attempt(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
 ) -> Result<AttemptView> {
-    let (found, _) = readable(db, now, actor, id).await?;
+    let (found, _) = readable(db, ledger, now, actor, id).await?;
     if actor.person_id() != Some(found.teacher_id) {
         return Err(Error::Forbidden);
     }
     if found.status == AttemptStatus::InProgress.as_str() {
-        finish_submission(db, now, found.id).await?;
+        finish_submission(db, ledger, now, found.id).await?;
     }
     let found = attempt::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     view(db, now, &found, false).await

@@ -161,13 +161,14 @@ async fn view_one(
 /// first so their answers appear.
 pub async fn list_tasks(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     filter: TaskFilter,
     page: PageRequest,
 ) -> Result<Page<GradingTask>> {
     actor.require(Permission::ManageTraining)?;
-    submit_overdue(db, now).await?;
+    submit_overdue(db, ledger, now).await?;
     let mut condition = Condition::all().add(grading_task::Column::OrgPath.starts_with(actor.subtree()?));
     if let Some(exam_id) = filter.exam_id {
         condition = condition.add(grading_task::Column::ExamId.eq(exam_id));
@@ -253,6 +254,7 @@ pub async fn claim_task(
 /// attempt gets its total.
 pub async fn score_task(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
@@ -318,7 +320,7 @@ pub async fn score_task(
     active.score_tenths = Set(Some(score));
     active.graded_at = Set(Some(now));
     let saved = active.update(&txn).await?;
-    settle_answer(&txn, now, q, actor.account_id).await?;
+    settle_answer(&txn, ledger, now, q, actor.account_id).await?;
     txn.commit().await?;
     view_one(db, now, actor.account_id, saved).await
 }
@@ -327,6 +329,7 @@ pub async fn score_task(
 /// more than the exam's margin.
 async fn settle_answer(
     txn: &sea_orm::DatabaseTransaction,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     q: attempt_question::Model,
     grader: i64,
@@ -359,5 +362,5 @@ async fn settle_answer(
     active.update(txn).await?;
     audit(txn, now, attempt_id, Some(question_id), Some(grader), (old, Some(settled)), "阅卷评分 graded")
         .await?;
-    complete(txn, now, attempt_id).await
+    complete(txn, ledger, now, attempt_id).await
 }

@@ -48,6 +48,7 @@ async fn live_entry(
 /// names what passed (an attempt, a regrade) and keeps a post after a reversal distinct.
 pub(crate) async fn post_pass(
     txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     owner: &exam::Model,
     teacher_id: i64,
@@ -64,10 +65,10 @@ pub(crate) async fn post_pass(
         description: format!("{}（考试合格）", owner.title),
         recorded_by: None,
     };
-    let first = credit::post(txn, now, entry(None)).await?;
+    let first = ledger.post(txn, now, entry(None)).await?;
     if !first.created {
         // The first pass was reversed; this pass earns the hours anew.
-        credit::post(txn, now, entry(Some(event.to_owned()))).await?;
+        ledger.post(txn, now, entry(Some(event.to_owned()))).await?;
     }
     Ok(())
 }
@@ -75,6 +76,7 @@ pub(crate) async fn post_pass(
 /// Reverses the exam's hours when a regrade leaves the teacher without any released pass of it.
 pub(crate) async fn withdraw_pass(
     txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     owner: &exam::Model,
     teacher_id: i64,
@@ -93,6 +95,6 @@ pub(crate) async fn withdraw_pass(
     }
     let Some(entry) = live_entry(txn, owner, teacher_id).await? else { return Ok(()) };
     let description = format!("复核后不合格，冲销考试学时（{}）", owner.title);
-    credit::reverse(txn, now, &entry, kernel::china_date(now), description, Some(by)).await?;
+    ledger.reverse(txn, now, &entry, kernel::china_date(now), description, Some(by)).await?;
     Ok(())
 }

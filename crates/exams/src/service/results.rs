@@ -75,25 +75,30 @@ pub(crate) async fn audit(
 /// Submits an attempt that is past its deadline, with what was saved.
 pub(crate) async fn settle_overdue(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     found: &attempt::Model,
 ) -> Result<()> {
     if found.status == AttemptStatus::InProgress.as_str() && now > found.deadline {
-        finish_submission(db, now, found.id).await?;
+        finish_submission(db, ledger, now, found.id).await?;
     }
     Ok(())
 }
 
 /// Submits every attempt past its deadline; run periodically by the server so an abandoned
 /// attempt is graded even if nobody opens it again. Returns how many were submitted.
-pub async fn submit_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
+pub async fn submit_overdue(
+    db: &DatabaseConnection,
+    ledger: &credit::Ledger,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let overdue = attempt::Entity::find()
         .filter(attempt::Column::Status.eq(AttemptStatus::InProgress.as_str()))
         .filter(attempt::Column::Deadline.lt(now))
         .all(db)
         .await?;
     for found in &overdue {
-        finish_submission(db, now, found.id).await?;
+        finish_submission(db, ledger, now, found.id).await?;
     }
     Ok(overdue.len() as u64)
 }
@@ -102,6 +107,7 @@ pub async fn submit_overdue(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
 /// marking), and completes the attempt when nothing is left to grade.
 pub(crate) async fn finish_submission(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     attempt_id: i64,
 ) -> Result<()> {
@@ -152,7 +158,7 @@ pub(crate) async fn finish_submission(
     if manual > 0 {
         announce_grading(&txn, now, &owner, attempt_id, manual).await?;
     } else {
-        complete(&txn, now, attempt_id).await?;
+        complete(&txn, ledger, now, attempt_id).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -180,7 +186,12 @@ pub(crate) async fn queue_task(
 
 /// Totals a fully scored attempt, decides pass/fail, and releases it at once when the exam
 /// says so.
-pub(crate) async fn complete(txn: &impl ConnectionTrait, now: DateTime<Utc>, attempt_id: i64) -> Result<()> {
+pub(crate) async fn complete(
+    txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
+    now: DateTime<Utc>,
+    attempt_id: i64,
+) -> Result<()> {
     let found = attempt::Entity::find_by_id(attempt_id).one(txn).await?.ok_or(Error::NotFound)?;
     let owner = exam::Entity::find_by_id(found.exam_id).one(txn).await?.ok_or(Error::NotFound)?;
     let scores: Vec<Option<i64>> = attempt_question::Entity::find()
@@ -200,7 +211,7 @@ pub(crate) async fn complete(txn: &impl ConnectionTrait, now: DateTime<Utc>, att
     active.status = Set(AttemptStatus::Graded.as_str().to_owned());
     let saved = active.update(txn).await?;
     if owner.release_mode == "immediate" {
-        release(txn, now, saved, &owner).await?;
+        release(txn, ledger, now, saved, &owner).await?;
     }
     Ok(())
 }
@@ -208,6 +219,7 @@ pub(crate) async fn complete(txn: &impl ConnectionTrait, now: DateTime<Utc>, att
 /// Shows a graded attempt's result to its teacher and posts a pass to the ledger (once).
 async fn release(
     txn: &impl ConnectionTrait,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     found: attempt::Model,
     owner: &exam::Model,
@@ -219,7 +231,7 @@ async fn release(
     active.released_at = Set(Some(now));
     let saved = active.update(txn).await?;
     if passed {
-        post_pass(txn, now, owner, teacher_id, &format!("a{attempt_id}")).await?;
+        post_pass(txn, ledger, now, owner, teacher_id, &format!("a{attempt_id}")).await?;
     }
     if let Some(contact) = directory::teacher_contact(txn, teacher_id).await? {
         let score = saved.score_tenths.map(|s| from_tenths(s).to_string()).unwrap_or_default();
@@ -273,6 +285,7 @@ async fn announce_grading(
 /// Releases every graded attempt of an exam whose results wait for a trainer.
 pub async fn release_exam(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     exam_id: i64,
@@ -287,7 +300,7 @@ pub async fn release_exam(
         .await?;
     let count = graded.len() as u64;
     for found in graded {
-        release(&txn, now, found, &owner).await?;
+        release(&txn, ledger, now, found, &owner).await?;
     }
     txn.commit().await?;
     Ok(count)
@@ -297,12 +310,13 @@ pub async fn release_exam(
 /// released result) the ledger follow, and the change is audited.
 pub async fn regrade(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     attempt_id: i64,
     input: Regrade,
 ) -> Result<AttemptView> {
-    let (found, owner) = readable(db, now, actor, attempt_id).await?;
+    let (found, owner) = readable(db, ledger, now, actor, attempt_id).await?;
     actor.authorize(Permission::ManageTraining, &owner.org_path)?;
     if !matches!(AttemptStatus::parse(&found.status), Some(AttemptStatus::Graded | AttemptStatus::Released)) {
         return Err(Error::conflict(
@@ -369,9 +383,10 @@ pub async fn regrade(
                 .filter(score_audit::Column::AttemptId.eq(attempt_id))
                 .count(&txn)
                 .await?;
-            post_pass(&txn, now, &owner, found.teacher_id, &format!("a{attempt_id}r{changes}")).await?;
+            post_pass(&txn, ledger, now, &owner, found.teacher_id, &format!("a{attempt_id}r{changes}"))
+                .await?;
         } else {
-            withdraw_pass(&txn, now, &owner, found.teacher_id, actor.account_id).await?;
+            withdraw_pass(&txn, ledger, now, &owner, found.teacher_id, actor.account_id).await?;
         }
     }
     txn.commit().await?;
@@ -382,12 +397,13 @@ pub async fn regrade(
 /// An attempt's score history, oldest first.
 pub async fn attempt_audit(
     db: &DatabaseConnection,
+    ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     attempt_id: i64,
     page: PageRequest,
 ) -> Result<Page<ScoreChange>> {
-    let (_, owner) = readable(db, now, actor, attempt_id).await?;
+    let (_, owner) = readable(db, ledger, now, actor, attempt_id).await?;
     actor.authorize(Permission::ManageTraining, &owner.org_path)?;
     let select = score_audit::Entity::find()
         .filter(score_audit::Column::AttemptId.eq(attempt_id))

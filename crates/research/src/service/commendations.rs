@@ -220,7 +220,7 @@ pub async fn create_commendation(
             citation: Set(citation.clone()),
         });
     commendation_entry::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-    credit::record_audit(&txn, actor, None, "commendation_issued", &detail, now).await?;
+    directory::record_audit(&txn, actor, None, "commendation_issued", &detail, now).await?;
     txn.commit().await?;
     read(db, saved).await
 }

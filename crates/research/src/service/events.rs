@@ -386,9 +386,11 @@ pub async fn my_events(
 }
 
 /// Changes an event of the caller's subtree that is still open (the attendance flow refuses
-/// closed and cancelled events, a capacity below the roster and other hours once posted).
+/// closed and cancelled events, a capacity below the roster and other hours once posted);
+/// registrants are told, in the same transaction, when it moved to another time or place.
 pub async fn update_event(
     db: &DatabaseConnection,
+    now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
     patch: EventPatch,
@@ -405,7 +407,7 @@ pub async fn update_event(
     check(&mut v, &title, &place, starts_at, ends_at, hours, capacity);
     amending.check(&mut v, capacity, to_tenths(hours));
     v.finish()?;
-    let mut active: research_event::ActiveModel = amending.row.0.into();
+    let mut active: research_event::ActiveModel = amending.row.0.clone().into();
     active.title = Set(title.trim().to_owned());
     active.place = Set(place.trim().to_owned());
     active.starts_at = Set(starts_at);
@@ -415,7 +417,11 @@ pub async fn update_event(
     if let Some(link) = patch.online_link {
         active.online_link = Set(Some(link));
     }
-    view(&active.update(db).await?)
+    let txn = kernel::begin_write(db).await?;
+    let saved = active.update(&txn).await?;
+    amending.tell_moved(&txn, &Events, now, (saved.starts_at, saved.ends_at, &saved.place)).await?;
+    txn.commit().await?;
+    view(&saved)
 }
 
 /// The roster of an event with scans, marks and minutes.

@@ -210,7 +210,7 @@ pub async fn grant_title(
     }
     .insert(&txn)
     .await?;
-    credit::record_audit(&txn, actor, Some(teacher_id), "title_granted", &detail, now).await?;
+    directory::record_audit(&txn, actor, Some(teacher_id), "title_granted", &detail, now).await?;
     txn.commit().await?;
     Ok(with_teachers(db, vec![view(saved)?]).await?.remove(0))
 }
@@ -252,7 +252,7 @@ pub async fn revoke_title(
     active.revoke_reason = Set(Some(reason));
     active.revoked_by = Set(Some(actor.account_id));
     let saved = active.update(&txn).await?;
-    credit::record_audit(&txn, actor, Some(saved.teacher_id), "title_revoked", &detail, now).await?;
+    directory::record_audit(&txn, actor, Some(saved.teacher_id), "title_revoked", &detail, now).await?;
     txn.commit().await?;
     Ok(with_teachers(db, vec![view(saved)?]).await?.remove(0))
 }

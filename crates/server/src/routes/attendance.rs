@@ -202,7 +202,7 @@ macro_rules! attendance_routes {
             let MarkRequest { teacher_id, status, reason } = body.into_inner();
             let now = state.clock.now();
             let mark = (status, reason.as_str());
-            let line = attendance::mark_by_hand(&state.db, &$owner, now, &actor, id.into_inner(), teacher_id, mark);
+            let line = attendance::mark_by_hand(&state.db, &state.ledger, &$owner, now, &actor, id.into_inner(), teacher_id, mark);
             Ok(web::Json(line.await?))
         }
 
@@ -232,7 +232,7 @@ macro_rules! attendance_routes {
         ) -> ApiResult<web::Json<$view>> {
             let closing = body.map(Json::into_inner).unwrap_or_default();
             let now = state.clock.now();
-            Ok(web::Json(attendance::close(&state.db, &$owner, now, &actor, id.into_inner(), closing).await?))
+            Ok(web::Json(attendance::close(&state.db, &state.ledger, &$owner, now, &actor, id.into_inner(), closing).await?))
         }
 
         /// Cancel

@@ -111,8 +111,15 @@ pub async fn approve(
     body: Json<ClaimDecision>,
 ) -> ApiResult<web::Json<CreditClaim>> {
     Ok(web::Json(
-        credit::approve_claim(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
-            .await?,
+        credit::approve_claim(
+            &state.db,
+            &state.ledger,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
     ))
 }
 

@@ -1,8 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use credit::{
-    Adjustment, AuditEntry, Category, ChainCheck, CreditSearch, CreditStatement, Entry, EntryFilter,
-    SearchSort, TeacherCredits,
+    Adjustment, Category, ChainCheck, CreditSearch, CreditStatement, Entry, EntryFilter, SearchSort,
+    TeacherCredits,
 };
 use directory::MhRole;
 use kernel::{FieldError, Text};
@@ -197,6 +197,7 @@ pub async fn adjust(
         .map(|k| k.chars().take(64).collect::<String>());
     let entry = credit::adjust(
         &state.db,
+        &state.ledger,
         state.clock.now(),
         &actor,
         id.into_inner(),
@@ -274,7 +275,7 @@ pub async fn search(
     params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "One page of audit entries", body = PageOf<AuditEntry>),
+        (status = 200, description = "One page of audit entries", body = PageOf<directory::AuditEntry>),
         (status = 403, description = "Only prefecture admins", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page", body = Problem, content_type = "application/problem+json"),
     )
@@ -284,6 +285,6 @@ pub async fn audit(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     page: web::Query<PageParams>,
-) -> ApiResult<web::Json<PageOf<AuditEntry>>> {
-    Ok(web::Json(credit::audit_log(&state.db, &actor, page.request()?).await?.into()))
+) -> ApiResult<web::Json<PageOf<directory::AuditEntry>>> {
+    Ok(web::Json(directory::audit_log(&state.db, &actor, page.request()?).await?.into()))
 }

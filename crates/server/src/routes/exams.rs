@@ -178,7 +178,8 @@ pub async fn release(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Released>> {
-    let released = exams::release_exam(&state.db, state.clock.now(), &actor, id.into_inner()).await?;
+    let released =
+        exams::release_exam(&state.db, &state.ledger, state.clock.now(), &actor, id.into_inner()).await?;
     Ok(web::Json(Released { released }))
 }
 
@@ -204,9 +205,10 @@ pub async fn start(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (started, created) = certification::sit_exam(&state.db, state.clock.now(), &actor, id.into_inner())
-        .await?
-        .map_err(not_eligible)?;
+    let (started, created) =
+        certification::sit_exam(&state.db, &state.ledger, state.clock.now(), &actor, id.into_inner())
+            .await?
+            .map_err(not_eligible)?;
     Ok(if created { HttpResponse::Created().json(started) } else { HttpResponse::Ok().json(started) })
 }
 
@@ -273,7 +275,9 @@ pub async fn get_attempt(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<AttemptView>> {
-    Ok(web::Json(exams::get_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+    Ok(web::Json(
+        exams::get_attempt(&state.db, &state.ledger, state.clock.now(), &actor, id.into_inner()).await?,
+    ))
 }
 
 /// Save an answer
@@ -302,8 +306,16 @@ pub async fn answer(
 ) -> ApiResult<web::Json<AttemptView>> {
     let (id, question_id) = path.into_inner();
     Ok(web::Json(
-        exams::save_answer(&state.db, state.clock.now(), &actor, id, question_id, body.into_inner().answer)
-            .await?,
+        exams::save_answer(
+            &state.db,
+            &state.ledger,
+            state.clock.now(),
+            &actor,
+            id,
+            question_id,
+            body.into_inner().answer,
+        )
+        .await?,
     ))
 }
 
@@ -326,7 +338,9 @@ pub async fn submit(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<AttemptView>> {
-    Ok(web::Json(exams::submit_attempt(&state.db, state.clock.now(), &actor, id.into_inner()).await?))
+    Ok(web::Json(
+        exams::submit_attempt(&state.db, &state.ledger, state.clock.now(), &actor, id.into_inner()).await?,
+    ))
 }
 
 /// Regrade a question
@@ -354,7 +368,15 @@ pub async fn regrade(
     body: Json<Regrade>,
 ) -> ApiResult<web::Json<AttemptView>> {
     Ok(web::Json(
-        exams::regrade(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
+        exams::regrade(
+            &state.db,
+            &state.ledger,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
     ))
 }
 
@@ -380,7 +402,9 @@ pub async fn audit(
 ) -> ApiResult<web::Json<PageOf<ScoreChange>>> {
     let now = state.clock.now();
     Ok(web::Json(
-        exams::attempt_audit(&state.db, now, &actor, id.into_inner(), page.request()?).await?.into(),
+        exams::attempt_audit(&state.db, &state.ledger, now, &actor, id.into_inner(), page.request()?)
+            .await?
+            .into(),
     ))
 }
 
@@ -407,7 +431,9 @@ pub async fn tasks(
     let q = query.into_inner();
     let filter = TaskFilter { exam_id: q.exam_id, status: q.status };
     Ok(web::Json(
-        exams::list_tasks(&state.db, state.clock.now(), &actor, filter, page.request()?).await?.into(),
+        exams::list_tasks(&state.db, &state.ledger, state.clock.now(), &actor, filter, page.request()?)
+            .await?
+            .into(),
     ))
 }
 
@@ -459,6 +485,14 @@ pub async fn score(
     body: Json<TaskScore>,
 ) -> ApiResult<web::Json<GradingTask>> {
     Ok(web::Json(
-        exams::score_task(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner()).await?,
+        exams::score_task(
+            &state.db,
+            &state.ledger,
+            state.clock.now(),
+            &actor,
+            id.into_inner(),
+            body.into_inner(),
+        )
+        .await?,
     ))
 }

@@ -130,7 +130,10 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<EventPatch>,
 ) -> ApiResult<web::Json<Event>> {
-    Ok(web::Json(research::update_event(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(
+        research::update_event(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
+            .await?,
+    ))
 }
 
 /// Event roster

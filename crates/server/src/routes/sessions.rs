@@ -124,7 +124,10 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<SessionPatch>,
 ) -> ApiResult<web::Json<Session>> {
-    Ok(web::Json(courses::update_session(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(
+        courses::update_session(&state.db, state.clock.now(), &actor, id.into_inner(), body.into_inner())
+            .await?,
+    ))
 }
 
 /// Reopen a session

@@ -6,6 +6,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::Json;
+use crate::pipeline;
 use crate::routes::dto::{PageOf, PageParams};
 use crate::state::AppState;
 
@@ -87,7 +88,7 @@ pub async fn create(
     AuthUser(actor): AuthUser,
     body: Json<NewTeacher>,
 ) -> ApiResult<HttpResponse> {
-    let teacher = directory::create_teacher(&state.db, &actor, body.into_inner()).await?;
+    let teacher = directory::create_teacher(&state.db, pipeline::PLACED, &actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(teacher))
 }
 
@@ -124,7 +125,7 @@ pub async fn import(
         default_password: query.default_password,
         skip_existing: query.skip_existing,
     };
-    Ok(web::Json(directory::import_teachers(&state.db, &actor, &body, options).await?))
+    Ok(web::Json(directory::import_teachers(&state.db, pipeline::PLACED, &actor, &body, options).await?))
 }
 
 /// Get a teacher
@@ -173,5 +174,8 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<TeacherPatch>,
 ) -> ApiResult<web::Json<Teacher>> {
-    Ok(web::Json(directory::update_teacher(&state.db, &actor, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(
+        directory::update_teacher(&state.db, pipeline::PLACED, &actor, id.into_inner(), body.into_inner())
+            .await?,
+    ))
 }
