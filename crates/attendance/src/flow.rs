@@ -245,6 +245,14 @@ pub async fn check<O: Owner>(
     Ok(line)
 }
 
+/// A trainer's mark of one teacher's attendance, with the reason that is logged.
+#[derive(Debug, Clone, Copy)]
+pub struct HandMark<'a> {
+    pub teacher_id: i64,
+    pub status: AttendanceStatus,
+    pub reason: &'a str,
+}
+
 /// A trainer sets a teacher's attendance by hand, with a reason (logged): the only way past
 /// the presence rule. On a closed occasion that allows it, the hours post at once.
 pub async fn mark_by_hand<O: Owner>(
@@ -254,8 +262,7 @@ pub async fn mark_by_hand<O: Owner>(
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
-    teacher_id: i64,
-    (status, reason): (AttendanceStatus, &str),
+    HandMark { teacher_id, status, reason }: HandMark<'_>,
 ) -> Result<Attendance> {
     let row = managed(db, owner, actor, id).await?;
     let held = owner.held(&row);

@@ -17,8 +17,8 @@ pub use domain::{
     Presence, PresenceRules, Schedule, SignInCode, new_secret, presence_rules,
 };
 pub use flow::{
-    Closing, Held, Owner, Standing, check, close, mark_by_hand, register, remind, reopen, roster_of,
-    sign_in_code,
+    Closing, HandMark, Held, Owner, Standing, check, close, mark_by_hand, register, remind, reopen,
+    roster_of, sign_in_code,
 };
 pub use seats::{Seats, fill_seats, seats};
 pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};

@@ -201,8 +201,8 @@ macro_rules! attendance_routes {
         ) -> ApiResult<web::Json<Attendance>> {
             let MarkRequest { teacher_id, status, reason } = body.into_inner();
             let now = state.clock.now();
-            let mark = (status, reason.as_str());
-            let line = attendance::mark_by_hand(&state.db, &state.ledger, &$owner, now, &actor, id.into_inner(), teacher_id, mark);
+            let mark = attendance::HandMark { teacher_id, status, reason: reason.as_str() };
+            let line = attendance::mark_by_hand(&state.db, &state.ledger, &$owner, now, &actor, id.into_inner(), mark);
             Ok(web::Json(line.await?))
         }
 

@@ -114,6 +114,9 @@ pub async fn get(
 }
 
 /// Update a research event
+///
+/// Only the fields sent change. When the time or place moves, every registrant is told by mail
+/// and in their notifications (`occasion_moved`).
 #[utoipa::path(operation_id = "updateResearchEvent", tag = "research", params(("id" = i64, Path, description = "Event id")), request_body = EventPatch, security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = Event),

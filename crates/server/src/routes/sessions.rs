@@ -102,7 +102,8 @@ pub async fn get(
 /// Change an offline session
 ///
 /// Only the fields sent change; the result is checked whole, like a new session. A closed
-/// session must be reopened first; a cancelled one stays as it is.
+/// session must be reopened first; a cancelled one stays as it is. When the time or place
+/// moves, every registrant is told by mail and in their notifications (`occasion_moved`).
 #[utoipa::path(operation_id = "updateSession",
     tag = "training",
     params(("id" = i64, Path, description = "Session id")),
