@@ -319,6 +319,38 @@ async fn a_research_event_is_cancelled_and_edited_through_the_same_flow() {
     .await;
     assert_eq!(error_fields(&refused), ["capacity"]);
 
+    // Sessions and events share one check of their details: same fields, same codes.
+    let session_path = format!("/api/v1/sessions/{}", session(&app, &app.token("trainer").await).await);
+    let bad = json!({"title": " ", "hours": "0", "capacity": 0, "min_presence_percent": 0, "closing_window_minutes": 500});
+    let mut refusals = Vec::new();
+    for (token, at) in [(&admin, &path), (&app.token("trainer").await, &session_path)] {
+        let refused = assert_problem(
+            app.patch(token, at, bad.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        let mut codes: Vec<(String, String)> = refused["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+            .collect();
+        codes.sort();
+        refusals.push(codes);
+    }
+    assert_eq!(refusals[0].len(), 5, "{:?}", refusals[0]);
+    assert_eq!(refusals[0], refusals[1]);
+    let stricter =
+        app.patch(&admin, &path, json!({"min_presence_percent": 90, "closing_window_minutes": 20})).await;
+    assert_eq!(stricter.status(), StatusCode::OK);
+    let stricter = json_of(stricter).await;
+    assert_eq!(
+        (stricter["min_presence_percent"].as_u64(), stricter["closing_window_minutes"].as_u64()),
+        (Some(90), Some(20)),
+        "an event's presence rules are edited like a session's"
+    );
+
     let cancelled =
         app.post(&admin, &format!("{path}/cancel"), json!({"reason": "与州级活动时间冲突"})).await;
     assert_eq!(cancelled.status(), StatusCode::OK);

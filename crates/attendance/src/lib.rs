@@ -13,8 +13,9 @@ mod service;
 
 pub use amend::{Amending, Cancellation, amendable, cancel};
 pub use domain::{
-    AttendanceStatus, CODE_PERIOD_SECONDS, DEFAULT_CLOSING_WINDOW_MINUTES, DEFAULT_MIN_PRESENCE_PERCENT,
-    Presence, PresenceRules, Schedule, SignInCode, new_secret, presence_rules,
+    AttendanceStatus, CODE_PERIOD_SECONDS, CheckedDetails, DEFAULT_CLOSING_WINDOW_MINUTES,
+    DEFAULT_MIN_PRESENCE_PERCENT, Details, Presence, PresenceRules, Schedule, SignInCode, check_details,
+    new_secret,
 };
 pub use flow::{
     Closing, HandMark, Held, Owner, Standing, check, close, mark_by_hand, register, remind, reopen,

@@ -2,8 +2,8 @@
 //! session, so an edit is validated exactly like a creation; an edit also goes through the
 //! attendance flow, which refuses closed and cancelled sessions and capacity below the roster.
 
-use chrono::{DateTime, Duration, Utc};
-use kernel::{Actor, Bound, Error, FieldError, Hours, Permission, Result, Text, Violations, to_tenths};
+use chrono::{DateTime, Utc};
+use kernel::{Actor, Bound, Error, FieldError, Permission, Result, Text, Violations};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::Deserialize;
@@ -98,47 +98,33 @@ struct Draft {
     closing_window_minutes: Option<u32>,
 }
 
-/// A draft that passed its check: trimmed texts, tenths of hours, presence rules.
+/// A draft that passed its check: the occasion's details as the attendance flow checks them
+/// for every kind, and the trimmed trainer.
 struct Checked {
-    title: String,
-    place: String,
+    details: attendance::CheckedDetails,
     trainer: String,
-    hours_tenths: i64,
-    presence: (u32, u32),
 }
 
-/// Every rule of a session, each field at fault recorded in `v`.
+impl Draft {
+    fn details(&self) -> attendance::Details<'_> {
+        attendance::Details {
+            title: &self.title,
+            place: &self.place,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            hours: self.hours,
+            capacity: self.capacity,
+            min_presence_percent: self.min_presence_percent,
+            closing_window_minutes: self.closing_window_minutes,
+        }
+    }
+}
+
+/// Every rule of a session, each field at fault recorded in `v`: the details every occasion
+/// has, then the session's own (trainer, sign-in grace, course).
 async fn check(db: &DatabaseConnection, v: &mut Violations, draft: &Draft) -> Result<Checked> {
-    let title = v.check(Bound::TITLE.check("title", &draft.title));
-    let place = v.check(Bound::LABEL.check("place", &draft.place));
+    let details = attendance::check_details(v, &draft.details());
     let trainer = v.check(Bound::LABEL.check("trainer", &draft.trainer));
-    let hours = if draft.hours > Decimal::ZERO {
-        v.check(Hours::parse(draft.hours, Decimal::from(24), "hours"))
-    } else {
-        v.push(FieldError::new(
-            "hours",
-            "out_of_range",
-            Text::fixed("学时须大于 0", "hours must be above 0"),
-        ));
-        None
-    };
-    if draft.ends_at <= draft.starts_at || draft.ends_at - draft.starts_at > Duration::days(7) {
-        v.push(FieldError::new(
-            "ends_at",
-            "invalid_window",
-            Text::fixed(
-                "结束时间须晚于开始时间，且一场不超过 7 天",
-                "ends_at must follow starts_at, within 7 days",
-            ),
-        ));
-    }
-    if !(1..=5000).contains(&draft.capacity) {
-        v.push(FieldError::new(
-            "capacity",
-            "out_of_range",
-            Text::fixed("人数上限须在 1 到 5000 之间", "capacity must be 1 to 5000"),
-        ));
-    }
     if draft.grace > 240 {
         v.push(FieldError::new(
             "sign_in_grace_minutes",
@@ -146,19 +132,12 @@ async fn check(db: &DatabaseConnection, v: &mut Violations, draft: &Draft) -> Re
             Text::fixed("签到宽限不超过 240 分钟", "sign_in_grace_minutes is at most 240"),
         ));
     }
-    let presence = attendance::presence_rules(v, draft.min_presence_percent, draft.closing_window_minutes);
     if let Some(course_id) = draft.course_id
         && course::Entity::find_by_id(course_id).one(db).await?.is_none()
     {
         v.push(FieldError::new("course_id", "unknown_course", Text::fixed("课程不存在", "no such course")));
     }
-    Ok(Checked {
-        title: title.unwrap_or_default(),
-        place: place.unwrap_or_default(),
-        trainer: trainer.unwrap_or_default(),
-        hours_tenths: hours.map(|h| to_tenths(h.value())).unwrap_or_default(),
-        presence,
-    })
+    Ok(Checked { details, trainer: trainer.unwrap_or_default() })
 }
 
 /// Schedules a session owned by an org unit of the caller's subtree.
@@ -198,12 +177,12 @@ pub async fn create_session(
     };
     v.finish()?;
     let saved = offline_session::ActiveModel {
-        title: Set(checked.title),
+        title: Set(checked.details.title),
         course_id: Set(draft.course_id),
-        place: Set(checked.place),
+        place: Set(checked.details.place),
         starts_at: Set(draft.starts_at),
         ends_at: Set(draft.ends_at),
-        hours_tenths: Set(checked.hours_tenths),
+        hours_tenths: Set(checked.details.hours_tenths),
         capacity: Set(draft.capacity as i32),
         org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(owner.unwrap_or_default()),
@@ -211,8 +190,8 @@ pub async fn create_session(
         status: Set(SessionStatus::Scheduled.as_str().to_owned()),
         sign_in_secret: Set(attendance::new_secret()),
         sign_in_grace_minutes: Set(draft.grace as i32),
-        min_presence_percent: Set(checked.presence.0 as i32),
-        closing_window_minutes: Set(checked.presence.1 as i32),
+        min_presence_percent: Set(checked.details.presence.0 as i32),
+        closing_window_minutes: Set(checked.details.presence.1 as i32),
         created_by: Set(actor.account_id),
         closed_at: Set(None),
         created_at: Set(now),
@@ -257,20 +236,20 @@ pub async fn update_session(
     };
     let mut v = Violations::default();
     let checked = check(db, &mut v, &draft).await?;
-    amending.check(&mut v, draft.capacity, checked.hours_tenths);
+    amending.check(&mut v, draft.capacity, checked.details.hours_tenths);
     v.finish()?;
     let mut active: offline_session::ActiveModel = amending.row.0.clone().into();
-    active.title = Set(checked.title);
+    active.title = Set(checked.details.title);
     active.course_id = Set(draft.course_id);
-    active.place = Set(checked.place);
+    active.place = Set(checked.details.place);
     active.starts_at = Set(draft.starts_at);
     active.ends_at = Set(draft.ends_at);
-    active.hours_tenths = Set(checked.hours_tenths);
+    active.hours_tenths = Set(checked.details.hours_tenths);
     active.capacity = Set(draft.capacity as i32);
     active.trainer = Set(checked.trainer);
     active.sign_in_grace_minutes = Set(draft.grace as i32);
-    active.min_presence_percent = Set(checked.presence.0 as i32);
-    active.closing_window_minutes = Set(checked.presence.1 as i32);
+    active.min_presence_percent = Set(checked.details.presence.0 as i32);
+    active.closing_window_minutes = Set(checked.details.presence.1 as i32);
     let txn = kernel::begin_write(db).await?;
     let saved = active.update(&txn).await?;
     amending.tell_moved(&txn, &Sessions, now, (saved.starts_at, saved.ends_at, &saved.place)).await?;

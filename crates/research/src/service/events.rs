@@ -2,8 +2,7 @@ use attendance::{Attendance, Occasion};
 use chrono::{DateTime, Duration, Utc};
 use directory::MhRole;
 use kernel::{
-    Actor, Error, FieldError, Hours, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
-    to_tenths,
+    Actor, Error, FieldError, Page, PageRequest, Permission, Result, Text, Violations, from_tenths,
 };
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -110,6 +109,12 @@ pub struct EventPatch {
     pub hours: Option<Decimal>,
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5000))]
     pub capacity: Option<u32>,
+    /// The share of the scheduled time an attendee must be present to earn the hours.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100, example = 80))]
+    pub min_presence_percent: Option<u32>,
+    /// How many minutes before the end check-out opens.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 240, example = 15))]
+    pub closing_window_minutes: Option<u32>,
 }
 
 /// Filters of the event list.
@@ -243,39 +248,6 @@ impl attendance::Owner for Events {
     }
 }
 
-fn check(
-    v: &mut Violations,
-    title: &str,
-    place: &str,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    hours: Decimal,
-    capacity: u32,
-) {
-    v.check(kernel::Bound::TITLE.check("title", title));
-    v.check(kernel::Bound::LABEL.check("place", place));
-    let mut push = |field: &str, zh: &'static str, en: &'static str| {
-        v.push(FieldError::new(field, "invalid_value", Text::fixed(zh, en)))
-    };
-    if ends_at <= starts_at || ends_at - starts_at > Duration::days(7) {
-        push(
-            "ends_at",
-            "结束时间须晚于开始时间，且不超过 7 天",
-            "ends_at must follow starts_at, within 7 days",
-        );
-    }
-    if hours <= Decimal::ZERO || Hours::parse(hours, Decimal::from(24), "hours").is_err() {
-        push(
-            "hours",
-            "学时须大于 0、不超过 24，最多一位小数",
-            "hours must be above 0 and at most 24, one decimal place",
-        );
-    }
-    if !(1..=5000).contains(&capacity) {
-        push("capacity", "人数上限须在 1 到 5000 之间", "capacity must be 1 to 5000");
-    }
-}
-
 /// Creates an event organised by a unit of the caller's subtree; its level must fit the unit
 /// (a school cannot hold a county-level event).
 pub async fn create_event(
@@ -286,9 +258,19 @@ pub async fn create_event(
 ) -> Result<Event> {
     let path = directory::scope_path(db, actor, input.org_unit_id, Permission::ManageTraining).await?;
     let mut v = Violations::default();
-    check(&mut v, &input.title, &input.place, input.starts_at, input.ends_at, input.hours, input.capacity);
-    let (min_presence, closing) =
-        attendance::presence_rules(&mut v, input.min_presence_percent, input.closing_window_minutes);
+    let checked = attendance::check_details(
+        &mut v,
+        &attendance::Details {
+            title: &input.title,
+            place: &input.place,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            hours: input.hours,
+            capacity: input.capacity,
+            min_presence_percent: input.min_presence_percent,
+            closing_window_minutes: input.closing_window_minutes,
+        },
+    );
     let depth = path.matches('/').count() - 1;
     let fits = match input.level {
         EventLevel::Prefecture => depth == 1,
@@ -307,24 +289,24 @@ pub async fn create_event(
     }
     v.finish()?;
     let saved = research_event::ActiveModel {
-        title: Set(input.title.trim().to_owned()),
+        title: Set(checked.title),
         form: Set(input.form.as_str().to_owned()),
         level: Set(input.level.as_str().to_owned()),
         org_unit_id: Set(input.org_unit_id.map_or_else(|| actor.own_unit(), Ok)?),
         org_path: Set(path),
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
-        place: Set(input.place.trim().to_owned()),
+        place: Set(checked.place),
         online_link: Set(input.online_link),
-        hours_tenths: Set(to_tenths(input.hours)),
+        hours_tenths: Set(checked.hours_tenths),
         capacity: Set(input.capacity as i32),
         audience_roles: Set(
             serde_json::to_string(&input.audience_roles).map_err(|e| Error::Unexpected(e.into()))?
         ),
         status: Set(EventStatus::Scheduled.as_str().to_owned()),
         sign_in_secret: Set(attendance::new_secret()),
-        min_presence_percent: Set(min_presence as i32),
-        closing_window_minutes: Set(closing as i32),
+        min_presence_percent: Set(checked.presence.0 as i32),
+        closing_window_minutes: Set(checked.presence.1 as i32),
         created_by: Set(actor.account_id),
         created_at: Set(now),
         cancelled_at: Set(None),
@@ -399,21 +381,33 @@ pub async fn update_event(
     let current = view(&amending.row.0)?;
     let title = patch.title.unwrap_or(current.title);
     let place = patch.place.unwrap_or(current.place);
-    let (starts_at, ends_at) =
-        (patch.starts_at.unwrap_or(current.starts_at), patch.ends_at.unwrap_or(current.ends_at));
-    let hours = patch.hours.unwrap_or(current.hours);
-    let capacity = patch.capacity.unwrap_or(current.capacity);
+    let details = attendance::Details {
+        title: &title,
+        place: &place,
+        starts_at: patch.starts_at.unwrap_or(current.starts_at),
+        ends_at: patch.ends_at.unwrap_or(current.ends_at),
+        hours: patch.hours.unwrap_or(current.hours),
+        capacity: patch.capacity.unwrap_or(current.capacity),
+        min_presence_percent: Some(
+            patch.min_presence_percent.unwrap_or(current.presence.min_presence_percent),
+        ),
+        closing_window_minutes: Some(
+            patch.closing_window_minutes.unwrap_or(current.presence.closing_window_minutes),
+        ),
+    };
     let mut v = Violations::default();
-    check(&mut v, &title, &place, starts_at, ends_at, hours, capacity);
-    amending.check(&mut v, capacity, to_tenths(hours));
+    let checked = attendance::check_details(&mut v, &details);
+    amending.check(&mut v, details.capacity, checked.hours_tenths);
     v.finish()?;
     let mut active: research_event::ActiveModel = amending.row.0.clone().into();
-    active.title = Set(title.trim().to_owned());
-    active.place = Set(place.trim().to_owned());
-    active.starts_at = Set(starts_at);
-    active.ends_at = Set(ends_at);
-    active.hours_tenths = Set(to_tenths(hours));
-    active.capacity = Set(capacity as i32);
+    active.title = Set(checked.title);
+    active.place = Set(checked.place);
+    active.starts_at = Set(details.starts_at);
+    active.ends_at = Set(details.ends_at);
+    active.hours_tenths = Set(checked.hours_tenths);
+    active.capacity = Set(details.capacity as i32);
+    active.min_presence_percent = Set(checked.presence.0 as i32);
+    active.closing_window_minutes = Set(checked.presence.1 as i32);
     if let Some(link) = patch.online_link {
         active.online_link = Set(Some(link));
     }
