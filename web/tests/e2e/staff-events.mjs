@@ -6,7 +6,7 @@
 // reason) and the marked teacher is credited; another event is cancelled with a reason its
 // registrant is told, and the list filters by status. An admin removes an MH research officer.
 // axe on every page.
-import { DESKTOP, PHONE, openPage, uiLogin } from './desk.mjs';
+import { DESKTOP, PHONE, openPage, signInOnPhone, uiLogin } from './desk.mjs';
 
 const minutesFromNow = (m) => new Date(Date.now() + m * 60_000);
 /** A `datetime-local` value in Beijing time, as the desk's inputs take it. */
@@ -100,10 +100,7 @@ export async function staffEvents({ app, browser, check, axe, assert, api, login
     const url = await page.getByTestId('qr').getAttribute('data-url');
     assert(url?.startsWith(`${app.base}/research-events/${event.id}/sign-in?code=`), `QR carries ${url}`);
 
-    await phone.page.goto(url);
-    await phone.page.getByRole('button', { name: '签到', exact: true }).click();
-    await phone.page.getByRole('status').filter({ hasText: /已于 .* 签到/ }).waitFor();
-    await phone.ctx.close();
+    await signInOnPhone(phone, url);
     await page.getByTestId('count').filter({ hasText: '已签到 1 / 2 人' }).waitFor({ timeout: 15_000 });
 
     await page.getByRole('link', { name: '返回名单' }).click();
