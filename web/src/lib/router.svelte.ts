@@ -5,6 +5,8 @@ import type { Component } from 'svelte';
 
 export type Params = Record<string, string>;
 export type PageProps = { params: Params; query: URLSearchParams };
+/** A page that serves several routes, told by the route which one (e.g. an occasion's kind). */
+export type PagePropsOf<P> = PageProps & P;
 // Pages take PageProps or nothing at all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loader = () => Promise<{ default: Component<any> }>;
@@ -16,6 +18,8 @@ export interface RouteDef {
   public?: boolean;
   /** Roles allowed; teacher pages when unset. */
   roles?: string[];
+  /** Passed to the page as props, for a page that serves several routes. */
+  props?: Record<string, string>;
 }
 
 interface Compiled extends RouteDef {

@@ -3,6 +3,10 @@
 import type { RouteDef } from '$lib/router.svelte';
 
 const STAFF = ['trainer', 'hr', 'admin'];
+/** Who runs sessions and research events (the API's ManageTraining). */
+const RUNNERS = ['trainer', 'admin'];
+const SESSION = { kind: 'session' };
+const EVENT = { kind: 'event' };
 
 export const routes: RouteDef[] = [
   { path: '/login', public: true, load: () => import('./public/Login.svelte') },
@@ -31,9 +35,13 @@ export const routes: RouteDef[] = [
 
   // The staff desk (issue 18): one chunk per page, each reached only through these imports.
   { path: '/desk', roles: STAFF, load: () => import('./desk/Desk.svelte') },
-  { path: '/desk/sessions', roles: ['trainer', 'admin'], load: () => import('./trainer/Sessions.svelte') },
-  { path: '/desk/sessions/:id', roles: ['trainer', 'admin'], load: () => import('./trainer/Roster.svelte') },
-  { path: '/desk/sessions/:id/projector', roles: ['trainer', 'admin'], load: () => import('./trainer/Projector.svelte') },
+  // Offline sessions and research events: the same three pages, told the occasion's kind.
+  { path: '/desk/sessions', roles: RUNNERS, props: SESSION, load: () => import('./trainer/Occasions.svelte') },
+  { path: '/desk/sessions/:id', roles: RUNNERS, props: SESSION, load: () => import('./trainer/Roster.svelte') },
+  { path: '/desk/sessions/:id/projector', roles: RUNNERS, props: SESSION, load: () => import('./trainer/Projector.svelte') },
+  { path: '/desk/research-events', roles: RUNNERS, props: EVENT, load: () => import('./trainer/Occasions.svelte') },
+  { path: '/desk/research-events/:id', roles: RUNNERS, props: EVENT, load: () => import('./trainer/Roster.svelte') },
+  { path: '/desk/research-events/:id/projector', roles: RUNNERS, props: EVENT, load: () => import('./trainer/Projector.svelte') },
   { path: '/grading', roles: ['trainer', 'admin'], load: () => import('./trainer/Grading.svelte') },
   { path: '/desk/credits', roles: ['hr', 'admin'], load: () => import('./hr/Credits.svelte') },
   { path: '/desk/teachers/:id', roles: ['hr', 'admin'], load: () => import('./hr/Record.svelte') },

@@ -20,3 +20,11 @@ export async function uiLogin(page, username, { password = 'demo1234', landing =
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL(landing);
 }
+
+/** A phone opens a sign-in URL (the projector's QR), signs in and leaves; its context closes. */
+export async function signInOnPhone(phone, url) {
+  await phone.page.goto(url);
+  await phone.page.getByRole('button', { name: '签到', exact: true }).click();
+  await phone.page.getByRole('status').filter({ hasText: /已于 .* 签到/ }).waitFor();
+  await phone.ctx.close();
+}

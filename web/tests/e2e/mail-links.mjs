@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { PHONE } from './harness.mjs';
 
 const SEED = resolve(import.meta.dirname, '../../../seed/data');
-/** The link shapes the server's mails carry (grep crates for `path: format!` and `Mail::`). */
-const EXPECTED = [/^\/verify\/[^/]+$/, /^\/attempts\/\d+$/, /^\/grading\?exam_id=\d+$/, /^\/me\/research-events$/, /^\/sessions\/\d+$/];
+/** The link shapes the server's mails carry (grep crates for `path: format!` and `Mail::`);
+ *  /research-events is the cancelled research event of staff-events.mjs. */
+const EXPECTED = [/^\/verify\/[^/]+$/, /^\/attempts\/\d+$/, /^\/grading\?exam_id=\d+$/, /^\/me\/research-events$/, /^\/sessions\/\d+$/, /^\/research-events$/];
 
 function decode(encoding, body) {
   const enc = (encoding ?? '7bit').toLowerCase();

@@ -3,7 +3,7 @@
 // mid-lesson, keep playing, get it back and see the queued heartbeats credited → check in and
 // out of a session with the code → start an exam, reload, resume, submit, see the result →
 // the certificate and its verify page → the transcript; axe-core on every page; the staff desk
-// (staff.mjs, staff-editors.mjs, staff-admin.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
+// (staff.mjs, staff-editors.mjs, staff-admin.mjs, staff-events.mjs); every link of every mail sent, opened by its recipient (mail-links.mjs); and the
 // app shell opening offline from the service worker. teacher-extra.mjs runs after it.
 import { chromium } from 'playwright-core';
 import { ARGS, CHROMIUM, PHONE, api, assert, chinaToday, harness, tokens } from './harness.mjs';
@@ -11,6 +11,7 @@ import { mailLinks } from './mail-links.mjs';
 import { startApp } from './servers.mjs';
 import { staffAdmin } from './staff-admin.mjs';
 import { staffEditors } from './staff-editors.mjs';
+import { staffEvents } from './staff-events.mjs';
 import { staffJourney } from './staff.mjs';
 
 const { check, axe, log, crashed, finish, failures, warnings, step } = harness('web e2e');
@@ -303,6 +304,7 @@ try {
   await staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures });
   await staffEditors({ app, browser, launchArgs: ARGS, check, axe, assert, api, login, streamText, log, failures });
   await staffAdmin({ app, browser, check, axe, assert, api, login, streamText, failures });
+  await staffEvents({ app, browser, check, axe, assert, api, login, failures });
 
   await mailLinks({ app, browser, check, axe, assert, api, login, log, warnings });
 

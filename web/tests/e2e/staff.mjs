@@ -4,7 +4,7 @@
 // the session early (the forced-close dialog); HR searches credits, exports CSV (read back) and
 // verifies a certificate by number; an admin imports a CSV with a bad row (highlighted), fixes
 // it and imports; the dashboard's numbers match GET /reports/qualification; axe on every page.
-import { DESKTOP, PHONE, openPage, uiLogin } from './desk.mjs';
+import { DESKTOP, PHONE, openPage, signInOnPhone, uiLogin } from './desk.mjs';
 
 export async function staffJourney({ app, browser, check, axe, assert, api, login, streamText, log, failures }) {
   const open = (options) => openPage(browser, app, failures, options);
@@ -42,10 +42,7 @@ export async function staffJourney({ app, browser, check, axe, assert, api, logi
     await phone.page.getByLabel('密码').fill('demo1234');
     await phone.page.getByRole('button', { name: '登录' }).click();
     await phone.page.waitForURL((u) => u.pathname === '/');
-    await phone.page.goto(url);
-    await phone.page.getByRole('button', { name: '签到', exact: true }).click();
-    await phone.page.getByRole('status').filter({ hasText: /已于 .* 签到/ }).waitFor();
-    await phone.ctx.close();
+    await signInOnPhone(phone, url);
 
     await page.getByTestId('count').filter({ hasText: '已签到 1 / 1 人' }).waitFor({ timeout: 15_000 });
     await page.getByRole('link', { name: '返回名单' }).click();

@@ -11,6 +11,7 @@ const n = t.staff.nav;
 export const DESK_LINKS: DeskLink[] = [
   { href: '/desk/dashboard', label: n.dashboard, roles: ['admin', 'hr'] },
   { href: '/desk/sessions', label: n.sessions, roles: ['trainer', 'admin'] },
+  { href: '/desk/research-events', label: n.events, roles: ['trainer', 'admin'] },
   { href: '/grading', label: n.grading, roles: ['trainer', 'admin'] },
   { href: '/desk/credits', label: n.credits, roles: ['hr', 'admin'] },
   { href: '/desk/verify', label: n.verify, roles: ['hr', 'admin'] },

@@ -1,0 +1,170 @@
+// The two kinds of occasion the desk runs through one attendance flow, as the server does:
+// offline sessions (面授) and teaching-research events (教研活动). The pages (Occasions, Roster,
+// Projector) are written once against `OccasionKind`; each kind says its routes, words and
+// form fields. Sign-in codes, marks, closing and cancelling are the same routes under each
+// kind's prefix, so they are written once too (`flow`).
+import { api, type Schemas } from '$lib/api';
+import { auth } from '$lib/auth.svelte';
+import { t } from '$lib/i18n';
+import type { SignInTarget } from '$lib/signin';
+import type { Field } from './occasion-fields';
+import type { ListPage, Status } from './occasion-list';
+
+export type Occasion = Schemas['Session'] | Schemas['Event'];
+export type Line = Schemas['SessionLine'];
+export interface Sheet {
+  occasion: Occasion;
+  lines: Line[];
+}
+/** What the pages need of a call's answer (openapi-fetch's, or one assembled from several). */
+export interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+export type Key = 'session' | 'event';
+
+export interface OccasionKind {
+  key: Key;
+  /** The desk's list; `${base}/${id}` is the roster, `${base}/${id}/projector` the projector. */
+  base: string;
+  words: (typeof t.staff.occasions.kinds)[Key];
+  signIn: SignInTarget['kind'];
+  fields: () => Field[];
+  /** A line under the title in the list (the trainer, or the event's level and form). */
+  subtitle: (o: Occasion) => string;
+  list: (q: { from?: string; status?: Status; page: number; per_page: number }) => Promise<Answer<ListPage<Occasion>>>;
+  create: (body: Record<string, unknown>) => Promise<Answer<Occasion>>;
+  update: (id: number, body: Record<string, unknown>) => Promise<Answer<Occasion>>;
+  /** The occasion and its roster; `names: false` skips what only the roster table shows. */
+  sheet: (id: number, names?: boolean) => Promise<Answer<Sheet>>;
+  /** Sessions take marks only while open (reopen to amend); events also once closed. */
+  marksWhenClosed: boolean;
+  reopen?: (id: number) => Promise<Answer<Occasion>>;
+  exportSheet?: (id: number) => Promise<Answer<Blob>>;
+  signInCode: (id: number) => Promise<Answer<Schemas['SignInCode']>>;
+  mark: (id: number, body: Schemas['MarkRequest']) => Promise<Answer<Schemas['Attendance']>>;
+  close: (id: number, body: Schemas['Closing']) => Promise<Answer<Occasion>>;
+  cancel: (id: number, reason: string) => Promise<Answer<Occasion>>;
+}
+
+/** The routes both kinds have, under `/api/v1/sessions` or `/api/v1/research-events`. */
+function flow(prefix: 'sessions' | 'research-events') {
+  const at = (id: number) => ({ params: { path: { id } } });
+  return {
+    signInCode: (id: number) => api.GET(`/api/v1/${prefix}/{id}/sign-in-code`, at(id)),
+    mark: (id: number, body: Schemas['MarkRequest']) => api.POST(`/api/v1/${prefix}/{id}/attendance`, { ...at(id), body }),
+    close: (id: number, body: Schemas['Closing']) => api.POST(`/api/v1/${prefix}/{id}/close`, { ...at(id), body }),
+    cancel: (id: number, reason: string) => api.POST(`/api/v1/${prefix}/{id}/cancel`, { ...at(id), body: { reason } }),
+  };
+}
+
+const w = t.staff.occasions;
+
+/** The fields every occasion has, in the order the forms show them. */
+function common(): Field[] {
+  return [
+    { key: 'title', label: w.fTitle, kind: 'text', required: true, editable: true, requiredOnEdit: true, maxLength: 200 },
+    { key: 'place', label: w.place, kind: 'text', required: true, editable: true, requiredOnEdit: true, maxLength: 200 },
+    { key: 'starts_at', label: w.startsAt, kind: 'datetime', required: true, editable: true, requiredOnEdit: true },
+    { key: 'ends_at', label: w.endsAt, kind: 'datetime', required: true, editable: true, requiredOnEdit: true },
+    { key: 'hours', label: w.hours, kind: 'hours', required: true, editable: true, requiredOnEdit: true, initial: '2', min: 0.5, max: 24, step: 0.5 },
+    { key: 'capacity', label: w.capacity, kind: 'int', required: true, editable: true, requiredOnEdit: true, initial: '50', min: 1, max: 5000 },
+  ];
+}
+
+const presence = (editable: boolean): Field[] => [
+  { key: 'min_presence_percent', label: w.minPresence, kind: 'int', editable, min: 1, max: 100, hint: w.minPresenceHint },
+  { key: 'closing_window_minutes', label: w.closingWindow, kind: 'int', editable, min: 1, max: 240, hint: w.closingWindowHint },
+];
+
+const choices = (names: Record<string, string>) => Object.entries(names).map(([value, label]) => ({ value, label }));
+
+export const sessions: OccasionKind = {
+  key: 'session',
+  base: '/desk/sessions',
+  words: w.kinds.session,
+  signIn: 'session',
+  fields: () => [
+    ...common(),
+    { key: 'trainer', label: w.trainer, kind: 'text', editable: true, requiredOnEdit: true, maxLength: 100, hint: w.trainerHint },
+    ...presence(true),
+    { key: 'sign_in_grace_minutes', label: w.graceMinutes, kind: 'int', editable: true, min: 0, max: 240, hint: w.graceHint },
+  ],
+  subtitle: (o) => ('trainer' in o ? o.trainer : ''),
+  list: (query) => api.GET('/api/v1/sessions', { params: { query } }),
+  create: (body) => api.POST('/api/v1/sessions', { body: body as Schemas['NewSession'] }),
+  update: (id, body) => api.PATCH('/api/v1/sessions/{id}', { params: { path: { id } }, body: body as Schemas['SessionPatch'] }),
+  async sheet(id) {
+    const { data, error, response } = await api.GET('/api/v1/sessions/{id}/attendance', { params: { path: { id } } });
+    // The sheet can also answer CSV or XLSX; asked without `format` it is JSON.
+    const json = data && typeof data === 'object' && !Array.isArray(data) ? data : undefined;
+    return { data: json && { occasion: json.session, lines: json.lines }, error, response };
+  },
+  marksWhenClosed: false,
+  reopen: (id) => api.POST('/api/v1/sessions/{id}/reopen', { params: { path: { id } } }),
+  exportSheet: (id) =>
+    api.GET('/api/v1/sessions/{id}/attendance', { params: { path: { id }, query: { format: 'xlsx' } }, parseAs: 'blob' }) as Promise<Answer<Blob>>,
+  ...flow('sessions'),
+};
+
+// The event roster names teachers by id only: the desk looks each one up once (staff who run
+// events may read the directory of their subtree).
+const people = new Map<number, Promise<Schemas['Teacher'] | null>>();
+function person(id: number) {
+  let found = people.get(id);
+  if (!found) {
+    found = api.GET('/api/v1/teachers/{id}', { params: { path: { id } } }).then(({ data }) => data ?? null, () => null);
+    people.set(id, found);
+  }
+  return found;
+}
+
+/** An event's roster line as the session sheet's: names looked up, and the hours credited as
+ *  the close rule says (every attendee of a closed event, once; marks on a closed event post). */
+async function eventLine(line: Schemas['Attendance'], event: Schemas['Event'], names: boolean): Promise<Line> {
+  const who = names ? await person(line.teacher_id) : null;
+  return {
+    ...line,
+    employee_no: who?.employee_no ?? '—',
+    name: who?.name ?? t.staff.roster.unknownTeacher(line.teacher_id),
+    school_name: who?.school_name ?? '—',
+    hours_credited: event.status === 'closed' && line.attended ? event.hours : '0',
+  };
+}
+
+export const events: OccasionKind = {
+  key: 'event',
+  base: '/desk/research-events',
+  words: w.kinds.event,
+  signIn: 'event',
+  fields: () => [
+    ...common(),
+    { key: 'form', label: w.form, kind: 'choice', required: true, initial: 'collective', choices: choices(t.research.form) },
+    { key: 'org_unit_id', label: w.unit, kind: 'unit', hint: w.unitHint, sets: 'level' },
+    {
+      key: 'level', label: w.level, kind: 'choice', required: true, choices: choices(t.research.level),
+      initial: auth.me?.scope.type === 'subtree' ? auth.me.scope.kind : 'county',
+    },
+    { key: 'audience_roles', label: w.audience, kind: 'roles', hint: w.audienceHint, choices: choices(t.staff.org.roleNames) },
+    { key: 'online_link', label: w.onlineLink, kind: 'url', editable: true, maxLength: 500 },
+    ...presence(false),
+  ],
+  subtitle: (o) => ('form' in o ? `${t.research.level[o.level]} · ${t.research.form[o.form]}` : ''),
+  // Events take no status filter: the list page keeps the status it wants itself.
+  list: ({ from, page, per_page }) => api.GET('/api/v1/research-events', { params: { query: { from, page, per_page } } }),
+  create: (body) => api.POST('/api/v1/research-events', { body: body as Schemas['NewEvent'] }),
+  update: (id, body) => api.PATCH('/api/v1/research-events/{id}', { params: { path: { id } }, body: body as Schemas['EventPatch'] }),
+  async sheet(id, names = true) {
+    const at = { params: { path: { id } } };
+    const [event, roster] = await Promise.all([api.GET('/api/v1/research-events/{id}', at), api.GET('/api/v1/research-events/{id}/attendance', at)]);
+    if (!event.data) return event;
+    if (!roster.data) return { error: roster.error, response: roster.response };
+    const lines = await Promise.all(roster.data.map((l) => eventLine(l, event.data, names)));
+    return { data: { occasion: event.data, lines }, response: roster.response };
+  },
+  marksWhenClosed: true,
+  ...flow('research-events'),
+};
+
+export const KINDS: Record<Key, OccasionKind> = { session: sessions, event: events };
