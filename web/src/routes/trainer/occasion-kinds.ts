@@ -73,9 +73,9 @@ function common(): Field[] {
   ];
 }
 
-const presence = (editable: boolean): Field[] => [
-  { key: 'min_presence_percent', label: w.minPresence, kind: 'int', editable, min: 1, max: 100, hint: w.minPresenceHint },
-  { key: 'closing_window_minutes', label: w.closingWindow, kind: 'int', editable, min: 1, max: 240, hint: w.closingWindowHint },
+const presence = (): Field[] => [
+  { key: 'min_presence_percent', label: w.minPresence, kind: 'int', editable: true, min: 1, max: 100, hint: w.minPresenceHint },
+  { key: 'closing_window_minutes', label: w.closingWindow, kind: 'int', editable: true, min: 1, max: 240, hint: w.closingWindowHint },
 ];
 
 const choices = (names: Record<string, string>) => Object.entries(names).map(([value, label]) => ({ value, label }));
@@ -88,7 +88,7 @@ export const sessions: OccasionKind = {
   fields: () => [
     ...common(),
     { key: 'trainer', label: w.trainer, kind: 'text', editable: true, requiredOnEdit: true, maxLength: 100, hint: w.trainerHint },
-    ...presence(true),
+    ...presence(),
     { key: 'sign_in_grace_minutes', label: w.graceMinutes, kind: 'int', editable: true, min: 0, max: 240, hint: w.graceHint },
   ],
   subtitle: (o) => ('trainer' in o ? o.trainer : ''),
@@ -148,7 +148,7 @@ export const events: OccasionKind = {
     },
     { key: 'audience_roles', label: w.audience, kind: 'roles', hint: w.audienceHint, choices: choices(t.staff.org.roleNames) },
     { key: 'online_link', label: w.onlineLink, kind: 'url', editable: true, maxLength: 500 },
-    ...presence(false),
+    ...presence(),
   ],
   subtitle: (o) => ('form' in o ? `${t.research.level[o.level]} · ${t.research.form[o.form]}` : ''),
   // Events take no status filter: the list page keeps the status it wants itself.
