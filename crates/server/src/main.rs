@@ -104,7 +104,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
     }
     let settings = Settings::from_env()?;
     let connection = db::connect(&settings.database_url).await?;
-    server::startup::install_placement_hook();
+    server::startup::install_hooks();
     match command {
         Command::Migrate => {
             db::migrate(&connection).await?;

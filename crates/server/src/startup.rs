@@ -166,9 +166,9 @@ pub fn spawn_background_jobs(
 }
 
 /// Lets certification issue certificates inside the transaction of the ledger post that
-/// completes a level, wherever entries are posted (requests and background jobs alike), and
-/// the directory audit its staff actions in the audit log credit keeps.
-fn install_hooks() {
+/// completes a level, wherever entries are posted (requests, background jobs and the seed
+/// alike), and the directory audit its staff actions in the audit log credit keeps.
+pub fn install_hooks() {
     credit::after_post(certification::after_ledger_post);
     directory::audit_with(audit_account_action);
     install_placement_hook();
@@ -176,7 +176,7 @@ fn install_hooks() {
 
 /// Keeps the ledger's per-teacher totals placed in the teacher's school and county wherever
 /// teachers are added or moved (requests, imports, the seed and the generator alike).
-pub fn install_placement_hook() {
+fn install_placement_hook() {
     directory::on_placed(credit::teachers_placed);
 }
 

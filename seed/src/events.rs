@@ -1,0 +1,287 @@
+//! The teaching research of the demo's history, last year and this year up to yesterday: the
+//! prefecture's and every county's events in the plan's forms, and one school's own per county
+//! (which does not count toward three a year), held through the real attendance flow at the
+//! times they took place. Teachers register and scan the code in and out, the organiser marks a
+//! forgotten check-out and a late paper sheet by hand and closes the event, so the hours reach
+//! the ledger as they do in production. Counties differ in how keen their full-time MH teachers
+//! are, so the three-a-year shares differ by county.
+
+use attendance::{AttendanceStatus, Closing, Scan};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use directory::{MhRole, OrgUnit};
+use kernel::Actor;
+use rand::Rng;
+use rand::rngs::StdRng;
+use research::{EventForm, EventLevel, Events, NewEvent};
+use rust_decimal::Decimal;
+use sea_orm::DatabaseConnection;
+
+use crate::cast::Member;
+use crate::scale::Span;
+
+/// The prefecture's events, each once a year.
+const PREFECTURE_EVENTS: [(EventForm, &str); 3] = [
+    (EventForm::Collective, "全州中小学心理健康教育大教研"),
+    (EventForm::Training, "全州专兼职心理健康教师专题培训"),
+    (EventForm::Showcase, "全州心理健康教育优质课展示活动"),
+];
+
+/// What a county's events are; each county holds a run of [`COUNTY_EVENTS_PER_YEAR`] a year.
+const COUNTY_EVENTS: [(EventForm, &str); 7] = [
+    (EventForm::Stage, "小学段心理健康教育小教研"),
+    (EventForm::Stage, "中学段心理健康教育小教研"),
+    (EventForm::Micro, "心理健康教育协作体微教研"),
+    (EventForm::Mentoring, "心理健康教育青蓝结对教研"),
+    (EventForm::Exchange, "心理健康教育交流研讨会"),
+    (EventForm::Studio, "心理名师工作室开放日"),
+    (EventForm::Workshop, "心理教师读书沙龙"),
+];
+const COUNTY_EVENTS_PER_YEAR: usize = 4;
+
+/// Weights of how many county-or-higher events (0 to 5) a full-time MH teacher signs up for in
+/// a year, in a keen, a middling and a lagging county; counties take them in turn.
+const KEENNESS: [[u32; 6]; 3] = [[1, 1, 2, 4, 3, 2], [2, 4, 4, 2, 1, 0], [4, 5, 3, 1, 0, 0]];
+
+/// What became of one registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Scanned in before the start and out in the closing window.
+    Present,
+    /// Came at half time: partial, no hours.
+    CameLate,
+    /// Forgot to scan out; the organiser marks them present before closing.
+    NoCheckOut,
+    /// The phone failed; the paper sheet is entered after the event was closed.
+    PaperSheet,
+    NoShow,
+}
+
+impl Outcome {
+    fn draw(rng: &mut StdRng) -> Self {
+        match rng.random_range(0..100) {
+            0..80 => Outcome::Present,
+            80..85 => Outcome::CameLate,
+            85..90 => Outcome::NoCheckOut,
+            90..93 => Outcome::PaperSheet,
+            _ => Outcome::NoShow,
+        }
+    }
+
+    fn earns_hours(self) -> bool {
+        matches!(self, Outcome::Present | Outcome::NoCheckOut | Outcome::PaperSheet)
+    }
+}
+
+/// An event to hold and the members (by index) who sign up for it.
+struct Plan {
+    body: NewEvent,
+    /// The county whose teachers it is open to; `None` for the whole prefecture.
+    county: Option<i64>,
+    attendees: Vec<usize>,
+}
+
+impl Plan {
+    /// An event of `unit` on `day` (China time), at the time of day and length its form takes.
+    fn new(unit: i64, level: EventLevel, (form, title): (EventForm, String), place: String, day: NaiveDate) -> Self {
+        let (start, minutes, hours) = match form {
+            EventForm::Training => ((9, 0), 480, Decimal::from(6)),
+            EventForm::Micro | EventForm::Workshop => ((14, 30), 150, Decimal::new(25, 1)),
+            _ => ((9, 0), 180, Decimal::from(3)),
+        };
+        let starts_at = day.and_hms_opt(start.0, start.1, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+        let (capacity, audience_roles) = match level {
+            EventLevel::Prefecture => (300, vec![MhRole::MhFulltime, MhRole::MhParttime]),
+            EventLevel::County => (80, vec![MhRole::MhFulltime, MhRole::MhParttime]),
+            EventLevel::School => (40, Vec::new()),
+        };
+        let body = NewEvent {
+            title,
+            form,
+            level,
+            org_unit_id: Some(unit),
+            starts_at,
+            ends_at: starts_at + Duration::minutes(minutes),
+            place,
+            online_link: None,
+            hours,
+            capacity,
+            audience_roles,
+            min_presence_percent: None,
+            closing_window_minutes: None,
+        };
+        Plan { body, county: None, attendees: Vec::new() }
+    }
+}
+
+/// Holds last year's and this year's events; returns how many were held and how many
+/// attendances earned their hours.
+pub(crate) async fn research_history(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    system: &Actor,
+    (prefecture, counties): (&OrgUnit, &[OrgUnit]),
+    members: &[Member],
+    rng: &mut StdRng,
+) -> anyhow::Result<(u64, u64)> {
+    let yesterday = kernel::china_date(now) - Duration::days(1);
+    let mut plans = Vec::new();
+    for year in [yesterday.year() - 1, yesterday.year()] {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(yesterday);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(yesterday).min(yesterday);
+        let span = Span { first, last };
+        let mut year_plans = open_events(year, span, prefecture, counties, rng);
+        sign_up(&mut year_plans, counties, members, rng);
+        year_plans.extend(school_events(year, span, counties, members, rng));
+        plans.extend(year_plans);
+    }
+    plans.sort_by_key(|p| p.body.starts_at);
+    let mut attended = 0;
+    for plan in &plans {
+        attended += hold(db, now, system, plan, members, rng).await?;
+    }
+    Ok((plans.len() as u64, attended))
+}
+
+/// The prefecture's and the counties' events of a year, on days of `span`.
+fn open_events(year: i32, span: Span, prefecture: &OrgUnit, counties: &[OrgUnit], rng: &mut StdRng) -> Vec<Plan> {
+    let place = "恩施州教育科学研究院学术报告厅";
+    let mut plans: Vec<Plan> = PREFECTURE_EVENTS
+        .iter()
+        .map(|&(form, label)| {
+            let named = (form, format!("{year}年{label}"));
+            Plan::new(prefecture.id, EventLevel::Prefecture, named, place.to_owned(), span.day_from(span.first, rng))
+        })
+        .collect();
+    for county in counties {
+        let first = rng.random_range(0..COUNTY_EVENTS.len());
+        for k in 0..COUNTY_EVENTS_PER_YEAR {
+            let (form, label) = COUNTY_EVENTS[(first + k) % COUNTY_EVENTS.len()];
+            let named = (form, format!("{}{year}年{label}", county.name));
+            let place = format!("{}教师发展中心", county.name);
+            let day = span.day_from(span.first, rng);
+            let plan = Plan::new(county.id, EventLevel::County, named, place, day);
+            plans.push(Plan { county: Some(county.id), ..plan });
+        }
+    }
+    plans
+}
+
+/// Signs the members up for events open to them (the prefecture's and their county's): each
+/// full-time MH teacher for as many as their county's keenness draws, each part-time one for
+/// up to two.
+fn sign_up(plans: &mut [Plan], counties: &[OrgUnit], members: &[Member], rng: &mut StdRng) {
+    for (i, member) in members.iter().enumerate() {
+        let wanted = if member.fulltime() {
+            let c = counties.iter().position(|c| c.id == member.county_id).unwrap_or(0);
+            weighted(&KEENNESS[c % KEENNESS.len()], rng)
+        } else if member.mh() {
+            rng.random_range(0..=2)
+        } else {
+            continue;
+        };
+        let open: Vec<usize> = (0..plans.len())
+            .filter(|&j| plans[j].county.is_none_or(|county| county == member.county_id))
+            .collect();
+        for j in rand::seq::index::sample(rng, open.len(), wanted.min(open.len())) {
+            plans[open[j]].attendees.push(i);
+        }
+    }
+}
+
+/// An index drawn with the given weights.
+fn weighted(weights: &[u32], rng: &mut StdRng) -> usize {
+    let mut roll = rng.random_range(0..weights.iter().sum::<u32>().max(1));
+    for (i, weight) in weights.iter().enumerate() {
+        if roll < *weight {
+            return i;
+        }
+        roll -= weight;
+    }
+    0
+}
+
+/// One school-level event a year per county, at the school of its first full-time MH teacher,
+/// for that school's teachers with an MH role.
+fn school_events(year: i32, span: Span, counties: &[OrgUnit], members: &[Member], rng: &mut StdRng) -> Vec<Plan> {
+    let mut plans = Vec::new();
+    for county in counties {
+        let Some(host) = members.iter().find(|m| m.fulltime() && m.county_id == county.id) else { continue };
+        let named = (EventForm::Workshop, format!("{}{year}年心理健康教育校本研修", host.school_name));
+        let place = format!("{}心理辅导室", host.school_name);
+        let mut plan = Plan::new(host.school_id, EventLevel::School, named, place, span.day_from(span.first, rng));
+        plan.attendees = (0..members.len())
+            .filter(|&i| members[i].school_id == host.school_id && !members[i].roles.is_empty())
+            .collect();
+        plans.push(plan);
+    }
+    plans
+}
+
+/// Holds one event: announced two weeks ahead, sign-ups a week ahead, scans at the event,
+/// a forgotten check-out marked and the event closed after it, a paper sheet two days later.
+/// Returns how many attendances earned the hours.
+async fn hold(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    system: &Actor,
+    plan: &Plan,
+    members: &[Member],
+    rng: &mut StdRng,
+) -> anyhow::Result<u64> {
+    let (starts_at, ends_at) = (plan.body.starts_at, plan.body.ends_at);
+    let announced = starts_at - Duration::days(14);
+    let event = research::create_event(db, announced, system, plan.body.clone()).await.map_err(crate::describe)?;
+    let registrants: Vec<(&Member, Outcome)> =
+        plan.attendees.iter().map(|&i| (&members[i], Outcome::draw(rng))).collect();
+    for (member, _) in &registrants {
+        attendance::register(db, &Events, starts_at - Duration::days(7), &member.actor, event.id, None)
+            .await
+            .map_err(crate::describe)?;
+    }
+    for (member, outcome) in &registrants {
+        for (at, scan) in scans(*outcome, (starts_at, ends_at), rng) {
+            let code = attendance::sign_in_code(db, &Events, at, system, event.id).await.map_err(crate::describe)?;
+            attendance::check(db, &Events, at, &member.actor, event.id, &code.code, scan)
+                .await
+                .map_err(crate::describe)?;
+        }
+    }
+    let by_hand = |wanted: Outcome| registrants.iter().filter(move |(_, o)| *o == wanted).map(|(m, _)| m.id);
+    for teacher in by_hand(Outcome::NoCheckOut) {
+        let reason = "未签退，经主持人核实全程在场";
+        mark(db, ends_at + Duration::minutes(30), system, (event.id, teacher), reason).await?;
+    }
+    attendance::close(db, &Events, ends_at + Duration::hours(1), system, event.id, Closing::default())
+        .await
+        .map_err(crate::describe)?;
+    for teacher in by_hand(Outcome::PaperSheet) {
+        let reason = "手机签到失败，据纸质签到表补录";
+        mark(db, (ends_at + Duration::days(2)).min(now), system, (event.id, teacher), reason).await?;
+    }
+    Ok(registrants.iter().filter(|(_, o)| o.earns_hours()).count() as u64)
+}
+
+/// The scans a registrant makes, when.
+fn scans(outcome: Outcome, (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>), rng: &mut StdRng) -> Vec<(DateTime<Utc>, Scan)> {
+    let early = starts_at - Duration::minutes(rng.random_range(1..=20));
+    let leaving = ends_at - Duration::minutes(rng.random_range(1..=10));
+    match outcome {
+        Outcome::Present => vec![(early, Scan::In), (leaving, Scan::Out)],
+        Outcome::CameLate => vec![(starts_at + (ends_at - starts_at) / 2, Scan::In), (leaving, Scan::Out)],
+        Outcome::NoCheckOut => vec![(early, Scan::In)],
+        Outcome::PaperSheet | Outcome::NoShow => Vec::new(),
+    }
+}
+
+/// The organiser marks a teacher present by hand, with the reason on record.
+async fn mark(
+    db: &DatabaseConnection,
+    at: DateTime<Utc>,
+    system: &Actor,
+    (event_id, teacher_id): (i64, i64),
+    reason: &str,
+) -> anyhow::Result<()> {
+    let marked = (AttendanceStatus::Present, reason);
+    attendance::mark_by_hand(db, &Events, at, system, event_id, teacher_id, marked).await.map_err(crate::describe)?;
+    Ok(())
+}
