@@ -82,13 +82,20 @@ struct Plan {
 
 impl Plan {
     /// An event of `unit` on `day` (China time), at the time of day and length its form takes.
-    fn new(unit: i64, level: EventLevel, (form, title): (EventForm, String), place: String, day: NaiveDate) -> Self {
+    fn new(
+        unit: i64,
+        level: EventLevel,
+        (form, title): (EventForm, String),
+        place: String,
+        day: NaiveDate,
+    ) -> Self {
         let (start, minutes, hours) = match form {
             EventForm::Training => ((9, 0), 480, Decimal::from(6)),
             EventForm::Micro | EventForm::Workshop => ((14, 30), 150, Decimal::new(25, 1)),
             _ => ((9, 0), 180, Decimal::from(3)),
         };
-        let starts_at = day.and_hms_opt(start.0, start.1, 0).unwrap_or_default().and_utc() - Duration::hours(8);
+        let starts_at =
+            day.and_hms_opt(start.0, start.1, 0).unwrap_or_default().and_utc() - Duration::hours(8);
         let (capacity, audience_roles) = match level {
             EventLevel::Prefecture => (300, vec![MhRole::MhFulltime, MhRole::MhParttime]),
             EventLevel::County => (80, vec![MhRole::MhFulltime, MhRole::MhParttime]),
@@ -143,13 +150,25 @@ pub(crate) async fn research_history(
 }
 
 /// The prefecture's and the counties' events of a year, on days of `span`.
-fn open_events(year: i32, span: Span, prefecture: &OrgUnit, counties: &[OrgUnit], rng: &mut StdRng) -> Vec<Plan> {
+fn open_events(
+    year: i32,
+    span: Span,
+    prefecture: &OrgUnit,
+    counties: &[OrgUnit],
+    rng: &mut StdRng,
+) -> Vec<Plan> {
     let place = "恩施州教育科学研究院学术报告厅";
     let mut plans: Vec<Plan> = PREFECTURE_EVENTS
         .iter()
         .map(|&(form, label)| {
             let named = (form, format!("{year}年{label}"));
-            Plan::new(prefecture.id, EventLevel::Prefecture, named, place.to_owned(), span.day_from(span.first, rng))
+            Plan::new(
+                prefecture.id,
+                EventLevel::Prefecture,
+                named,
+                place.to_owned(),
+                span.day_from(span.first, rng),
+            )
         })
         .collect();
     for county in counties {
@@ -202,13 +221,20 @@ fn weighted(weights: &[u32], rng: &mut StdRng) -> usize {
 
 /// One school-level event a year per county, at the school of its first full-time MH teacher,
 /// for that school's teachers with an MH role.
-fn school_events(year: i32, span: Span, counties: &[OrgUnit], members: &[Member], rng: &mut StdRng) -> Vec<Plan> {
+fn school_events(
+    year: i32,
+    span: Span,
+    counties: &[OrgUnit],
+    members: &[Member],
+    rng: &mut StdRng,
+) -> Vec<Plan> {
     let mut plans = Vec::new();
     for county in counties {
         let Some(host) = members.iter().find(|m| m.fulltime() && m.county_id == county.id) else { continue };
         let named = (EventForm::Workshop, format!("{}{year}年心理健康教育校本研修", host.school_name));
         let place = format!("{}心理辅导室", host.school_name);
-        let mut plan = Plan::new(host.school_id, EventLevel::School, named, place, span.day_from(span.first, rng));
+        let mut plan =
+            Plan::new(host.school_id, EventLevel::School, named, place, span.day_from(span.first, rng));
         plan.attendees = (0..members.len())
             .filter(|&i| members[i].school_id == host.school_id && !members[i].roles.is_empty())
             .collect();
@@ -230,7 +256,8 @@ async fn hold(
 ) -> anyhow::Result<u64> {
     let (starts_at, ends_at) = (plan.body.starts_at, plan.body.ends_at);
     let announced = starts_at - Duration::days(14);
-    let event = research::create_event(db, announced, system, plan.body.clone()).await.map_err(crate::describe)?;
+    let event =
+        research::create_event(db, announced, system, plan.body.clone()).await.map_err(crate::describe)?;
     let registrants: Vec<(&Member, Outcome)> =
         plan.attendees.iter().map(|&i| (&members[i], Outcome::draw(rng))).collect();
     for (member, _) in &registrants {
@@ -240,7 +267,8 @@ async fn hold(
     }
     for (member, outcome) in &registrants {
         for (at, scan) in scans(*outcome, (starts_at, ends_at), rng) {
-            let code = attendance::sign_in_code(db, &Events, at, system, event.id).await.map_err(crate::describe)?;
+            let code =
+                attendance::sign_in_code(db, &Events, at, system, event.id).await.map_err(crate::describe)?;
             attendance::check(db, &Events, at, &member.actor, event.id, &code.code, scan)
                 .await
                 .map_err(crate::describe)?;
@@ -262,7 +290,11 @@ async fn hold(
 }
 
 /// The scans a registrant makes, when.
-fn scans(outcome: Outcome, (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>), rng: &mut StdRng) -> Vec<(DateTime<Utc>, Scan)> {
+fn scans(
+    outcome: Outcome,
+    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+    rng: &mut StdRng,
+) -> Vec<(DateTime<Utc>, Scan)> {
     let early = starts_at - Duration::minutes(rng.random_range(1..=20));
     let leaving = ends_at - Duration::minutes(rng.random_range(1..=10));
     match outcome {
@@ -282,6 +314,8 @@ async fn mark(
     reason: &str,
 ) -> anyhow::Result<()> {
     let marked = (AttendanceStatus::Present, reason);
-    attendance::mark_by_hand(db, &Events, at, system, event_id, teacher_id, marked).await.map_err(crate::describe)?;
+    attendance::mark_by_hand(db, &Events, at, system, event_id, teacher_id, marked)
+        .await
+        .map_err(crate::describe)?;
     Ok(())
 }

@@ -14,8 +14,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::DatabaseConnection;
 
 use crate::cast::members;
-use crate::recognition::recognition_history;
 use crate::events::research_history;
+use crate::recognition::recognition_history;
 use crate::scale::{Span, certificates, history};
 use crate::workload::workload_history;
 

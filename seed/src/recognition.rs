@@ -49,10 +49,8 @@ pub(crate) async fn recognition_history(
 
     // A prefecture master teacher in every other county; a few key teachers in each.
     let masters: Vec<&Member> = by_county.iter().step_by(2).filter_map(|c| c.last().copied()).collect();
-    let keys: Vec<&Member> = by_county
-        .iter()
-        .flat_map(|c| c.iter().take(rng.random_range(2..=4)).copied())
-        .collect();
+    let keys: Vec<&Member> =
+        by_county.iter().flat_map(|c| c.iter().take(rng.random_range(2..=4)).copied()).collect();
     for (kind, holders, why_revoked) in [
         (TitleKind::PrefectureMhMaster, &masters, "调离心理健康教育岗位"),
         (TitleKind::CountyKeyTeacher, &keys, "退休"),
@@ -109,8 +107,9 @@ async fn grant(
             TitleKind::CountyKeyTeacher => "县级心理健康教育教研骨干，承担青蓝结对指导",
         };
         let body = NewTitle { kind, granted_on, reason: reason.to_owned() };
-        let title =
-            research::grant_title(db, at_ten(granted_on), system, holder.id, body).await.map_err(crate::describe)?;
+        let title = research::grant_title(db, at_ten(granted_on), system, holder.id, body)
+            .await
+            .map_err(crate::describe)?;
         last = Some(title);
     }
     let Some(title) = last else { return Ok((0, 0)) };

@@ -20,9 +20,21 @@ const WORK: [(WorkloadKind, (u32, u32), [&str; 3]); 4] = [
         (30, 60),
         ["个体心理辅导（学业压力）", "个体心理辅导（人际关系）", "个体心理辅导（情绪困扰）"],
     ),
-    (WorkloadKind::GroupCounseling, (40, 90), ["初二年级团体心理辅导", "高一新生适应团体辅导", "毕业班考前减压团体辅导"]),
-    (WorkloadKind::MhClass, (40, 45), ["心理健康教育课：认识情绪", "心理健康教育课：学会合作", "心理健康教育课：珍爱生命"]),
-    (WorkloadKind::Activity, (60, 120), ["“5·25”心理健康活动周主题活动", "家长心理健康讲座", "班级心理委员培训"]),
+    (
+        WorkloadKind::GroupCounseling,
+        (40, 90),
+        ["初二年级团体心理辅导", "高一新生适应团体辅导", "毕业班考前减压团体辅导"],
+    ),
+    (
+        WorkloadKind::MhClass,
+        (40, 45),
+        ["心理健康教育课：认识情绪", "心理健康教育课：学会合作", "心理健康教育课：珍爱生命"],
+    ),
+    (
+        WorkloadKind::Activity,
+        (60, 120),
+        ["“5·25”心理健康活动周主题活动", "家长心理健康讲座", "班级心理委员培训"],
+    ),
 ];
 
 /// What the history logged: confirmed, sent back and still pending entries.
@@ -54,7 +66,8 @@ pub(crate) async fn workload_history(
             (false, false) => continue,
         };
         for i in 0..entries {
-            let day = if i == 0 { term.day_from(term.first, rng) } else { semester.day_from(semester.first, rng) };
+            let day =
+                if i == 0 { term.day_from(term.first, rng) } else { semester.day_from(semester.first, rng) };
             log_and_decide(db, now, system, member, day, rng, &mut logged).await?;
         }
     }
@@ -97,7 +110,9 @@ async fn log_and_decide(
     }
     let confirm = rng.random_bool(0.92);
     let reason = (!confirm).then(|| "与课表及辅导记录不符，请核实后重新填报".to_owned());
-    research::decide_workload(db, decided_at, system, entry.id, confirm, reason).await.map_err(crate::describe)?;
+    research::decide_workload(db, decided_at, system, entry.id, confirm, reason)
+        .await
+        .map_err(crate::describe)?;
     if confirm {
         logged.confirmed += 1;
     } else {
