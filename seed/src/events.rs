@@ -319,3 +319,18 @@ async fn mark(
         .map_err(crate::describe)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn weighted_draws_never_pick_a_zero_weight() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let draws: Vec<usize> = (0..500).map(|_| weighted(&KEENNESS[2], &mut rng)).collect();
+        assert!(draws.iter().all(|&n| n <= 3), "the lagging county never signs up for 4 or 5");
+        assert!((0..=3).all(|n| draws.contains(&n)));
+    }
+}

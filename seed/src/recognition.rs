@@ -29,7 +29,8 @@ pub(crate) struct Recognised {
 const COUNTIES_LACKING_OFFICER: [usize; 2] = [3, 6];
 const OTHER_SUBJECTS: [&str; 5] = ["语文", "道德与法治", "生物", "数学", "英语"];
 
-/// Grants titles, appoints officers and records other subjects.
+/// Grants titles, appoints officers and records other subjects, among the full-time MH
+/// members.
 pub(crate) async fn recognition_history(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -45,21 +46,45 @@ pub(crate) async fn recognition_history(
     }
     let by_county: Vec<Vec<&Member>> =
         counties.iter().map(|c| fulltime.remove(&c.id).unwrap_or_default()).collect();
-    let mut recognised = Recognised::default();
+    let (titles, titles_revoked) = titles(db, today, system, &by_county, rng).await?;
+    let officers = officers(db, today, system, (prefecture, counties), &by_county, rng).await?;
+    let other_subject = other_subjects(db, system, &by_county, rng).await?;
+    Ok(Recognised { titles, titles_revoked, officers, other_subject })
+}
 
-    // A prefecture master teacher in every other county; a few key teachers in each.
+/// A prefecture master teacher in every other county and a few key teachers in each, one of
+/// each kind revoked since. Returns (granted, revoked).
+async fn titles(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    system: &Actor,
+    by_county: &[Vec<&Member>],
+    rng: &mut StdRng,
+) -> anyhow::Result<(u64, u64)> {
     let masters: Vec<&Member> = by_county.iter().step_by(2).filter_map(|c| c.last().copied()).collect();
     let keys: Vec<&Member> =
         by_county.iter().flat_map(|c| c.iter().take(rng.random_range(2..=4)).copied()).collect();
+    let mut counted = (0, 0);
     for (kind, holders, why_revoked) in [
         (TitleKind::PrefectureMhMaster, &masters, "调离心理健康教育岗位"),
         (TitleKind::CountyKeyTeacher, &keys, "退休"),
     ] {
         let (granted, revoked) = grant(db, today, system, kind, holders, why_revoked, rng).await?;
-        recognised.titles += granted;
-        recognised.titles_revoked += revoked;
+        counted = (counted.0 + granted, counted.1 + revoked);
     }
+    Ok(counted)
+}
 
+/// The prefecture's officer and the first full-time MH teacher of each county but
+/// [`COUNTIES_LACKING_OFFICER`], appointed on days of the last few years.
+async fn officers(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    system: &Actor,
+    (prefecture, counties): (&OrgUnit, &[OrgUnit]),
+    by_county: &[Vec<&Member>],
+    rng: &mut StdRng,
+) -> anyhow::Result<u64> {
     let prefecture_officer = by_county.first().and_then(|c| c.get(1));
     let county_officers = by_county
         .iter()
@@ -68,24 +93,32 @@ pub(crate) async fn recognition_history(
         .filter(|(c, _)| !COUNTIES_LACKING_OFFICER.contains(c))
         .filter_map(|(_, (teachers, county))| Some((county.id, *teachers.first()?)));
     let appointments = prefecture_officer.map(|m| (prefecture.id, *m)).into_iter().chain(county_officers);
+    let mut appointed = 0;
     for (office, officer) in appointments {
         let appointed_on = today - Duration::days(rng.random_range(200..=1000));
-        let at = at_ten(appointed_on);
         let body = NewResearchOfficer { teacher_id: officer.id, appointed_on };
-        directory::appoint_research_officer(db, at, system, office, body).await.map_err(crate::describe)?;
-        recognised.officers += 1;
+        directory::appoint_research_officer(db, at_ten(appointed_on), system, office, body)
+            .await
+            .map_err(crate::describe)?;
+        appointed += 1;
     }
+    Ok(appointed)
+}
 
+/// A few full-time MH teachers who also teach another subject (the staffing report lists them).
+async fn other_subjects(
+    db: &DatabaseConnection,
+    system: &Actor,
+    by_county: &[Vec<&Member>],
+    rng: &mut StdRng,
+) -> anyhow::Result<u64> {
     let everyone: Vec<&Member> = by_county.iter().flatten().copied().collect();
-    for (i, picked) in rand::seq::index::sample(rng, everyone.len(), OTHER_SUBJECTS.len().min(everyone.len()))
-        .into_iter()
-        .enumerate()
-    {
-        let patch = TeacherPatch { other_subject: Some(OTHER_SUBJECTS[i].to_owned()), ..Default::default() };
-        directory::update_teacher(db, system, everyone[picked].id, patch).await.map_err(crate::describe)?;
-        recognised.other_subject += 1;
+    let picked = rand::seq::index::sample(rng, everyone.len(), OTHER_SUBJECTS.len().min(everyone.len()));
+    for (subject, i) in OTHER_SUBJECTS.iter().zip(picked.iter()) {
+        let patch = TeacherPatch { other_subject: Some((*subject).to_owned()), ..Default::default() };
+        directory::update_teacher(db, system, everyone[i].id, patch).await.map_err(crate::describe)?;
     }
-    Ok(recognised)
+    Ok(picked.len() as u64)
 }
 
 /// Grants `kind` to each holder on a day of the last two years; the last grant is revoked

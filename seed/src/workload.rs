@@ -120,3 +120,21 @@ async fn log_and_decide(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_term_starts_in_february_or_august_and_january_belongs_to_the_autumn_before() {
+        assert_eq!(term_start(day(2026, 12, 7)), day(2026, 8, 1));
+        assert_eq!(term_start(day(2027, 1, 31)), day(2026, 8, 1));
+        assert_eq!(term_start(day(2027, 2, 1)), day(2027, 2, 1));
+        assert_eq!(term_start(day(2027, 7, 31)), day(2027, 2, 1));
+        assert_eq!(term_start(day(2027, 8, 1)), day(2027, 8, 1));
+    }
+}
