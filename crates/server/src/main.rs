@@ -19,8 +19,9 @@ struct Cli {
 enum Command {
     /// Apply all pending migrations (idempotent).
     Migrate,
-    /// Load data: `--demo` the demo prefecture (with `--history`, a semester of generated
-    /// history so reports show real shapes); `--scale prefecture|province` generated data for
+    /// Load data: `--demo` the demo prefecture (with `--history`, generated history so reports
+    /// show real shapes: a semester of ledger and certificates, research events and workload,
+    /// titles and research officers); `--scale prefecture|province` generated data for
     /// benchmarks on top of it (all idempotent).
     Seed {
         #[arg(long)]
