@@ -2,7 +2,7 @@
 //! charts with real shapes instead of zeros: ledger entries, exam attempts and certificates
 //! (some expired, a few revoked), generated through the same machinery as `--scale`; then,
 //! through the domain services at the times they happened, teaching-research events with their
-//! attendance (`events.rs`), MH workload (`workload.rs`), titles, research officers and other
+//! attendance (`events/`), MH workload (`workload.rs`), titles, research officers and other
 //! subjects (`recognition.rs`). The demo login `teacher` is left untouched: it is the one
 //! people (and the browser tests) use to reach C by doing the work.
 

@@ -6,15 +6,16 @@
 //! the ledger as they do in production. Counties differ in how keen their full-time MH teachers
 //! are, so the three-a-year shares differ by county.
 
-use attendance::{AttendanceStatus, Closing, Scan};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use directory::{MhRole, OrgUnit};
 use kernel::Actor;
 use rand::Rng;
 use rand::rngs::StdRng;
-use research::{EventForm, EventLevel, Events, NewEvent};
+use research::{EventForm, EventLevel, NewEvent};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
+
+mod hold;
 
 use crate::cast::Member;
 use crate::scale::Span;
@@ -41,37 +42,6 @@ const COUNTY_EVENTS_PER_YEAR: usize = 4;
 /// Weights of how many county-or-higher events (0 to 5) a full-time MH teacher signs up for in
 /// a year, in a keen, a middling and a lagging county; counties take them in turn.
 const KEENNESS: [[u32; 6]; 3] = [[1, 1, 2, 4, 3, 2], [2, 4, 4, 2, 1, 0], [4, 5, 3, 1, 0, 0]];
-
-/// What became of one registration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    /// Scanned in before the start and out in the closing window.
-    Present,
-    /// Came at half time: partial, no hours.
-    CameLate,
-    /// Forgot to scan out; the organiser marks them present before closing.
-    NoCheckOut,
-    /// The phone failed; the paper sheet is entered after the event was closed.
-    PaperSheet,
-    NoShow,
-}
-
-impl Outcome {
-    fn draw(rng: &mut StdRng) -> Self {
-        match rng.random_range(0..100) {
-            0..80 => Outcome::Present,
-            80..85 => Outcome::CameLate,
-            85..90 => Outcome::NoCheckOut,
-            90..93 => Outcome::PaperSheet,
-            _ => Outcome::NoShow,
-        }
-    }
-
-    fn earns_hours(self) -> bool {
-        matches!(self, Outcome::Present | Outcome::NoCheckOut | Outcome::PaperSheet)
-    }
-}
-
 /// An event to hold and the members (by index) who sign up for it.
 struct Plan {
     body: NewEvent,
@@ -144,7 +114,8 @@ pub(crate) async fn research_history(
     plans.sort_by_key(|p| p.body.starts_at);
     let mut attended = 0;
     for plan in &plans {
-        attended += hold(db, now, system, plan, members, rng).await?;
+        let attendees: Vec<&Member> = plan.attendees.iter().map(|&i| &members[i]).collect();
+        attended += hold::hold(db, now, system, (&plan.body, &attendees), rng).await?;
     }
     Ok((plans.len() as u64, attended))
 }
@@ -242,84 +213,6 @@ fn school_events(
     }
     plans
 }
-
-/// Holds one event: announced two weeks ahead, sign-ups a week ahead, scans at the event,
-/// a forgotten check-out marked and the event closed after it, a paper sheet two days later.
-/// Returns how many attendances earned the hours.
-async fn hold(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    system: &Actor,
-    plan: &Plan,
-    members: &[Member],
-    rng: &mut StdRng,
-) -> anyhow::Result<u64> {
-    let (starts_at, ends_at) = (plan.body.starts_at, plan.body.ends_at);
-    let announced = starts_at - Duration::days(14);
-    let event =
-        research::create_event(db, announced, system, plan.body.clone()).await.map_err(crate::describe)?;
-    let registrants: Vec<(&Member, Outcome)> =
-        plan.attendees.iter().map(|&i| (&members[i], Outcome::draw(rng))).collect();
-    for (member, _) in &registrants {
-        attendance::register(db, &Events, starts_at - Duration::days(7), &member.actor, event.id, None)
-            .await
-            .map_err(crate::describe)?;
-    }
-    for (member, outcome) in &registrants {
-        for (at, scan) in scans(*outcome, (starts_at, ends_at), rng) {
-            let code =
-                attendance::sign_in_code(db, &Events, at, system, event.id).await.map_err(crate::describe)?;
-            attendance::check(db, &Events, at, &member.actor, event.id, &code.code, scan)
-                .await
-                .map_err(crate::describe)?;
-        }
-    }
-    let by_hand = |wanted: Outcome| registrants.iter().filter(move |(_, o)| *o == wanted).map(|(m, _)| m.id);
-    for teacher in by_hand(Outcome::NoCheckOut) {
-        let reason = "未签退，经主持人核实全程在场";
-        mark(db, ends_at + Duration::minutes(30), system, (event.id, teacher), reason).await?;
-    }
-    attendance::close(db, &Events, ends_at + Duration::hours(1), system, event.id, Closing::default())
-        .await
-        .map_err(crate::describe)?;
-    for teacher in by_hand(Outcome::PaperSheet) {
-        let reason = "手机签到失败，据纸质签到表补录";
-        mark(db, (ends_at + Duration::days(2)).min(now), system, (event.id, teacher), reason).await?;
-    }
-    Ok(registrants.iter().filter(|(_, o)| o.earns_hours()).count() as u64)
-}
-
-/// The scans a registrant makes, when.
-fn scans(
-    outcome: Outcome,
-    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
-    rng: &mut StdRng,
-) -> Vec<(DateTime<Utc>, Scan)> {
-    let early = starts_at - Duration::minutes(rng.random_range(1..=20));
-    let leaving = ends_at - Duration::minutes(rng.random_range(1..=10));
-    match outcome {
-        Outcome::Present => vec![(early, Scan::In), (leaving, Scan::Out)],
-        Outcome::CameLate => vec![(starts_at + (ends_at - starts_at) / 2, Scan::In), (leaving, Scan::Out)],
-        Outcome::NoCheckOut => vec![(early, Scan::In)],
-        Outcome::PaperSheet | Outcome::NoShow => Vec::new(),
-    }
-}
-
-/// The organiser marks a teacher present by hand, with the reason on record.
-async fn mark(
-    db: &DatabaseConnection,
-    at: DateTime<Utc>,
-    system: &Actor,
-    (event_id, teacher_id): (i64, i64),
-    reason: &str,
-) -> anyhow::Result<()> {
-    let marked = (AttendanceStatus::Present, reason);
-    attendance::mark_by_hand(db, &Events, at, system, event_id, teacher_id, marked)
-        .await
-        .map_err(crate::describe)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use rand::SeedableRng;
