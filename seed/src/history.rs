@@ -1,8 +1,10 @@
 //! A semester of history for the demo prefecture, so that `make run` opens on reports and
 //! charts with real shapes instead of zeros: ledger entries, exam attempts and certificates
-//! (some expired, a few revoked), generated through the same machinery as `--scale`.
-//! The demo login `teacher` is left untouched: it is the one people (and the browser tests)
-//! use to reach C by doing the work.
+//! (some expired, a few revoked), generated through the same machinery as `--scale`; then,
+//! through the domain services at the times they happened, teaching-research events with their
+//! attendance (`events/`), MH workload (`workload.rs`), titles, research officers and other
+//! subjects (`recognition.rs`). The demo login `teacher` is left untouched: it is the one
+//! people (and the browser tests) use to reach C by doing the work.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
@@ -11,7 +13,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::DatabaseConnection;
 
+use crate::cast::members;
+use crate::events::research_history;
+use crate::recognition::recognition_history;
 use crate::scale::{Span, certificates, history};
+use crate::workload::workload_history;
 
 /// What the history added; all zero when it was there already.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,21 +26,55 @@ pub struct HistoryReport {
     pub certificates: u64,
     pub attempts: u64,
     pub revoked: u64,
+    /// Teaching-research events held, and attendances that earned their hours.
+    pub events: u64,
+    pub attendances: u64,
+    /// MH workload entries confirmed, sent back and still waiting for the school.
+    pub workload_confirmed: u64,
+    pub workload_rejected: u64,
+    pub workload_pending: u64,
+    /// Recognised titles granted, and how many of them were revoked since.
+    pub titles: u64,
+    pub titles_revoked: u64,
+    pub research_officers: u64,
+    /// Full-time MH teachers who also teach another subject.
+    pub other_subject: u64,
 }
 
 impl std::fmt::Display for HistoryReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "demo history: {} ledger entries, {} certificates ({} revoked), {} exam attempts",
-            self.entries, self.certificates, self.revoked, self.attempts
+            "demo history: {} ledger entries, {} certificates ({} revoked), {} exam attempts, \
+             {} research events ({} attendances earning hours), {} workload entries confirmed \
+             ({} sent back, {} pending), {} titles ({} revoked), {} research officers, \
+             {} full-time MH teachers teaching another subject",
+            self.entries,
+            self.certificates,
+            self.revoked,
+            self.attempts,
+            self.events,
+            self.attendances,
+            self.workload_confirmed,
+            self.workload_rejected,
+            self.workload_pending,
+            self.titles,
+            self.titles_revoked,
+            self.research_officers,
+            self.other_subject
         )
     }
 }
 
-/// Loads the demo (if needed), then the semester before `now` for every demo teacher but the
-/// demo login; running it again adds nothing.
-pub async fn load_history(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<HistoryReport> {
+/// Loads the demo (if needed), then the history before `now` (a semester of ledger and
+/// certificates; research since the start of last year) for every demo teacher but the demo
+/// login; running it again adds nothing. Hours go through `ledger`, the server's one pipeline,
+/// so what they complete is issued as in production.
+pub async fn load_history(
+    db: &DatabaseConnection,
+    ledger: &credit::Ledger,
+    now: DateTime<Utc>,
+) -> anyhow::Result<HistoryReport> {
     crate::load_demo(db).await?;
     let (prefecture, path) = directory::org_unit_by_code(db, "ES").await?.context("no prefecture")?;
     let system = Actor {
@@ -45,15 +85,16 @@ pub async fn load_history(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
     let everyone = directory::teachers_with_roles(db, &path).await?;
     let ids: Vec<i64> = everyone.iter().map(|t| t.id).collect();
     let login = crate::demo_teacher_employee_no()?;
-    let numbered: Vec<(i64, String)> = directory::teachers_by_ids(db, &ids)
+    let people: Vec<directory::Teacher> = directory::teachers_by_ids(db, &ids)
         .await
         .map_err(crate::describe)?
         .into_iter()
         .filter(|t| t.employee_no != login)
-        .map(|t| (t.id, t.employee_no))
         .collect();
+    let numbered: Vec<(i64, String)> = people.iter().map(|t| (t.id, t.employee_no.clone())).collect();
     let teachers: Vec<directory::RosterTeacher> =
         everyone.into_iter().filter(|t| numbered.iter().any(|(id, _)| *id == t.id)).collect();
+    let cast = members(&people, &teachers);
     let Some(&(first, _)) = numbered.first() else { return Ok(HistoryReport::default()) };
     let already = credit::hours_by_category(db, first, &credit::EntryWindow::default())
         .await
@@ -95,5 +136,18 @@ pub async fn load_history(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow
         certification::revoke(db, now, &system, certificate.id, reason).await.map_err(crate::describe)?;
         report.revoked += 1;
     }
+
+    let counties = directory::counties_under(db, &path).await.map_err(crate::describe)?;
+    let tree = (&prefecture, counties.as_slice());
+    (report.events, report.attendances) =
+        research_history(db, ledger, now, &system, tree, &cast, &mut rng).await?;
+    let logged = workload_history(db, now, &system, &cast, &mut rng).await?;
+    (report.workload_confirmed, report.workload_rejected, report.workload_pending) =
+        (logged.confirmed, logged.rejected, logged.pending);
+    let recognised = recognition_history(db, now, &system, tree, &cast, &mut rng).await?;
+    report.titles = recognised.titles;
+    report.titles_revoked = recognised.titles_revoked;
+    report.research_officers = recognised.officers;
+    report.other_subject = recognised.other_subject;
     Ok(report)
 }

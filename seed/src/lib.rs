@@ -4,9 +4,13 @@
 //! `seed/generate.py`); loading goes through the directory's services, so every rule the API
 //! enforces holds for the demo too. Loading twice changes nothing.
 
+mod cast;
+mod events;
 mod history;
 mod qualification;
+mod recognition;
 mod scale;
+mod workload;
 
 use std::fmt;
 

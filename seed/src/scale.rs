@@ -154,7 +154,7 @@ impl Span {
     };
 
     /// A day of the span from `from` on, uniformly.
-    fn day_from(self, from: NaiveDate, rng: &mut StdRng) -> NaiveDate {
+    pub(crate) fn day_from(self, from: NaiveDate, rng: &mut StdRng) -> NaiveDate {
         let from = from.clamp(self.first, self.last);
         from + chrono::Duration::days(rng.random_range(0..=(self.last - from).num_days()))
     }

@@ -125,7 +125,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 );
                 println!("{}", seed::load_demo(&connection).await?);
                 if history {
-                    println!("{}", seed::load_history(&connection, chrono::Utc::now()).await?);
+                    println!(
+                        "{}",
+                        seed::load_history(&connection, &server::pipeline::ledger(), chrono::Utc::now())
+                            .await?
+                    );
                 }
             }
         },
