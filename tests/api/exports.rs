@@ -106,6 +106,28 @@ async fn the_attendance_sheet_speaks_chinese_in_china_time() {
 }
 
 #[tokio::test]
+async fn a_research_events_sheet_exports_like_a_sessions_without_a_trainer() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let id =
+        crate::research::event(&app, &admin, "ES-ESS", "county", app.clock.now() + Duration::days(1)).await;
+    let teacher = app.token("teacher").await;
+    app.post(&teacher, &format!("/api/v1/research-events/{id}/registrations"), json!({})).await;
+
+    let rows: Vec<Vec<String>> = xlsx_rows(
+        download(&app, &admin, &format!("/api/v1/research-events/{id}/attendance?format=xlsx"), "签到表")
+            .await,
+    )
+    .iter()
+    .map(|row| row.iter().map(ToString::to_string).collect())
+    .collect();
+    assert_eq!(rows[0].len(), 10, "a session's columns but the trainer's: {:?}", rows[0]);
+    assert_eq!((rows[0][0].as_str(), rows[0][9].as_str()), ("工号", "地点"));
+    let line = rows.iter().find(|r| r[0] == "ES00001").expect("the teacher's line, by 工号");
+    assert_eq!((line[3].as_str(), line[9].as_str()), ("缺勤", "报告厅"));
+}
+
+#[tokio::test]
 async fn the_research_report_has_employee_numbers_and_numbers_in_xlsx() {
     let app = spawn_seeded_app().await;
     let admin = app.token("admin").await;

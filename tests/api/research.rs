@@ -167,6 +167,14 @@ async fn events_run_by_sign_in_and_a_late_paper_mark_posts_at_once() {
     );
     let dashboard = json_of(app.get(&teacher, "/api/v1/me/dashboard").await).await;
     assert_eq!(dashboard["research"]["attended_county_or_above"], 1, "{dashboard}");
+
+    // The event's sheet is a session's: names beside ids, minutes, the hours credited.
+    let sheet = json_of(app.get(&admin, &format!("/api/v1/research-events/{id}/attendance")).await).await;
+    assert_eq!(sheet["event"]["id"], id);
+    let line =
+        sheet["lines"].as_array().unwrap().iter().find(|l| l["employee_no"] == "ES00001").unwrap().clone();
+    assert!(!line["name"].as_str().unwrap().is_empty() && !line["school_name"].as_str().unwrap().is_empty());
+    assert_eq!((line["attended"].as_bool(), line["hours_credited"].as_str()), (Some(true), Some("3")));
 }
 
 #[tokio::test]

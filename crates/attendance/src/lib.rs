@@ -10,6 +10,7 @@ mod entity;
 mod flow;
 mod seats;
 mod service;
+mod sheet;
 
 pub use amend::{Amending, Cancellation, amendable, cancel};
 pub use domain::{
@@ -23,3 +24,4 @@ pub use flow::{
 };
 pub use seats::{Seats, fill_seats, seats};
 pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};
+pub use sheet::{SheetLine, sheet_of};

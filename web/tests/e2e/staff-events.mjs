@@ -109,7 +109,8 @@ export async function staffEvents({ app, browser, check, axe, assert, api, login
     await signedIn.getByRole('cell', { name: me.person.name, exact: true }).waitFor();
     await signedIn.getByText('已签到').waitFor();
     const roster = await api(app, trainer, 'GET', `/research-events/${event.id}/attendance`);
-    const line = roster.find((l) => l.teacher_id === me.person.id);
+    const line = roster.lines.find((l) => l.teacher_id === me.person.id);
+    assert(line.name === me.person.name, `the event's sheet names the teacher: ${JSON.stringify(line)}`);
     const minutes = (await signedIn.locator('[data-col="minutes"]').innerText()).trim();
     assert(minutes === `${line.attended_minutes} / ${line.minutes_required}`, `minutes shown ${minutes}, API ${JSON.stringify(line)}`);
     await axe(page, 'research event roster');
@@ -133,6 +134,11 @@ export async function staffEvents({ app, browser, check, axe, assert, api, login
     await page.getByRole('status').filter({ hasText: '活动已结束' }).waitFor();
     await page.getByTestId('session-status').filter({ hasText: '已结束' }).waitFor();
     await row.getByRole('cell', { name: '3.0', exact: true }).waitFor();
+    const [sheet] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出签到表' }).click()]);
+    const chunks = [];
+    for await (const chunk of await sheet.createReadStream()) chunks.push(chunk);
+    const file = Buffer.concat(chunks);
+    assert(sheet.suggestedFilename().endsWith('.xlsx') && file.subarray(0, 2).toString() === 'PK', `the event's sheet exports as XLSX: ${sheet.suggestedFilename()}, ${file.length} bytes`);
     const closed = await api(app, trainer, 'GET', `/research-events/${event.id}`);
     assert(closed.status === 'closed', `status after closing: ${closed.status}`);
     const credits = await api(app, other, 'GET', '/me/credits?category=research_event');

@@ -21,6 +21,6 @@ pub use learning::{
 pub use lesson_edit::{LessonPatch, update_lesson};
 pub use session_edit::{NewSession, SessionPatch, create_session, update_session};
 pub use sessions::{
-    Session, SessionAttendance, SessionFilter, SessionLine, SessionRow, Sessions, enqueue_session_reminders,
-    get_session, list_sessions, session_attendance,
+    Session, SessionAttendance, SessionFilter, SessionRow, Sessions, enqueue_session_reminders, get_session,
+    list_sessions, session_attendance,
 };

@@ -1,4 +1,4 @@
-use attendance::{Attendance, Occasion};
+use attendance::Occasion;
 use chrono::{DateTime, Duration, Utc};
 use kernel::{Actor, Error, Page, PageRequest, Result, from_tenths};
 use rust_decimal::Decimal;
@@ -57,29 +57,12 @@ pub struct SessionFilter {
     pub from: Option<DateTime<Utc>>,
 }
 
-/// One line of a session's attendance sheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SessionLine {
-    #[serde(flatten)]
-    pub attendance: Attendance,
-    #[cfg_attr(feature = "openapi", schema(example = "ES00101"))]
-    pub employee_no: String,
-    #[cfg_attr(feature = "openapi", schema(example = "李明"))]
-    pub name: String,
-    #[cfg_attr(feature = "openapi", schema(example = "恩施市第一中学"))]
-    pub school_name: String,
-    /// Hours posted to the ledger for this session (after closing).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "3"))]
-    pub hours_credited: Decimal,
-}
-
 /// `GET /sessions/{id}/attendance`: the session and its roster.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionAttendance {
     pub session: Session,
-    pub lines: Vec<SessionLine>,
+    pub lines: Vec<attendance::SheetLine>,
 }
 
 /// A session read back; a status outside the vocabulary is `corrupt_record`.
@@ -229,27 +212,7 @@ pub async fn session_attendance(
     actor: &Actor,
     id: i64,
 ) -> Result<SessionAttendance> {
-    let (SessionRow(found), roster) = attendance::roster_of(db, &Sessions, actor, id).await?;
-    let ids: Vec<i64> = roster.iter().map(|a| a.teacher_id).collect();
-    let teachers = directory::teachers_by_ids(db, &ids).await?;
-    let closed = found.status == SessionStatus::Closed.as_str();
-    let lines = roster
-        .into_iter()
-        .map(|attendance| {
-            let teacher = teachers.iter().find(|t| t.id == attendance.teacher_id);
-            SessionLine {
-                employee_no: teacher.map(|t| t.employee_no.clone()).unwrap_or_default(),
-                name: teacher.map(|t| t.name.clone()).unwrap_or_default(),
-                school_name: teacher.map(|t| t.school_name.clone()).unwrap_or_default(),
-                hours_credited: if closed && attendance.attended {
-                    from_tenths(found.hours_tenths)
-                } else {
-                    Decimal::ZERO
-                },
-                attendance,
-            }
-        })
-        .collect();
+    let (SessionRow(found), lines) = attendance::sheet_of(db, &Sessions, actor, id).await?;
     Ok(SessionAttendance { session: view(&found)?, lines })
 }
 

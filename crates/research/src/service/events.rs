@@ -1,4 +1,4 @@
-use attendance::{Attendance, Occasion};
+use attendance::Occasion;
 use chrono::{DateTime, Duration, Utc};
 use directory::MhRole;
 use kernel::{
@@ -418,9 +418,19 @@ pub async fn update_event(
     view(&saved)
 }
 
-/// The roster of an event with scans, marks and minutes.
-pub async fn event_attendance(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Vec<Attendance>> {
-    Ok(attendance::roster_of(db, &Events, actor, id).await?.1)
+/// `GET /research-events/{id}/attendance`: the event and its sheet, as a session's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventAttendance {
+    pub event: Event,
+    pub lines: Vec<attendance::SheetLine>,
+}
+
+/// The attendance sheet of an event: every registered teacher with scans, marks, minutes
+/// and hours.
+pub async fn event_attendance(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<EventAttendance> {
+    let (EventRow(found), lines) = attendance::sheet_of(db, &Events, actor, id).await?;
+    Ok(EventAttendance { event: view(&found)?, lines })
 }
 
 /// County-level-or-higher events a teacher attended in a year, against the requirement.

@@ -12,9 +12,9 @@ pub use commendations::{
     create_commendation, get_commendation, list_commendations,
 };
 pub use events::{
-    Event, EventFilter, EventPatch, EventRow, Events, NewEvent, ResearchProgress, create_event,
-    enqueue_event_reminders, event_attendance, get_event, list_events, my_events, research_progress,
-    update_event,
+    Event, EventAttendance, EventFilter, EventPatch, EventRow, Events, NewEvent, ResearchProgress,
+    create_event, enqueue_event_reminders, event_attendance, get_event, list_events, my_events,
+    research_progress, update_event,
 };
 pub use groups::{
     Mentorship, NewMentorship, NewStudio, Studio, create_mentorship, create_studio, list_mentorships,

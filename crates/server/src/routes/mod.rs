@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod reports;
 pub mod research;
 pub mod sessions;
+pub mod sheet;
 pub mod teachers;
 pub mod titles;
 pub mod transcripts;

@@ -1,9 +1,9 @@
 use actix_web::{HttpResponse, get, patch, post, web};
-use attendance::Attendance;
 use chrono::{DateTime, Utc};
 use kernel::{FieldError, Text};
 use research::{
-    Event, EventFilter, EventForm, EventLevel, EventPatch, NewEvent, ResearchProgress, ResearchReport,
+    Event, EventAttendance, EventFilter, EventForm, EventLevel, EventPatch, NewEvent, ResearchProgress,
+    ResearchReport,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::Json;
 use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
+use crate::routes::sheet::{SheetOf, SheetQuery, sheet_file};
 use crate::state::AppState;
 use crate::table::{ReportFormat, Table};
 
@@ -139,20 +140,34 @@ pub async fn update(
     ))
 }
 
-/// Event roster
-#[utoipa::path(operation_id = "getResearchEventAttendance", tag = "research", params(("id" = i64, Path, description = "Event id")), security(("bearer" = [])),
+/// Event attendance sheet
+///
+/// The roster with names, sign-in/out times, minutes present, hours credited and place — the
+/// same sheet as a session's — as JSON, CSV or XLSX.
+#[utoipa::path(operation_id = "getResearchEventAttendance", tag = "research",
+    params(("id" = i64, Path, description = "Event id"), SheetQuery),
+    security(("bearer" = [])),
     responses(
-        (status = 200, description = "The roster", body = Vec<Attendance>),
+        (status = 200, description = "The sheet (JSON; or CSV / XLSX by `format`)", content((EventAttendance = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, description = "Role may not run events", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/research-events/{id}/attendance")]
 pub async fn roster(
     state: web::Data<AppState>,
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
-) -> ApiResult<web::Json<Vec<Attendance>>> {
-    Ok(web::Json(research::event_attendance(&state.db, &actor, id.into_inner()).await?))
+    query: web::Query<SheetQuery>,
+) -> ApiResult<HttpResponse> {
+    let format = ReportFormat::parse(query.format.as_deref())?;
+    let sheet = research::event_attendance(&state.db, &actor, id.into_inner()).await?;
+    if format == ReportFormat::Json {
+        return Ok(HttpResponse::Ok().json(sheet));
+    }
+    let of =
+        SheetOf { id: sheet.event.id, title: &sheet.event.title, place: &sheet.event.place, trainer: None };
+    sheet_file(format, of, &sheet.lines)
 }
 
 /// My research events

@@ -7,10 +7,10 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, Problem};
 use crate::extract::Json;
-use crate::lang;
 use crate::routes::dto::{PageOf, PageParams};
+use crate::routes::sheet::{SheetOf, SheetQuery, sheet_file};
 use crate::state::AppState;
-use crate::table::{Cell, ReportFormat, Table, china_time_header};
+use crate::table::ReportFormat;
 
 pub use crate::routes::attendance::sessions::{
     cancel, check_in, check_out, close, mark, register, sign_in_code,
@@ -23,15 +23,6 @@ pub struct SessionQuery {
     pub status: Option<SessionStatus>,
     /// Only sessions starting at or after this time.
     pub from: Option<DateTime<Utc>>,
-}
-
-/// The format of an attendance sheet.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SheetQuery {
-    /// `json` (default), `csv` or `xlsx`.
-    #[param(example = "xlsx")]
-    pub format: Option<String>,
 }
 
 /// List offline sessions
@@ -181,91 +172,11 @@ pub async fn sheet(
     if format == ReportFormat::Json {
         return Ok(HttpResponse::Ok().json(sheet));
     }
-    let english = lang::english();
-    let (signed_in, signed_out) =
-        (china_time_header("Signed in", english), china_time_header("Signed out", english));
-    let (signed_in_zh, signed_out_zh) =
-        (china_time_header("签到时间", false), china_time_header("签退时间", false));
-    let headers: [&str; 11] = if english {
-        [
-            "Employee no.",
-            "Name",
-            "School",
-            "Attendance",
-            "Mark",
-            &signed_in,
-            &signed_out,
-            "Minutes present",
-            "Hours",
-            "Place",
-            "Trainer",
-        ]
-    } else {
-        [
-            "工号",
-            "姓名",
-            "学校",
-            "出勤情况",
-            "人工标记",
-            &signed_in_zh,
-            &signed_out_zh,
-            "在场分钟",
-            "学时",
-            "地点",
-            "培训师",
-        ]
+    let of = SheetOf {
+        id: sheet.session.id,
+        title: &sheet.session.title,
+        place: &sheet.session.place,
+        trainer: Some(&sheet.session.trainer),
     };
-    let name = if english {
-        format!("attendance-{}", sheet.session.id)
-    } else {
-        format!("签到表-{}", sheet.session.title)
-    };
-    let mut table = Table::new(name, &headers);
-    for l in &sheet.lines {
-        let a = &l.attendance;
-        table.push(vec![
-            l.employee_no.as_str().into(),
-            l.name.as_str().into(),
-            l.school_name.as_str().into(),
-            presence_label(a.presence, english).into(),
-            a.status.map(|s| mark_label(s, english)).into(),
-            a.checked_in_at.map(Cell::Time).unwrap_or(Cell::Empty),
-            a.checked_out_at.map(Cell::Time).unwrap_or(Cell::Empty),
-            a.attended_minutes.into(),
-            l.hours_credited.into(),
-            sheet.session.place.as_str().into(),
-            sheet.session.trainer.as_str().into(),
-        ]);
-    }
-    format.file(&table, english)
-}
-
-/// Where an attendee stands, as the sheet says it.
-fn presence_label(presence: attendance::Presence, english: bool) -> &'static str {
-    use attendance::Presence::*;
-    match (presence, english) {
-        (Absent, false) => "缺勤",
-        (CheckedIn, false) => "已签到未签退",
-        (Partial, false) => "在场时间不足",
-        (Present, false) => "出勤",
-        (Absent, true) => "absent",
-        (CheckedIn, true) => "signed in, not out",
-        (Partial, true) => "present too briefly",
-        (Present, true) => "present",
-    }
-}
-
-/// A trainer's mark, as the sheet says it.
-fn mark_label(status: attendance::AttendanceStatus, english: bool) -> &'static str {
-    use attendance::AttendanceStatus::*;
-    match (status, english) {
-        (Present, false) => "出勤",
-        (Late, false) => "迟到",
-        (Absent, false) => "缺勤",
-        (Excused, false) => "请假",
-        (Present, true) => "present",
-        (Late, true) => "late",
-        (Absent, true) => "absent",
-        (Excused, true) => "excused",
-    }
+    sheet_file(format, of, &sheet.lines)
 }

@@ -448,7 +448,6 @@ export const zhCN = {
       cancelReason: '取消原因（必填，将通知报名教师）',
       cancelled: (noun: string, reason: string) => `${noun}已取消：${reason}`,
       keep: '不取消',
-      unknownTeacher: (id: number) => `教师 #${id}`,
     },
     projector: {
       title: '扫码签到',

@@ -11,7 +11,7 @@ import type { Field } from './occasion-fields';
 import type { ListPage, Status } from './occasion-list';
 
 export type Occasion = Schemas['Session'] | Schemas['Event'];
-export type Line = Schemas['SessionLine'];
+export type Line = Schemas['SheetLine'];
 export interface Sheet {
   occasion: Occasion;
   lines: Line[];
@@ -36,12 +36,12 @@ export interface OccasionKind {
   list: (q: { from?: string; status?: Status; page: number; per_page: number }) => Promise<Answer<ListPage<Occasion>>>;
   create: (body: Record<string, unknown>) => Promise<Answer<Occasion>>;
   update: (id: number, body: Record<string, unknown>) => Promise<Answer<Occasion>>;
-  /** The occasion and its roster; `names: false` skips what only the roster table shows. */
-  sheet: (id: number, names?: boolean) => Promise<Answer<Sheet>>;
+  /** The occasion and its attendance sheet (names, minutes, hours credited). */
+  sheet: (id: number) => Promise<Answer<Sheet>>;
   /** Sessions take marks only while open (reopen to amend); events also once closed. */
   marksWhenClosed: boolean;
   reopen?: (id: number) => Promise<Answer<Occasion>>;
-  exportSheet?: (id: number) => Promise<Answer<Blob>>;
+  exportSheet: (id: number) => Promise<Answer<Blob>>;
   signInCode: (id: number) => Promise<Answer<Schemas['SignInCode']>>;
   mark: (id: number, body: Schemas['MarkRequest']) => Promise<Answer<Schemas['Attendance']>>;
   close: (id: number, body: Schemas['Closing']) => Promise<Answer<Occasion>>;
@@ -52,6 +52,15 @@ export interface OccasionKind {
 function flow(prefix: 'sessions' | 'research-events') {
   const at = (id: number) => ({ params: { path: { id } } });
   return {
+    async sheet(id: number): Promise<Answer<Sheet>> {
+      const { data, error, response } = await api.GET(`/api/v1/${prefix}/{id}/attendance`, at(id));
+      // The sheet can also answer CSV or XLSX; asked without `format` it is JSON.
+      const json = data && typeof data === 'object' && !Array.isArray(data) ? data : undefined;
+      const occasion = json && ('session' in json ? json.session : json.event);
+      return { data: json && occasion && { occasion, lines: json.lines }, error, response };
+    },
+    exportSheet: (id: number) =>
+      api.GET(`/api/v1/${prefix}/{id}/attendance`, { params: { path: { id }, query: { format: 'xlsx' } }, parseAs: 'blob' }) as Promise<Answer<Blob>>,
     signInCode: (id: number) => api.GET(`/api/v1/${prefix}/{id}/sign-in-code`, at(id)),
     mark: (id: number, body: Schemas['MarkRequest']) => api.POST(`/api/v1/${prefix}/{id}/attendance`, { ...at(id), body }),
     close: (id: number, body: Schemas['Closing']) => api.POST(`/api/v1/${prefix}/{id}/close`, { ...at(id), body }),
@@ -95,43 +104,10 @@ export const sessions: OccasionKind = {
   list: (query) => api.GET('/api/v1/sessions', { params: { query } }),
   create: (body) => api.POST('/api/v1/sessions', { body: body as Schemas['NewSession'] }),
   update: (id, body) => api.PATCH('/api/v1/sessions/{id}', { params: { path: { id } }, body: body as Schemas['SessionPatch'] }),
-  async sheet(id) {
-    const { data, error, response } = await api.GET('/api/v1/sessions/{id}/attendance', { params: { path: { id } } });
-    // The sheet can also answer CSV or XLSX; asked without `format` it is JSON.
-    const json = data && typeof data === 'object' && !Array.isArray(data) ? data : undefined;
-    return { data: json && { occasion: json.session, lines: json.lines }, error, response };
-  },
   marksWhenClosed: false,
   reopen: (id) => api.POST('/api/v1/sessions/{id}/reopen', { params: { path: { id } } }),
-  exportSheet: (id) =>
-    api.GET('/api/v1/sessions/{id}/attendance', { params: { path: { id }, query: { format: 'xlsx' } }, parseAs: 'blob' }) as Promise<Answer<Blob>>,
   ...flow('sessions'),
 };
-
-// The event roster names teachers by id only: the desk looks each one up once (staff who run
-// events may read the directory of their subtree).
-const people = new Map<number, Promise<Schemas['Teacher'] | null>>();
-function person(id: number) {
-  let found = people.get(id);
-  if (!found) {
-    found = api.GET('/api/v1/teachers/{id}', { params: { path: { id } } }).then(({ data }) => data ?? null, () => null);
-    people.set(id, found);
-  }
-  return found;
-}
-
-/** An event's roster line as the session sheet's: names looked up, and the hours credited as
- *  the close rule says (every attendee of a closed event, once; marks on a closed event post). */
-async function eventLine(line: Schemas['Attendance'], event: Schemas['Event'], names: boolean): Promise<Line> {
-  const who = names ? await person(line.teacher_id) : null;
-  return {
-    ...line,
-    employee_no: who?.employee_no ?? '—',
-    name: who?.name ?? t.staff.roster.unknownTeacher(line.teacher_id),
-    school_name: who?.school_name ?? '—',
-    hours_credited: event.status === 'closed' && line.attended ? event.hours : '0',
-  };
-}
 
 export const events: OccasionKind = {
   key: 'event',
@@ -155,14 +131,6 @@ export const events: OccasionKind = {
   list: ({ from, page, per_page }) => api.GET('/api/v1/research-events', { params: { query: { from, page, per_page } } }),
   create: (body) => api.POST('/api/v1/research-events', { body: body as Schemas['NewEvent'] }),
   update: (id, body) => api.PATCH('/api/v1/research-events/{id}', { params: { path: { id } }, body: body as Schemas['EventPatch'] }),
-  async sheet(id, names = true) {
-    const at = { params: { path: { id } } };
-    const [event, roster] = await Promise.all([api.GET('/api/v1/research-events/{id}', at), api.GET('/api/v1/research-events/{id}/attendance', at)]);
-    if (!event.data) return event;
-    if (!roster.data) return { error: roster.error, response: roster.response };
-    const lines = await Promise.all(roster.data.map((l) => eventLine(l, event.data, names)));
-    return { data: { occasion: event.data, lines }, response: roster.response };
-  },
   marksWhenClosed: true,
   ...flow('research-events'),
 };
