@@ -178,6 +178,25 @@ async fn events_run_by_sign_in_and_a_late_paper_mark_posts_at_once() {
 }
 
 #[tokio::test]
+async fn the_event_list_filters_by_status_like_the_session_list() {
+    let app = spawn_seeded_app().await;
+    let admin = app.token("admin").await;
+    let start = app.clock.now() + Duration::days(3);
+    let kept = event(&app, &admin, "ES-ESS", "county", start).await;
+    let dropped = event(&app, &admin, "ES-ESS", "county", start).await;
+    let path = format!("/api/v1/research-events/{dropped}/cancel");
+    let cancel = app.post(&admin, &path, json!({"reason": "场地冲突，改期"})).await;
+    assert_eq!(cancel.status(), StatusCode::OK);
+    let ids = |page: serde_json::Value| -> Vec<i64> {
+        page["items"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).collect()
+    };
+    let cancelled = json_of(app.get(&admin, "/api/v1/research-events?status=cancelled").await).await;
+    assert_eq!(ids(cancelled), [dropped]);
+    let scheduled = ids(json_of(app.get(&admin, "/api/v1/research-events?status=scheduled").await).await);
+    assert!(scheduled.contains(&kept) && !scheduled.contains(&dropped), "{scheduled:?}");
+}
+
+#[tokio::test]
 async fn a_school_cannot_hold_a_county_level_event() {
     let app = spawn_seeded_app().await;
     let admin = app.token("admin").await;

@@ -122,6 +122,7 @@ pub struct EventPatch {
 pub struct EventFilter {
     pub level: Option<EventLevel>,
     pub form: Option<EventForm>,
+    pub status: Option<EventStatus>,
     pub from: Option<DateTime<Utc>>,
 }
 
@@ -343,6 +344,9 @@ pub async fn list_events(
     }
     if let Some(form) = filter.form {
         condition = condition.add(research_event::Column::Form.eq(form.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(research_event::Column::Status.eq(status.as_str()));
     }
     if let Some(from) = filter.from {
         condition = condition.add(research_event::Column::EndsAt.gte(from));

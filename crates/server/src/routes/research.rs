@@ -2,8 +2,8 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use kernel::{FieldError, Text};
 use research::{
-    Event, EventAttendance, EventFilter, EventForm, EventLevel, EventPatch, NewEvent, ResearchProgress,
-    ResearchReport,
+    Event, EventAttendance, EventFilter, EventForm, EventLevel, EventPatch, EventStatus, NewEvent,
+    ResearchProgress, ResearchReport,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +27,7 @@ pub use crate::routes::attendance::events::{
 pub struct EventQuery {
     pub level: Option<EventLevel>,
     pub form: Option<EventForm>,
+    pub status: Option<EventStatus>,
     /// Only events ending at or after this time.
     pub from: Option<DateTime<Utc>>,
 }
@@ -75,7 +76,7 @@ pub async fn list(
     (query, page): (web::Query<EventQuery>, web::Query<PageParams>),
 ) -> ApiResult<web::Json<PageOf<Event>>> {
     let q = query.into_inner();
-    let filter = EventFilter { level: q.level, form: q.form, from: q.from };
+    let filter = EventFilter { level: q.level, form: q.form, status: q.status, from: q.from };
     Ok(web::Json(research::list_events(&state.db, &actor, filter, page.request()?).await?.into()))
 }
 

@@ -127,8 +127,7 @@ export const events: OccasionKind = {
     ...presence(),
   ],
   subtitle: (o) => ('form' in o ? `${t.research.level[o.level]} · ${t.research.form[o.form]}` : ''),
-  // Events take no status filter: the list page keeps the status it wants itself.
-  list: ({ from, page, per_page }) => api.GET('/api/v1/research-events', { params: { query: { from, page, per_page } } }),
+  list: (query) => api.GET('/api/v1/research-events', { params: { query } }),
   create: (body) => api.POST('/api/v1/research-events', { body: body as Schemas['NewEvent'] }),
   update: (id, body) => api.PATCH('/api/v1/research-events/{id}', { params: { path: { id } }, body: body as Schemas['EventPatch'] }),
   marksWhenClosed: true,

@@ -1,7 +1,7 @@
 // The desk's list of occasions by calendar year (China time) and status. The API filters by
 // "ending at or after" (`from`) and lists soonest first, so a year is read page by page from its
-// first day until the occasions start in the next year; the status is checked here as well,
-// since research events take no status filter.
+// first day until the occasions start in the next year; the status, which both lists filter
+// by, is checked again here so a page never shows another.
 
 export type Status = 'scheduled' | 'closed' | 'cancelled';
 
