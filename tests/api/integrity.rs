@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::certification::{
-    certificates_of, external, level, my_teacher_id, put_in_force, rule_set, simple_levels,
+    certificates_of, certified_teacher, external, level, my_teacher_id, put_in_force, rule_set, simple_levels,
 };
 use crate::exams::objective_exam;
 use crate::helpers::{assert_problem, json_of, spawn_seeded_app};
@@ -364,4 +364,74 @@ async fn an_event_with_an_unknown_status_is_refused_not_taken_for_open() {
     ] {
         assert_problem(response, StatusCode::CONFLICT, "corrupt_record").await;
     }
+}
+
+/// Asserts a 409 `corrupt_record` whose detail names the column and the stored value.
+async fn assert_corrupt(response: reqwest::Response, column: &str, value: &str) {
+    let problem = assert_problem(response, StatusCode::CONFLICT, "corrupt_record").await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains(column) && detail.contains(&format!("“{value}”")), "{problem}");
+}
+
+#[tokio::test]
+async fn a_certificate_with_an_unknown_level_is_refused_not_read_as_c() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let (teacher, me, cert) = certified_teacher(&app).await;
+    let (id, code) = (cert["id"].as_i64().unwrap(), cert["verification_code"].as_str().unwrap().to_owned());
+    app.db.execute_unprepared(&format!("UPDATE certificate SET level = 'z' WHERE id = {id}")).await.unwrap();
+
+    let admin = app.token("admin").await;
+    for response in [
+        app.get(&admin, &format!("/api/v1/certificates/{id}")).await,
+        app.get(&teacher, &format!("/api/v1/certificates?teacher_id={me}")).await,
+        app.client.get(app.url(&format!("/api/v1/verify/{code}"))).send().await.unwrap(),
+    ] {
+        assert_corrupt(response, "certificate.level", "z").await;
+    }
+}
+
+#[tokio::test]
+async fn a_question_whose_stored_json_does_not_parse_is_refused_not_served_empty() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let (exam_id, bank) = objective_exam(&app).await;
+    let (trainer, teacher) = (app.token("trainer").await, app.token("teacher").await);
+    let started =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let attempt = started["id"].as_i64().unwrap();
+    assert!(
+        app.get(&trainer, &format!("/api/v1/question-banks/{bank}/questions")).await.status().is_success()
+    );
+
+    // The bank's copy, and the copy frozen into the attempt's paper.
+    app.db
+        .execute_unprepared(&format!("UPDATE question SET options = '{{oops' WHERE bank_id = {bank}"))
+        .await
+        .unwrap();
+    assert_corrupt(
+        app.get(&trainer, &format!("/api/v1/question-banks/{bank}/questions")).await,
+        "question.options",
+        "{oops",
+    )
+    .await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE attempt_question SET options = '{{oops' WHERE attempt_id = {attempt}"
+        ))
+        .await
+        .unwrap();
+    for response in [
+        app.get(&teacher, &format!("/api/v1/attempts/{attempt}")).await,
+        app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await,
+    ] {
+        assert_corrupt(response, "attempt_question.options", "{oops").await;
+    }
+
+    // Valid JSON of the wrong shape is as corrupt as text that does not parse.
+    app.db
+        .execute_unprepared(&format!("UPDATE exam SET sections = '{{}}' WHERE id = {exam_id}"))
+        .await
+        .unwrap();
+    assert_corrupt(app.get(&trainer, &format!("/api/v1/exams/{exam_id}")).await, "exam.sections", "{}").await;
 }

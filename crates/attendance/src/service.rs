@@ -115,9 +115,9 @@ impl Occasion {
     }
 
     /// Whether a stored record earns the occasion's hours.
-    fn qualifies(&self, record: &attendance_record::Model) -> bool {
-        let status = record.status.as_deref().and_then(AttendanceStatus::parse);
-        self.schedule().judge(status, record.checked_in_at, record.checked_out_at).0 == Presence::Present
+    fn qualifies(&self, record: &attendance_record::Model) -> Result<bool> {
+        let status = stored_status(record)?;
+        Ok(self.schedule().judge(status, record.checked_in_at, record.checked_out_at).0 == Presence::Present)
     }
 
     fn attendance(
@@ -125,13 +125,13 @@ impl Occasion {
         teacher_id: i64,
         registered: bool,
         record: Option<&attendance_record::Model>,
-    ) -> Attendance {
-        let status = record.and_then(|r| r.status.as_deref()).and_then(AttendanceStatus::parse);
+    ) -> Result<Attendance> {
+        let status = record.map(stored_status).transpose()?.flatten();
         let checked_in_at = record.and_then(|r| r.checked_in_at);
         let checked_out_at = record.and_then(|r| r.checked_out_at);
         let schedule = self.schedule();
         let (presence, attended_minutes) = schedule.judge(status, checked_in_at, checked_out_at);
-        Attendance {
+        Ok(Attendance {
             teacher_id,
             registered,
             checked_in_at,
@@ -142,8 +142,15 @@ impl Occasion {
             attended: presence == Presence::Present,
             attended_minutes,
             minutes_required: schedule.required_minutes(),
-        }
+        })
     }
+}
+
+/// A record's trainer mark, if any; a mark outside the vocabulary is `corrupt_record`, never
+/// "unmarked".
+fn stored_status(record: &attendance_record::Model) -> Result<Option<AttendanceStatus>> {
+    let read = |s: &str| kernel::stored(AttendanceStatus::parse(s), "attendance_record.status", s);
+    record.status.as_deref().map(read).transpose()
 }
 
 fn refused(code: &'static str, zh: &'static str, en: &'static str) -> Error {
@@ -280,7 +287,7 @@ pub(crate) async fn scan(
             active.update(db).await?
         }
     };
-    Ok(occasion.attendance(teacher_id, true, Some(&saved)))
+    occasion.attendance(teacher_id, true, Some(&saved))
 }
 
 /// A trainer's manual mark with a reason, also after the occasion (paper sign-in sheets are
@@ -334,7 +341,7 @@ pub(crate) async fn mark(
     }
     .insert(db)
     .await?;
-    Ok(occasion.attendance(teacher_id, true, Some(&saved)))
+    occasion.attendance(teacher_id, true, Some(&saved))
 }
 
 /// Everyone registered or with a record, ordered by teacher id.
@@ -358,10 +365,7 @@ pub(crate) async fn roster(db: &impl ConnectionTrait, occasion: &Occasion) -> Re
         let teacher_id = r.teacher_id;
         lines.entry(teacher_id).or_insert((false, None)).1 = Some(r);
     }
-    Ok(lines
-        .into_iter()
-        .map(|(id, (registered, r))| occasion.attendance(id, registered, r.as_ref()))
-        .collect())
+    lines.into_iter().map(|(id, (registered, r))| occasion.attendance(id, registered, r.as_ref())).collect()
 }
 
 /// Occasions of a kind a teacher is registered for, for dashboards and "my events".
@@ -401,12 +405,13 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
             .filter(attendance_record::Column::OccasionId.is_in(by_id.keys().copied()))
             .all(db)
             .await?;
-        pairs.extend(
-            records
-                .into_iter()
-                .filter(|r| by_id.get(&r.occasion_id).is_some_and(|o| o.qualifies(r)))
-                .map(|r| (r.occasion_id, r.teacher_id)),
-        );
+        for r in records {
+            if let Some(occasion) = by_id.get(&r.occasion_id)
+                && occasion.qualifies(&r)?
+            {
+                pairs.push((r.occasion_id, r.teacher_id));
+            }
+        }
     }
     Ok(pairs)
 }

@@ -95,6 +95,21 @@ pub fn stored<T>(parsed: Option<T>, column: &str, value: &str) -> Result<T> {
     parsed.ok_or_else(|| Error::corrupt(column, value))
 }
 
+/// Stored JSON read back: text that does not parse as `T` is corrupt data, [`Error::corrupt`]
+/// naming `column` and (the start of) the text — never an empty or null default.
+pub fn stored_json<T: serde::de::DeserializeOwned>(text: &str, column: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|_| Error::corrupt(column, &excerpt(text)))
+}
+
+/// Enough of a stored text to recognise it in a response, without echoing a whole document.
+fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 impl From<sea_orm::TransactionError<Error>> for Error {
     fn from(err: sea_orm::TransactionError<Error>) -> Self {
         match err {
@@ -107,5 +122,54 @@ impl From<sea_orm::TransactionError<Error>> for Error {
 impl From<FieldError> for Error {
     fn from(error: FieldError) -> Self {
         Self::Invalid(vec![error])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corrupt_detail(error: Error) -> String {
+        match error {
+            Error::Conflict { code: "corrupt_record", detail } => detail.pick(true).to_owned(),
+            other => panic!("expected corrupt_record, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stored_json_reads_valid_text() {
+        let options: Vec<String> = stored_json(r#"["甲","乙"]"#, "question.options").unwrap();
+        assert_eq!(options, ["甲", "乙"]);
+        let value: serde_json::Value = stored_json("null", "question.answer").unwrap();
+        assert!(value.is_null());
+    }
+
+    #[test]
+    fn stored_json_refuses_unparsable_text_naming_column_and_value() {
+        let detail = corrupt_detail(stored_json::<Vec<String>>("{not json", "question.options").unwrap_err());
+        assert!(detail.contains("question.options") && detail.contains("{not json"), "{detail}");
+    }
+
+    #[test]
+    fn stored_json_refuses_text_of_the_wrong_shape_instead_of_defaulting() {
+        // Valid JSON, but not a list: the old `unwrap_or_default()` would have read it as empty.
+        let error = stored_json::<Vec<String>>(r#"{"a":1}"#, "exam.sections").unwrap_err();
+        assert!(corrupt_detail(error).contains("exam.sections"));
+        assert!(stored_json::<Vec<String>>("", "exam.sections").is_err(), "empty text is not an empty list");
+    }
+
+    #[test]
+    fn stored_json_quotes_only_the_start_of_a_long_value() {
+        let long = format!("[{}", "题".repeat(500));
+        let detail = corrupt_detail(stored_json::<Vec<String>>(&long, "question.options").unwrap_err());
+        assert!(detail.contains(&format!("[{}…", "题".repeat(39))), "{detail}");
+        assert!(detail.chars().count() < 200, "{detail}");
+    }
+
+    #[test]
+    fn stored_refuses_a_value_outside_the_vocabulary() {
+        assert_eq!(stored(Some(3), "t.c", "3").unwrap(), 3);
+        let detail = corrupt_detail(stored::<u8>(None, "certificate.level", "Z").unwrap_err());
+        assert!(detail.contains("certificate.level") && detail.contains("'Z'"), "{detail}");
     }
 }

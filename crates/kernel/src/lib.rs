@@ -27,7 +27,7 @@ pub use clock::{
     not_in_future,
 };
 pub use erased::{AnyConnection, ErasedConnection};
-pub use error::{Error, FieldError, Result, stored};
+pub use error::{Error, FieldError, Result, stored, stored_json};
 pub use facts::fact_row;
 pub use group_commit::{GroupCommit, WriteFuture};
 pub use hours::{Hours, from_tenths, to_tenths};

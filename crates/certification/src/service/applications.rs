@@ -171,7 +171,7 @@ pub async fn approve_application(
     let found = pending_in_scope(&txn, actor, id).await?;
     credit::lock_chain(&txn, found.teacher_id).await?;
     let rules = require_in_force(&txn).await?;
-    let level = Level::parse(&found.level).unwrap_or(Level::C);
+    let level = kernel::stored(Level::parse(&found.level), "application.level", &found.level)?;
     let assessment = assess(&txn, kernel::china_date(now), found.teacher_id, &rules)
         .await?
         .into_iter()

@@ -128,16 +128,16 @@ async fn views(
     let teachers: std::collections::HashMap<i64, directory::Teacher> =
         directory::teachers_by_ids(db, &ids).await?.into_iter().map(|t| (t.id, t)).collect();
     let issuer = directory::prefecture(db).await?.name;
-    Ok(models
+    models
         .into_iter()
         .map(|m| {
             let teacher = teachers.get(&m.teacher_id);
-            Certificate {
+            Ok(Certificate {
                 id: m.id,
                 verify_path: format!("/verify/{}", m.verification_code),
                 teacher_name: teacher.map(|t| t.name.clone()).unwrap_or_default(),
                 school_name: teacher.map(|t| t.school_name.clone()).unwrap_or_default(),
-                level: Level::parse(&m.level).unwrap_or(Level::C),
+                level: kernel::stored(Level::parse(&m.level), "certificate.level", &m.level)?,
                 status: status_on(today, m.expires_on, m.revoked_on),
                 number: m.number,
                 teacher_id: m.teacher_id,
@@ -151,9 +151,9 @@ async fn views(
                 renews_certificate_id: m.renews_certificate_id,
                 revoked_on: m.revoked_on,
                 revoke_reason: m.revoke_reason,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 async fn view_one(
@@ -329,7 +329,7 @@ pub async fn renew(
         ));
     }
     let rules = require_in_force(&txn).await?;
-    let level = Level::parse(&found.level).unwrap_or(Level::C);
+    let level = kernel::stored(Level::parse(&found.level), "certificate.level", &found.level)?;
     let mut assessment = assess(&txn, today, found.teacher_id, &rules)
         .await?
         .into_iter()
@@ -408,7 +408,9 @@ pub async fn enqueue_expiry_notices(db: &DatabaseConnection, now: DateTime<Utc>)
         {
             let mail = notify::Mail::CertificateExpiring {
                 name: contact.name,
-                level: Level::parse(&cert.level).unwrap_or(Level::C).label().to_owned(),
+                level: kernel::stored(Level::parse(&cert.level), "certificate.level", &cert.level)?
+                    .label()
+                    .to_owned(),
                 number: cert.number.clone(),
                 expires_on: cert.expires_on.to_string(),
                 days: (cert.expires_on - today).num_days(),

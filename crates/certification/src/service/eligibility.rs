@@ -53,7 +53,9 @@ impl Standing {
             .await?
             .into_iter()
             .filter(|c| status_on(today, c.expires_on, c.revoked_on) == CertificateStatus::Active)
-            .filter_map(|c| Level::parse(&c.level))
+            .map(|c| kernel::stored(Level::parse(&c.level), "certificate.level", &c.level))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
             .max();
         let roles = directory::mh_roles(db, teacher_id).await?;
         Ok(Self { rules: in_force(db).await?, highest_held, roles })

@@ -52,9 +52,7 @@ pub(crate) async fn evidence(db: &impl ConnectionTrait, teacher_id: i64) -> Resu
         let (fact, key): (String, String) = (row.try_get("", "fact")?, row.try_get("", "fact_key")?);
         let amount: Option<i64> = row.try_get("", "amount")?;
         match fact.as_str() {
-            "role" => {
-                out.roles.push(kernel::stored(directory::MhRole::parse(&key).ok(), "person_role.role", &key)?)
-            }
+            "role" => out.roles.push(directory::MhRole::read(&key)?),
             "exam_pass" => {
                 let exam = kernel::stored(key.parse().ok(), "attempt.exam_id", &key)?;
                 out.best_passes.insert(exam, kernel::from_tenths(amount.unwrap_or(0)));

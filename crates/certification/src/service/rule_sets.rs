@@ -41,16 +41,14 @@ pub struct NewRuleSet {
 }
 
 pub(crate) fn view(m: rule_set::Model) -> Result<RuleSet> {
-    let corrupt =
-        |e: serde_json::Error| Error::Unexpected(anyhow::anyhow!("rule set {} is unreadable: {e}", m.id));
     Ok(RuleSet {
         id: m.id,
-        name: m.name.clone(),
+        name: m.name,
         version: m.version,
         effective_from: m.effective_from,
-        status: RuleSetStatus::parse(&m.status).unwrap_or(RuleSetStatus::Retired),
-        levels: serde_json::from_str(&m.levels).map_err(corrupt)?,
-        targets: serde_json::from_str(&m.targets).map_err(corrupt)?,
+        status: kernel::stored(RuleSetStatus::parse(&m.status), "rule_set.status", &m.status)?,
+        levels: kernel::stored_json(&m.levels, "rule_set.levels")?,
+        targets: kernel::stored_json(&m.targets, "rule_set.targets")?,
     })
 }
 

@@ -584,35 +584,39 @@ pub(crate) async fn view(db: &impl ConnectionTrait, found: course::Model) -> Res
     let lessons = lessons_of(db, &found).await?;
     let modules = modules
         .into_iter()
-        .map(|m| ModuleView {
-            lessons: lessons
-                .iter()
-                .filter(|(l, _)| l.module_id == m.id)
-                .map(|(l, hours)| LessonView {
-                    id: l.id,
-                    kind: LessonKind::parse(&l.kind).unwrap_or(LessonKind::Video),
-                    title: l.title.clone(),
-                    duration_seconds: u32::try_from(l.duration_seconds).unwrap_or(0),
-                    hours: *hours,
-                    own_hours: l.hours_tenths.map(from_tenths),
-                    required: l.required,
-                    quiz_exam_id: l.quiz_exam_id,
-                    media_url: l.media_url.clone(),
-                    content: l.content.clone(),
-                    progress: None,
-                })
-                .collect(),
-            id: m.id,
-            title: m.title,
+        .map(|m| {
+            Ok(ModuleView {
+                lessons: lessons
+                    .iter()
+                    .filter(|(l, _)| l.module_id == m.id)
+                    .map(|(l, hours)| {
+                        Ok(LessonView {
+                            id: l.id,
+                            kind: kernel::stored(LessonKind::parse(&l.kind), "lesson.kind", &l.kind)?,
+                            title: l.title.clone(),
+                            duration_seconds: u32::try_from(l.duration_seconds).unwrap_or(0),
+                            hours: *hours,
+                            own_hours: l.hours_tenths.map(from_tenths),
+                            required: l.required,
+                            quiz_exam_id: l.quiz_exam_id,
+                            media_url: l.media_url.clone(),
+                            content: l.content.clone(),
+                            progress: None,
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                id: m.id,
+                title: m.title,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Course {
         id: found.id,
         title: found.title,
         summary: found.summary,
-        track: Track::parse(&found.track).unwrap_or(Track::General),
+        track: kernel::stored(Track::parse(&found.track), "course.track", &found.track)?,
         hours: from_tenths(found.hours_tenths),
-        status: CourseStatus::parse(&found.status).unwrap_or(CourseStatus::Draft),
+        status: kernel::stored(CourseStatus::parse(&found.status), "course.status", &found.status)?,
         org_unit_id: found.org_unit_id,
         presence_check_minutes: found.presence_check_minutes.and_then(|m| u32::try_from(m).ok()),
         modules,

@@ -108,16 +108,18 @@ fn validate(batch: &[HeartbeatInput], duration_seconds: i32) -> Result<Vec<Heart
     if errors.is_empty() { Ok(beats) } else { Err(Error::Invalid(errors)) }
 }
 
-fn to_state(p: &lesson_progress::Model) -> State {
-    State {
+/// Stored progress read back; watched ranges that do not parse are `corrupt_record`, never
+/// "nothing watched".
+fn to_state(p: &lesson_progress::Model) -> Result<State> {
+    Ok(State {
         last_seq: p.last_seq,
         last_position_ms: p.last_position_ms,
         last_time: p.last_time,
         last_client_time: p.last_client_time,
         last_playing: p.last_playing,
-        watched: serde_json::from_str(&p.watched).unwrap_or_default(),
+        watched: kernel::stored_json(&p.watched, "lesson_progress.watched")?,
         credited_ms: p.credited_ms,
-    }
+    })
 }
 
 /// Heartbeat batches of many teachers, credited in shared transactions.
@@ -242,7 +244,7 @@ pub async fn credit_progress(
         .filter(lesson_progress::Column::LessonId.eq(lesson_id))
         .one(txn)
         .await?;
-    let mut state = stored.as_ref().map(to_state).unwrap_or_default();
+    let mut state = stored.as_ref().map(to_state).transpose()?.unwrap_or_default();
     let before_ms = state.credited_ms;
     let floor = state.last_time.unwrap_or(now);
     let busy: Vec<_> = learning_interval::Entity::find()

@@ -77,16 +77,15 @@ pub async fn adjust(
     let reason = v.check(Bound::REASON.check("reason", &input.reason));
     v.check(not_in_future(input.occurred_on, now));
     let mut reversed = None;
-    let (source, hours) = match input.reverses_entry_id {
+    // `None` where the input is at fault: each such case records its violation, so nothing
+    // stands in for a value that could not be read.
+    let planned = match input.reverses_entry_id {
         Some(reversed_id) => {
-            let target = reversal_target(db, teacher_id, reversed_id).await;
-            let target = v.check(target?);
-            reversed = target.clone();
-            if let Some(target) = &target {
-                let category = v
-                    .check(Category::read(&target.category).map_err(corrupt_field))
-                    .unwrap_or(Category::Adjustment);
-                let hours = from_tenths(target.hours_tenths);
+            let target = v.check(reversal_target(db, teacher_id, reversed_id).await?);
+            let category =
+                target.as_ref().and_then(|t| v.check(Category::read(&t.category).map_err(corrupt_field)));
+            if let (Some(t), Some(category)) = (&target, category) {
+                let hours = from_tenths(t.hours_tenths);
                 if input.category.is_some_and(|c| c != category) || input.hours.is_some_and(|h| h != hours) {
                     v.push(FieldError::new(
                         "hours",
@@ -98,20 +97,15 @@ pub async fn adjust(
                     ));
                 }
             }
-            // An unknown stored category was reported above; this placeholder is never posted.
-            let (category, hours) = target
-                .map(|t| {
-                    (
-                        Category::parse(&t.category).unwrap_or(Category::Adjustment),
-                        -from_tenths(t.hours_tenths),
-                    )
-                })
-                .unwrap_or((Category::Adjustment, Decimal::ZERO));
-            (Source::Reversal { entry_id: reversed_id, category }, hours)
+            let planned = target.as_ref().zip(category).map(|(t, category)| {
+                (Source::Reversal { entry_id: reversed_id, category }, -from_tenths(t.hours_tenths))
+            });
+            reversed = target;
+            planned
         }
         None => {
             let category = match input.category {
-                Some(c) if c.is_manual() => c,
+                Some(c) if c.is_manual() => Some(c),
                 _ => {
                     v.push(FieldError::new(
                         "category",
@@ -121,7 +115,7 @@ pub async fn adjust(
                             "manual entries are external or adjustment",
                         ),
                     ));
-                    Category::Adjustment
+                    None
                 }
             };
             let hours = match input.hours {
@@ -138,13 +132,15 @@ pub async fn adjust(
                 }
             };
             let key = idempotency_key.map(str::to_owned).unwrap_or_else(|| uuid_like(now));
-            (
-                Source::Adjustment { category, key: format!("{}:{key}", actor.account_id) },
-                hours.unwrap_or_default(),
-            )
+            category.zip(hours).map(|(category, hours)| {
+                (Source::Adjustment { category, key: format!("{}:{key}", actor.account_id) }, hours)
+            })
         }
     };
     v.finish()?;
+    let Some((source, hours)) = planned else {
+        return Err(Error::Unexpected(anyhow::anyhow!("an adjustment passed validation without its source")));
+    };
     let category = source.category();
     let description = reason.clone().unwrap_or_default();
     let txn = kernel::begin_write(db).await?;

@@ -24,6 +24,11 @@ impl OrgKind {
         [OrgKind::Prefecture, OrgKind::County, OrgKind::School].into_iter().find(|k| k.as_str() == value)
     }
 
+    /// A stored kind read back: an unknown one is `corrupt_record`, never a school or county.
+    pub fn read(value: &str) -> kernel::Result<Self> {
+        kernel::stored(Self::parse(value), "org_unit.kind", value)
+    }
+
     /// The unit a subtree path (`/1/5/`) ends at, with its kind: the tree has exactly three
     /// levels, so a path's depth is its kind.
     pub fn of_path(path: &str) -> Option<(OrgKind, i64)> {
@@ -82,6 +87,13 @@ impl Stage {
         STAGES.iter().find(|(s, ..)| *s == self).map_or("primary", |(_, code, _)| code)
     }
 
+    /// A stored stage read back: only the code the system writes; anything else is
+    /// `corrupt_record`, never "no stage".
+    pub fn read(value: &str) -> kernel::Result<Self> {
+        let parsed = STAGES.iter().find(|(_, code, _)| *code == value).map(|(s, ..)| *s);
+        kernel::stored(parsed, "org_unit.stage", value)
+    }
+
     /// Accepts the code or the Chinese name, since spreadsheets carry the latter.
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         STAGES.iter().find(|(_, code, zh)| *code == value || *zh == value).map(|(s, ..)| *s).ok_or_else(
@@ -110,6 +122,19 @@ mod tests {
         assert_eq!(Stage::parse("nine_year").unwrap(), Stage::NineYear);
         assert_eq!(Stage::parse("完全中学").unwrap(), Stage::Complete);
         assert_eq!(Stage::parse("大学").unwrap_err().code, "unknown_stage");
+    }
+
+    #[test]
+    fn stored_stage_and_kind_are_read_strictly() {
+        assert_eq!(Stage::read("nine_year").unwrap(), Stage::NineYear);
+        assert_eq!(OrgKind::read("county").unwrap(), OrgKind::County);
+        for corrupt in [
+            Stage::read("完全中学").map(|_| ()),
+            Stage::read("Junior").map(|_| ()),
+            OrgKind::read("town").map(|_| ()),
+        ] {
+            assert!(matches!(corrupt, Err(kernel::Error::Conflict { code: "corrupt_record", .. })));
+        }
     }
 
     #[test]

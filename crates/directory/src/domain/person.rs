@@ -109,6 +109,13 @@ impl Gender {
         }
     }
 
+    /// A stored gender read back: only the code the system writes; anything else is
+    /// `corrupt_record`, never "not given".
+    pub fn read(value: &str) -> kernel::Result<Self> {
+        let parsed = [Gender::Male, Gender::Female].into_iter().find(|g| g.as_str() == value);
+        kernel::stored(parsed, "person.gender", value)
+    }
+
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         match value.trim() {
             "male" | "男" => Ok(Gender::Male),
@@ -174,6 +181,12 @@ impl MhRole {
         }
     }
 
+    /// A stored role read back: only the code the system writes; anything else is
+    /// `corrupt_record`, never dropped.
+    pub fn read(value: &str) -> kernel::Result<Self> {
+        kernel::stored(Self::ALL.into_iter().find(|r| r.as_str() == value), "person_role.role", value)
+    }
+
     /// A role by its code (`head_teacher`, any case) or its Chinese name (`班主任`).
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
@@ -197,6 +210,20 @@ impl MhRole {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_roles_and_gender_are_read_strictly() {
+        assert_eq!(MhRole::read("head_teacher").unwrap(), MhRole::HeadTeacher);
+        assert_eq!(Gender::read("female").unwrap(), Gender::Female);
+        // What clients may write is not what the system stores: these are corrupt rows.
+        for corrupt in [
+            MhRole::read("班主任").map(|_| ()),
+            MhRole::read("Head_Teacher").map(|_| ()),
+            Gender::read("女").map(|_| ()),
+        ] {
+            assert!(matches!(corrupt, Err(kernel::Error::Conflict { code: "corrupt_record", .. })));
+        }
+    }
 
     #[test]
     fn roles_are_read_by_code_or_chinese_name() {

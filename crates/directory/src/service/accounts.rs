@@ -201,7 +201,7 @@ pub async fn actor_for(db: &impl ConnectionTrait, account_id: i64) -> Result<Act
     if found.disabled || found.must_change_password {
         return Err(session_ended());
     }
-    let role = Role::parse(&found.role).ok_or_else(session_ended)?;
+    let role = kernel::stored(Role::parse(&found.role), "account.role", &found.role)?;
     let scope = match (role, found.person_id, found.org_unit_id) {
         (Role::Teacher, Some(person_id), _) => Scope::Person { person_id },
         (_, _, Some(org_unit_id)) => {

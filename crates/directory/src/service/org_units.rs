@@ -31,16 +31,17 @@ pub struct OrgUnit {
 }
 
 impl OrgUnit {
-    fn from_model(model: org_unit::Model) -> Self {
-        Self {
+    /// A unit read back; a kind or stage the system did not write is `corrupt_record`.
+    fn from_model(model: org_unit::Model) -> Result<Self> {
+        Ok(Self {
             id: model.id,
-            kind: OrgKind::parse(&model.kind).unwrap_or(OrgKind::School),
+            kind: OrgKind::read(&model.kind)?,
             code: model.code,
             name: model.name,
             parent_id: model.parent_id,
-            stage: model.stage.as_deref().and_then(|s| Stage::parse(s).ok()),
+            stage: model.stage.as_deref().map(Stage::read).transpose()?,
             student_count: model.student_count.and_then(|n| u32::try_from(n).ok()),
-        }
+        })
     }
 }
 
@@ -201,23 +202,25 @@ pub async fn create_org_unit(db: &DatabaseConnection, actor: &Actor, input: NewO
         ..Default::default()
     };
     let saved = insert_unit(db, unit, &parent.path).await?;
-    Ok(OrgUnit::from_model(saved))
+    OrgUnit::from_model(saved)
 }
 
 /// One org unit in the caller's subtree.
 pub async fn get_org_unit(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<OrgUnit> {
     let unit = repo::org_unit(db, id).await?;
     actor.authorize(Permission::ReadDirectory, &unit.path)?;
-    Ok(OrgUnit::from_model(unit))
+    OrgUnit::from_model(unit)
 }
 
 /// An org unit by its code, with its subtree path; for the seed and imports.
 pub async fn org_unit_by_code(db: &DatabaseConnection, code: &str) -> Result<Option<(OrgUnit, String)>> {
     let found = org_unit::Entity::find().filter(org_unit::Column::Code.eq(code)).one(db).await?;
-    Ok(found.map(|m| {
-        let path = m.path.clone();
-        (OrgUnit::from_model(m), path)
-    }))
+    found
+        .map(|m| {
+            let path = m.path.clone();
+            Ok((OrgUnit::from_model(m)?, path))
+        })
+        .transpose()
 }
 
 /// The org units of the caller's subtree, ordered by id.
@@ -243,7 +246,7 @@ pub async fn list_org_units(
         );
     }
     let select = org_unit::Entity::find().filter(condition).order_by_asc(org_unit::Column::Id);
-    Ok(fetch_page(db, select, page).await?.map(OrgUnit::from_model))
+    fetch_page(db, select, page).await?.try_map(OrgUnit::from_model)
 }
 
 /// Changes the name, code, stage or student count of an org unit in the caller's subtree.
@@ -255,12 +258,15 @@ pub async fn update_org_unit(
 ) -> Result<OrgUnit> {
     let unit = repo::org_unit(db, id).await?;
     actor.authorize(Permission::ManageDirectory, &unit.path)?;
-    let kind = OrgKind::parse(&unit.kind).unwrap_or(OrgKind::School);
+    let kind = OrgKind::read(&unit.kind)?;
     let mut v = Violations::default();
     let code = patch.code.as_deref().map(parse_code).and_then(|r| v.check(r));
     let name =
         patch.name.as_deref().map(|n| kernel::Bound::new(1, 100).check("name", n)).and_then(|r| v.check(r));
-    let stage = patch.stage.or_else(|| unit.stage.as_deref().and_then(|s| Stage::parse(s).ok()));
+    let stage = match patch.stage {
+        Some(stage) => Some(stage),
+        None => unit.stage.as_deref().map(Stage::read).transpose()?,
+    };
     let students = patch.student_count.or_else(|| unit.student_count.and_then(|n| u32::try_from(n).ok()));
     check_school_fields(&mut v, kind, stage, students);
     v.finish()?;
@@ -279,7 +285,7 @@ pub async fn update_org_unit(
         active.student_count = Set(Some(students as i32));
     }
     let saved = active.update(db).await.map_err(Error::on_unique("org_unit_code_taken", code_taken()))?;
-    Ok(OrgUnit::from_model(saved))
+    OrgUnit::from_model(saved)
 }
 
 /// Creates the root of the tree if no unit has its code yet: the one unit no API call may add,
@@ -295,7 +301,7 @@ pub async fn ensure_prefecture(db: &DatabaseConnection, code: &str, name: &str) 
         parent_id: Set(None),
         ..Default::default()
     };
-    Ok(OrgUnit::from_model(insert_unit(db, unit, "/").await?))
+    OrgUnit::from_model(insert_unit(db, unit, "/").await?)
 }
 
 /// Inserts a unit below `parent_path` and completes its path with the id it was given, in one
@@ -334,7 +340,7 @@ pub async fn org_unit_names(
 /// The counties (县市) at or under an already-authorised subtree path, in the tree's order:
 /// the rows of reports that compare counties.
 pub async fn counties_under(db: &impl sea_orm::ConnectionTrait, path: &str) -> Result<Vec<OrgUnit>> {
-    Ok(org_unit::Entity::find()
+    org_unit::Entity::find()
         .filter(org_unit::Column::Kind.eq(OrgKind::County.as_str()))
         .filter(org_unit::Column::Path.starts_with(path))
         .order_by_asc(org_unit::Column::Id)
@@ -342,7 +348,7 @@ pub async fn counties_under(db: &impl sea_orm::ConnectionTrait, path: &str) -> R
         .await?
         .into_iter()
         .map(OrgUnit::from_model)
-        .collect())
+        .collect()
 }
 
 /// The county a path lies in (its second segment: `/1/3/17/` is in county 3), if any.
@@ -358,6 +364,6 @@ pub async fn prefecture(db: &impl sea_orm::ConnectionTrait) -> Result<OrgUnit> {
         .order_by_asc(org_unit::Column::Id)
         .one(db)
         .await?
-        .map(OrgUnit::from_model)
         .ok_or(Error::NotFound)
+        .and_then(OrgUnit::from_model)
 }

@@ -230,19 +230,21 @@ async fn offices_under(db: &impl ConnectionTrait, path: &str) -> Result<Vec<Offi
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    Ok(units
+    units
         .into_iter()
-        .map(|u| OfficeStaffing {
-            officers: appointed
-                .iter()
-                .filter(|a| a.org_unit_id == u.id)
-                .filter_map(|a| names.get(&a.person_id).cloned())
-                .collect(),
-            kind: OrgKind::parse(&u.kind).unwrap_or(OrgKind::County),
-            org_unit_id: u.id,
-            org_unit_name: u.name,
+        .map(|u| {
+            Ok(OfficeStaffing {
+                officers: appointed
+                    .iter()
+                    .filter(|a| a.org_unit_id == u.id)
+                    .filter_map(|a| names.get(&a.person_id).cloned())
+                    .collect(),
+                kind: OrgKind::read(&u.kind)?,
+                org_unit_id: u.id,
+                org_unit_name: u.name,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Full-time MH teachers under `path` with another subject on record, by school and name.

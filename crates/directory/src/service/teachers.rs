@@ -387,7 +387,7 @@ pub async fn teacher_scope_path(db: &impl ConnectionTrait, person_id: i64) -> Re
 /// [`teacher_identity`] also reads the person and the school).
 pub async fn mh_roles(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<MhRole>> {
     let mut roles = repo::roles_of(db, [person_id]).await?;
-    Ok(roles.remove(&person_id).unwrap_or_default().iter().filter_map(|r| MhRole::parse(r).ok()).collect())
+    roles.remove(&person_id).unwrap_or_default().iter().map(|r| MhRole::read(r)).collect()
 }
 
 /// The org paths of many teachers at once (bulk imports must not ask per row); teachers that
@@ -657,33 +657,33 @@ async fn hydrate(db: &impl ConnectionTrait, people: Vec<person::Model>) -> Resul
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    Ok(people
+    people
         .into_iter()
-        .map(|p| Teacher {
-            roles: {
-                let mut held: Vec<MhRole> = roles
-                    .remove(&p.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|r| MhRole::parse(r).ok())
-                    .collect();
-                held.sort();
-                held
-            },
-            school_name: schools.get(&p.school_id).cloned().unwrap_or_default(),
-            account_id: accounts.get(&p.id).map(|a| a.0),
-            account_disabled: accounts.get(&p.id).is_some_and(|a| a.1),
-            id: p.id,
-            employee_no: p.employee_no,
-            name: p.name,
-            phone: p.phone,
-            email: p.email,
-            gender: p.gender.as_deref().and_then(|g| Gender::parse(g).ok()),
-            subject: p.subject,
-            other_subject: p.other_subject,
-            school_id: p.school_id,
+        .map(|p| {
+            let mut held: Vec<MhRole> = roles
+                .remove(&p.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| MhRole::read(r))
+                .collect::<Result<_>>()?;
+            held.sort();
+            Ok(Teacher {
+                roles: held,
+                school_name: schools.get(&p.school_id).cloned().unwrap_or_default(),
+                account_id: accounts.get(&p.id).map(|a| a.0),
+                account_disabled: accounts.get(&p.id).is_some_and(|a| a.1),
+                id: p.id,
+                employee_no: p.employee_no,
+                name: p.name,
+                phone: p.phone,
+                email: p.email,
+                gender: p.gender.as_deref().map(Gender::read).transpose()?,
+                subject: p.subject,
+                other_subject: p.other_subject,
+                school_id: p.school_id,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A query other domains aggregate over (the qualification report): the teachers of an
@@ -749,9 +749,7 @@ pub async fn teachers_with_roles(db: &impl ConnectionTrait, path: &str) -> Resul
         .await?;
     let mut by_person: std::collections::HashMap<i64, Vec<MhRole>> = std::collections::HashMap::new();
     for (person_id, role) in roles {
-        if let Ok(role) = MhRole::parse(&role) {
-            by_person.entry(person_id).or_default().push(role);
-        }
+        by_person.entry(person_id).or_default().push(MhRole::read(&role)?);
     }
     Ok(people
         .into_iter()

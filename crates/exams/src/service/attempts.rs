@@ -122,6 +122,8 @@ pub(crate) async fn readable(
     Ok((found, owner))
 }
 
+/// An attempt read back; a status, kind or JSON text the system did not write is
+/// `corrupt_record`.
 pub(crate) async fn view(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -133,16 +135,15 @@ pub(crate) async fn view(
         .order_by_asc(attempt_question::Column::Position)
         .all(db)
         .await?;
-    let status = AttemptStatus::parse(&a.status).unwrap_or(AttemptStatus::Submitted);
+    let status = kernel::stored(AttemptStatus::parse(&a.status), "attempt.status", &a.status)?;
     let results_visible = for_staff || status == AttemptStatus::Released;
     let answers = questions
         .iter()
         .filter_map(|q| {
-            q.answer
-                .as_deref()
-                .map(|ans| (q.question_id.to_string(), serde_json::from_str(ans).unwrap_or(Value::Null)))
+            let ans = q.answer.as_deref()?;
+            Some(kernel::stored_json(ans, "attempt_question.answer").map(|v| (q.question_id.to_string(), v)))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(AttemptView {
         id: a.id,
         exam_id: a.exam_id,
@@ -160,26 +161,30 @@ pub(crate) async fn view(
         feedback: if results_visible {
             questions
                 .iter()
-                .map(|q| Feedback {
-                    question_id: q.question_id,
-                    score: q.score_tenths.map(from_tenths),
-                    answer_key: serde_json::from_str(&q.answer_key).unwrap_or(Value::Null),
-                    explanation: q.explanation.clone(),
+                .map(|q| {
+                    Ok(Feedback {
+                        question_id: q.question_id,
+                        score: q.score_tenths.map(from_tenths),
+                        answer_key: kernel::stored_json(&q.answer_key, "attempt_question.answer_key")?,
+                        explanation: q.explanation.clone(),
+                    })
                 })
-                .collect()
+                .collect::<Result<_>>()?
         } else {
             Vec::new()
         },
         questions: questions
             .into_iter()
-            .map(|q| PaperQuestion {
-                id: q.question_id,
-                kind: QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Essay),
-                stem: q.stem,
-                options: serde_json::from_str(&q.options).unwrap_or_default(),
-                points: from_tenths(q.points_tenths),
+            .map(|q| {
+                Ok(PaperQuestion {
+                    id: q.question_id,
+                    kind: kernel::stored(QuestionKind::parse(&q.kind), "attempt_question.kind", &q.kind)?,
+                    stem: q.stem,
+                    options: kernel::stored_json(&q.options, "attempt_question.options")?,
+                    points: from_tenths(q.points_tenths),
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -225,7 +230,7 @@ pub async fn start_attempt(
     if mine.count(&txn).await? >= found.max_attempts as u64 {
         return Err(refused("no_attempts_left", "考试次数已用完", "no attempts left"));
     }
-    let sections: Vec<Section> = serde_json::from_str(&found.sections).unwrap_or_default();
+    let sections: Vec<Section> = kernel::stored_json(&found.sections, "exam.sections")?;
     let mut pools = Vec::with_capacity(sections.len());
     for s in &sections {
         pools.push(SectionPool {
@@ -235,17 +240,16 @@ pub async fn start_attempt(
         });
     }
     let ids: Vec<i64> = pools.iter().flat_map(|p| p.candidates.iter().copied()).collect();
-    let bank: BTreeMap<i64, question::Model> = question::Entity::find()
+    // Each candidate with its options read strictly: a corrupt one refuses the draw rather than
+    // freezing a question without options into the paper.
+    let bank: BTreeMap<i64, (Vec<OptionItem>, question::Model)> = question::Entity::find()
         .filter(question::Column::Id.is_in(ids))
         .all(&txn)
         .await?
         .into_iter()
-        .map(|q| (q.id, q))
-        .collect();
-    let options_of = |id: i64| {
-        bank.get(&id)
-            .map_or(0, |q| serde_json::from_str::<Vec<OptionItem>>(&q.options).map_or(0, |o| o.len()))
-    };
+        .map(|q| Ok((q.id, (kernel::stored_json(&q.options, "question.options")?, q))))
+        .collect::<Result<_>>()?;
+    let options_of = |id: i64| bank.get(&id).map_or(0, |(options, _)| options.len());
     let seed = rand::rng().random_range(0..i64::MAX);
     let paper = draw(seed as u64, &pools, found.shuffle_options, options_of).ok_or_else(|| {
         refused("not_drawable", "题库中的题目不足以组卷", "the banks no longer hold enough questions")
@@ -263,8 +267,7 @@ pub async fn start_attempt(
     .insert(&txn)
     .await?;
     for (position, drawn) in paper.iter().enumerate() {
-        let Some(q) = bank.get(&drawn.question_id) else { continue };
-        let options: Vec<OptionItem> = serde_json::from_str(&q.options).unwrap_or_default();
+        let Some((options, q)) = bank.get(&drawn.question_id) else { continue };
         let ordered: Vec<&OptionItem> = drawn.option_order.iter().filter_map(|i| options.get(*i)).collect();
         attempt_question::ActiveModel {
             attempt_id: Set(saved.id),
@@ -340,8 +343,8 @@ pub async fn save_answer(
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
-    let kind = QuestionKind::parse(&slot.kind).unwrap_or(QuestionKind::Essay);
-    let options: Vec<OptionItem> = serde_json::from_str(&slot.options).unwrap_or_default();
+    let kind = kernel::stored(QuestionKind::parse(&slot.kind), "attempt_question.kind", &slot.kind)?;
+    let options: Vec<OptionItem> = kernel::stored_json(&slot.options, "attempt_question.options")?;
     if !answer_fits(kind, &options, &answer) {
         return Err(Error::from(FieldError::new(
             "answer",

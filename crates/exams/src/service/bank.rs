@@ -277,23 +277,29 @@ pub(crate) fn question_model(
     })
 }
 
-pub(crate) fn view(m: question::Model) -> Question {
-    Question {
+/// A question read back; a kind, level or JSON text the system did not write is
+/// `corrupt_record`.
+pub(crate) fn view(m: question::Model) -> Result<Question> {
+    Ok(Question {
         id: m.id,
         bank_id: m.bank_id,
-        kind: QuestionKind::parse(&m.kind).unwrap_or(QuestionKind::Essay),
+        kind: kernel::stored(QuestionKind::parse(&m.kind), "question.kind", &m.kind)?,
         stem: m.stem,
-        options: serde_json::from_str(&m.options).unwrap_or_default(),
-        answer: serde_json::from_str(&m.answer).unwrap_or(Value::Null),
+        options: kernel::stored_json(&m.options, "question.options")?,
+        answer: kernel::stored_json(&m.answer, "question.answer")?,
         partial_credit: m.partial_credit,
         points: from_tenths(m.points_tenths),
         tags: m.tags.split('|').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-        level: m.level.as_deref().and_then(Level::parse),
+        level: m
+            .level
+            .as_deref()
+            .map(|l| kernel::stored(Level::parse(l), "question.level", l))
+            .transpose()?,
         difficulty: u8::try_from(m.difficulty).unwrap_or(3),
-        rubric: serde_json::from_str(&m.rubric).unwrap_or_default(),
+        rubric: kernel::stored_json(&m.rubric, "question.rubric")?,
         explanation: m.explanation,
         version: m.version,
-    }
+    })
 }
 
 /// A bank the caller manages.
@@ -356,7 +362,7 @@ pub async fn create_question(
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok(view(question_model(bank_id, &input, now)?.insert(db).await?))
+    view(question_model(bank_id, &input, now)?.insert(db).await?)
 }
 
 /// A bank's questions with their keys, ordered by id.
@@ -378,7 +384,7 @@ pub async fn list_questions(
     if let Some(level) = filter.level {
         select = select.filter(question::Column::Level.eq(level.as_str()));
     }
-    Ok(kernel::fetch_page(db, select.order_by_asc(question::Column::Id), page).await?.map(view))
+    kernel::fetch_page(db, select.order_by_asc(question::Column::Id), page).await?.try_map(view)
 }
 
 /// Changes a question. Attempts hold a frozen copy of what they drew, so a change never alters
@@ -392,7 +398,7 @@ pub async fn update_question(
 ) -> Result<Question> {
     let found = question::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     managed_bank(db, actor, found.bank_id).await?;
-    let current = view(found.clone());
+    let current = view(found.clone())?;
     let merged = NewQuestion {
         kind: current.kind,
         stem: patch.stem.unwrap_or(current.stem),
@@ -413,5 +419,5 @@ pub async fn update_question(
     let mut active = question_model(found.bank_id, &merged, now)?;
     active.id = Set(found.id);
     active.version = Set(found.version + 1);
-    Ok(view(active.update(db).await?))
+    view(active.update(db).await?)
 }

@@ -137,8 +137,14 @@ async fn view(
         claimed_until: task.claimed_until.filter(|_| !open_at(&task, now)),
         stem: q.stem,
         points: from_tenths(q.points_tenths),
-        rubric: serde_json::from_str(&q.rubric).unwrap_or_default(),
-        answer: q.answer.as_deref().and_then(|a| serde_json::from_str::<String>(a).ok()).unwrap_or_default(),
+        rubric: kernel::stored_json(&q.rubric, "attempt_question.rubric")?,
+        // Unanswered reads as empty; a stored answer that is not a JSON string is corrupt.
+        answer: q
+            .answer
+            .as_deref()
+            .map(|a| kernel::stored_json::<String>(a, "attempt_question.answer"))
+            .transpose()?
+            .unwrap_or_default(),
         score: task.score_tenths.filter(|_| mine || settled).map(from_tenths),
     })
 }
@@ -277,7 +283,7 @@ pub async fn score_task(
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
-    let rubric: Vec<RubricItem> = serde_json::from_str(&q.rubric).unwrap_or_default();
+    let rubric: Vec<RubricItem> = kernel::stored_json(&q.rubric, "attempt_question.rubric")?;
     let mut errors = Vec::new();
     for (i, given) in input.criteria.iter().enumerate() {
         match rubric.iter().find(|r| r.criterion == given.criterion) {

@@ -51,15 +51,16 @@ pub async fn my_attempts(
         .collect();
     let mut items = Vec::with_capacity(found.items.len());
     for a in &found.items {
-        let status = AttemptStatus::parse(&a.status)
-            .ok_or_else(|| anyhow::anyhow!("attempt {} has the unknown status {:?}", a.id, a.status))?;
+        let status = kernel::stored(AttemptStatus::parse(&a.status), "attempt.status", &a.status)?;
         let released = status == AttemptStatus::Released;
         let exam = exams.get(&a.exam_id);
         items.push(AttemptSummary {
             id: a.id,
             exam_id: a.exam_id,
             exam_title: exam.map(|e| e.title.clone()).unwrap_or_default(),
-            level: exam.and_then(|e| Level::parse(&e.level)),
+            level: exam
+                .map(|e| kernel::stored(Level::parse(&e.level), "exam.level", &e.level))
+                .transpose()?,
             status,
             started_at: a.started_at,
             deadline: a.deadline,

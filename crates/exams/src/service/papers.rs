@@ -33,6 +33,13 @@ impl ReleaseMode {
             ReleaseMode::AfterGrading => "after_grading",
         }
     }
+
+    /// A stored mode read back: an unknown one is `corrupt_record`, never `immediate`.
+    pub(crate) fn read(value: &str) -> Result<Self> {
+        let parsed =
+            [ReleaseMode::Immediate, ReleaseMode::AfterGrading].into_iter().find(|m| m.as_str() == value);
+        kernel::stored(parsed, "exam.release_mode", value)
+    }
 }
 
 /// One section of a paper: N questions drawn from banks by tags/type/difficulty, or fixed
@@ -158,14 +165,16 @@ pub struct ExamPatch {
     pub sections: Option<Vec<Section>>,
 }
 
-pub(crate) fn view(m: &exam::Model) -> Exam {
-    let sections: Vec<Section> = serde_json::from_str(&m.sections).unwrap_or_default();
+/// An exam read back; a level, release mode or sections text the system did not write is
+/// `corrupt_record`.
+pub(crate) fn view(m: &exam::Model) -> Result<Exam> {
+    let sections: Vec<Section> = kernel::stored_json(&m.sections, "exam.sections")?;
     let total_points =
         sections.iter().map(|s| s.points * Decimal::from(s.count)).sum::<Decimal>().normalize();
-    Exam {
+    Ok(Exam {
         id: m.id,
         title: m.title.clone(),
-        level: Level::parse(&m.level).unwrap_or(Level::C),
+        level: kernel::stored(Level::parse(&m.level), "exam.level", &m.level)?,
         org_unit_id: m.org_unit_id,
         duration_minutes: u32::try_from(m.duration_minutes).unwrap_or(0),
         pass_score: from_tenths(m.pass_score_tenths),
@@ -173,17 +182,13 @@ pub(crate) fn view(m: &exam::Model) -> Exam {
         opens_at: m.opens_at,
         closes_at: m.closes_at,
         shuffle_options: m.shuffle_options,
-        release_mode: if m.release_mode == "after_grading" {
-            ReleaseMode::AfterGrading
-        } else {
-            ReleaseMode::Immediate
-        },
+        release_mode: ReleaseMode::read(&m.release_mode)?,
         double_marking: m.double_marking,
         double_marking_margin: from_tenths(m.margin_tenths),
         hours: from_tenths(m.hours_tenths),
         sections,
         total_points,
-    }
+    })
 }
 
 /// Candidate question ids of a section, ascending; fixed questions must lie in the banks.
@@ -216,12 +221,10 @@ async fn inspect(
     let (mut manual, mut worst) = (0, None);
     for chunk in candidates.chunks(500) {
         for q in question::Entity::find().filter(question::Column::Id.is_in(chunk.to_vec())).all(db).await? {
-            if QuestionKind::parse(&q.kind).is_some_and(QuestionKind::is_manual) {
+            if kernel::stored(QuestionKind::parse(&q.kind), "question.kind", &q.kind)?.is_manual() {
                 manual += 1;
             }
-            let rubric: Vec<RubricItem> = serde_json::from_str(&q.rubric).map_err(|e| {
-                Error::Unexpected(anyhow::anyhow!("question {} has an unreadable rubric: {e}", q.id))
-            })?;
+            let rubric: Vec<RubricItem> = kernel::stored_json(&q.rubric, "question.rubric")?;
             let total: Decimal = rubric.iter().map(|r| r.points).sum();
             if !rubric.is_empty() && total != points && worst.is_none_or(|w| total < w) {
                 worst = Some(total);
@@ -476,7 +479,7 @@ pub async fn create_exam(
     }
     .insert(db)
     .await?;
-    Ok(view(&saved))
+    view(&saved)
 }
 
 /// The exam row if the caller may see it: staff of its subtree, or a teacher it is open to.
@@ -487,21 +490,21 @@ pub(crate) async fn visible_exam(db: &impl ConnectionTrait, actor: &Actor, id: i
 }
 
 pub async fn get_exam(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Exam> {
-    Ok(view(&visible_exam(db, actor, id).await?))
+    view(&visible_exam(db, actor, id).await?)
 }
 
 /// Exams the caller may see, newest first.
 pub async fn list_exams(db: &DatabaseConnection, actor: &Actor, page: PageRequest) -> Result<Page<Exam>> {
     let select = exam::Entity::find()
         .filter(directory::owner_scope(db, actor).await?.condition(exam::Column::OrgPath));
-    Ok(kernel::fetch_page(db, select.order_by_desc(exam::Column::Id), page).await?.map(|m| view(&m)))
+    kernel::fetch_page(db, select.order_by_desc(exam::Column::Id), page).await?.try_map(|m| view(&m))
 }
 
 /// Changes an exam in the caller's subtree; a changed paper must still be drawable.
 pub async fn update_exam(db: &DatabaseConnection, actor: &Actor, id: i64, patch: ExamPatch) -> Result<Exam> {
     let found = exam::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
     actor.authorize(Permission::ManageTraining, &found.org_path)?;
-    let current = view(&found);
+    let current = view(&found)?;
     let sections = patch.sections.clone().unwrap_or(current.sections.clone());
     let settings = Settings {
         duration_minutes: patch.duration_minutes.unwrap_or(current.duration_minutes),
@@ -542,5 +545,5 @@ pub async fn update_exam(db: &DatabaseConnection, actor: &Actor, id: i64, patch:
     if patch.sections.is_some() {
         active.sections = Set(serde_json::to_string(&sections).map_err(|e| Error::Unexpected(e.into()))?);
     }
-    Ok(view(&active.update(db).await?))
+    view(&active.update(db).await?)
 }

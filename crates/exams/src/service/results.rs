@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::attempts::{AttemptStatus, AttemptView, readable, view};
 use super::ledger::{post_pass, withdraw_pass};
+use super::papers::ReleaseMode;
 use crate::domain::{QuestionKind, auto_score};
 use crate::entity::{attempt, attempt_question, exam, grading_task, score_audit};
 
@@ -124,9 +125,10 @@ pub(crate) async fn finish_submission(
     let mut manual = 0;
     let mut auto_total = 0;
     for q in questions {
-        let kind = QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Essay);
-        let key: Value = serde_json::from_str(&q.answer_key).unwrap_or(Value::Null);
-        let given: Option<Value> = q.answer.as_deref().and_then(|a| serde_json::from_str(a).ok());
+        let kind = kernel::stored(QuestionKind::parse(&q.kind), "attempt_question.kind", &q.kind)?;
+        let key: Value = kernel::stored_json(&q.answer_key, "attempt_question.answer_key")?;
+        let given: Option<Value> =
+            q.answer.as_deref().map(|a| kernel::stored_json(a, "attempt_question.answer")).transpose()?;
         match auto_score(kind, &key, q.partial_credit, q.points_tenths, given.as_ref()) {
             Some(score) => {
                 auto_total += score;
@@ -210,7 +212,7 @@ pub(crate) async fn complete(
     active.passed = Set(Some(total >= owner.pass_score_tenths));
     active.status = Set(AttemptStatus::Graded.as_str().to_owned());
     let saved = active.update(txn).await?;
-    if owner.release_mode == "immediate" {
+    if ReleaseMode::read(&owner.release_mode)? == ReleaseMode::Immediate {
         release(txn, ledger, now, saved, &owner).await?;
     }
     Ok(())
@@ -318,7 +320,8 @@ pub async fn regrade(
 ) -> Result<AttemptView> {
     let (found, owner) = readable(db, ledger, now, actor, attempt_id).await?;
     actor.authorize(Permission::ManageTraining, &owner.org_path)?;
-    if !matches!(AttemptStatus::parse(&found.status), Some(AttemptStatus::Graded | AttemptStatus::Released)) {
+    let status = kernel::stored(AttemptStatus::parse(&found.status), "attempt.status", &found.status)?;
+    if !matches!(status, AttemptStatus::Graded | AttemptStatus::Released) {
         return Err(Error::conflict(
             "not_graded",
             Text::fixed("答卷尚未评完，不能复核", "the attempt is not graded yet"),

@@ -138,7 +138,8 @@ pub struct ResearchProgress {
     pub required: u32,
 }
 
-/// An event read back; a form, level or status outside the vocabulary is `corrupt_record`.
+/// An event read back; a form, level or status outside the vocabulary, or audience roles that
+/// do not parse, are `corrupt_record`.
 pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
     Ok(Event {
         id: m.id,
@@ -152,7 +153,7 @@ pub(crate) fn view(m: &research_event::Model) -> Result<Event> {
         online_link: m.online_link.clone(),
         hours: from_tenths(m.hours_tenths),
         capacity: u32::try_from(m.capacity).unwrap_or(0),
-        audience_roles: serde_json::from_str(&m.audience_roles).unwrap_or_default(),
+        audience_roles: kernel::stored_json(&m.audience_roles, "research_event.audience_roles")?,
         status: kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)?,
         presence: attendance::PresenceRules::stored(m.min_presence_percent, m.closing_window_minutes),
         seats: None,
@@ -459,11 +460,14 @@ pub(crate) async fn counted_events(
     db: &impl ConnectionTrait,
     year: i32,
 ) -> Result<Vec<research_event::Model>> {
-    Ok(events_of_year(db, year)
-        .await?
-        .into_iter()
-        .filter(|e| EventLevel::parse(&e.level).is_some_and(EventLevel::counts_toward_rule))
-        .collect())
+    let mut counted = Vec::new();
+    for e in events_of_year(db, year).await? {
+        if kernel::stored(EventLevel::parse(&e.level), "research_event.level", &e.level)?.counts_toward_rule()
+        {
+            counted.push(e);
+        }
+    }
+    Ok(counted)
 }
 
 /// Events starting in a (China-time) calendar year.
