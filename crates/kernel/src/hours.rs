@@ -32,6 +32,19 @@ impl Hours {
         Ok(Self(value.normalize()))
     }
 
+    /// Accepts hours above 0 up to `max` with at most one decimal place: what an activity, a
+    /// claim or an adjustment is worth (zero hours is no training).
+    pub fn positive(value: Decimal, max: Decimal, field: &str) -> Result<Self, FieldError> {
+        if value <= Decimal::ZERO {
+            return Err(FieldError::new(
+                field,
+                "out_of_range",
+                Text::fixed("学时须大于 0", "hours must be above 0"),
+            ));
+        }
+        Self::parse(value, max, field)
+    }
+
     /// Wraps a value already known to be valid (read back from the ledger, or a sum of hours).
     pub fn from_decimal(value: Decimal) -> Self {
         Self(value.normalize())
@@ -91,6 +104,16 @@ mod tests {
         assert!(Hours::parse(dec("-1"), dec("100"), "hours").is_err());
         assert!(Hours::parse(dec("100.1"), dec("100"), "hours").is_err());
         assert!(Hours::parse(dec("1.25"), dec("100"), "hours").is_err());
+    }
+
+    #[test]
+    fn positive_hours_refuse_zero_and_keep_the_other_rules() {
+        assert_eq!(Hours::positive(dec("0.5"), dec("24"), "hours").unwrap().value(), dec("0.5"));
+        for (bad, code) in
+            [("0", "out_of_range"), ("-2", "out_of_range"), ("25", "out_of_range"), ("1.25", "too_precise")]
+        {
+            assert_eq!(Hours::positive(dec(bad), dec("24"), "hours").unwrap_err().code, code, "{bad}");
+        }
     }
 
     #[test]

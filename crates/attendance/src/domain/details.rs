@@ -42,16 +42,7 @@ const MAX_DAYS: i64 = 7;
 pub fn check_details(v: &mut Violations, details: &Details<'_>) -> CheckedDetails {
     let title = v.check(Bound::TITLE.check("title", details.title));
     let place = v.check(Bound::LABEL.check("place", details.place));
-    let hours = if details.hours > Decimal::ZERO {
-        v.check(Hours::parse(details.hours, Decimal::from(MAX_HOURS), "hours"))
-    } else {
-        v.push(FieldError::new(
-            "hours",
-            "out_of_range",
-            Text::fixed("学时须大于 0", "hours must be above 0"),
-        ));
-        None
-    };
+    let hours = v.check(Hours::positive(details.hours, Decimal::from(MAX_HOURS), "hours"));
     let span = details.ends_at - details.starts_at;
     if span <= Duration::zero() || span > Duration::days(MAX_DAYS) {
         v.push(FieldError::new(

@@ -203,14 +203,7 @@ pub struct CourseFilter {
 }
 
 fn course_hours(value: Decimal) -> std::result::Result<i64, FieldError> {
-    if value <= Decimal::ZERO {
-        return Err(FieldError::new(
-            "hours",
-            "out_of_range",
-            Text::fixed("学时须大于 0", "hours must be above 0"),
-        ));
-    }
-    Hours::parse(value, Decimal::from(200), "hours").map(|h| to_tenths(h.value()))
+    Hours::positive(value, Decimal::from(200), "hours").map(|h| to_tenths(h.value()))
 }
 
 fn check_presence(v: &mut Violations, minutes: Option<u32>) {

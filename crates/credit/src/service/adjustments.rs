@@ -118,19 +118,13 @@ pub async fn adjust(
                     None
                 }
             };
-            let hours = match input.hours {
-                Some(h) if h > Decimal::ZERO => {
-                    v.check(Hours::parse(h, Decimal::from(MAX_ENTRY_HOURS), "hours")).map(Hours::value)
-                }
-                _ => {
-                    v.push(FieldError::new(
-                        "hours",
-                        "out_of_range",
-                        Text::fixed("学时须大于 0", "hours must be above 0"),
-                    ));
-                    None
-                }
-            };
+            let hours = v
+                .check(Hours::positive(
+                    input.hours.unwrap_or_default(),
+                    Decimal::from(MAX_ENTRY_HOURS),
+                    "hours",
+                ))
+                .map(Hours::value);
             let key = idempotency_key.map(str::to_owned).unwrap_or_else(|| uuid_like(now));
             category.zip(hours).map(|(category, hours)| {
                 (Source::Adjustment { category, key: format!("{}:{key}", actor.account_id) }, hours)

@@ -124,16 +124,7 @@ pub async fn submit_claim(
     let title = v.check(Bound::TITLE.check("title", &input.title));
     let organiser = v.check(Bound::TITLE.check("organiser", &input.organiser));
     let evidence = v.check(Bound::new(2, 500).check("evidence_ref", &input.evidence_ref));
-    let hours = if input.hours > Decimal::ZERO {
-        v.check(Hours::parse(input.hours, Decimal::from(MAX_ENTRY_HOURS), "hours"))
-    } else {
-        v.push(FieldError::new(
-            "hours",
-            "out_of_range",
-            Text::fixed("学时须大于 0", "hours must be above 0"),
-        ));
-        None
-    };
+    let hours = v.check(Hours::positive(input.hours, Decimal::from(MAX_ENTRY_HOURS), "hours"));
     if input.ended_on < input.started_on {
         v.push(FieldError::new(
             "ended_on",
