@@ -435,3 +435,30 @@ async fn a_question_whose_stored_json_does_not_parse_is_refused_not_served_empty
         .unwrap();
     assert_corrupt(app.get(&trainer, &format!("/api/v1/exams/{exam_id}")).await, "exam.sections", "{}").await;
 }
+
+#[tokio::test]
+async fn a_session_with_an_unknown_status_is_never_reminded_as_if_open() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_seeded_app().await;
+    let trainer = app.token("trainer").await;
+    let (sound, corrupt) = (session(&app, &trainer).await, session(&app, &trainer).await);
+    let (teacher, other) = (app.token("teacher").await, app.token("ES00002").await);
+    for (token, id) in [(&teacher, sound), (&other, corrupt)] {
+        let registered = app.post(token, &format!("/api/v1/sessions/{id}/registrations"), json!({})).await;
+        assert_eq!(registered.status(), StatusCode::CREATED);
+    }
+    app.db
+        .execute_unprepared(&format!("UPDATE offline_session SET status = 'bogus' WHERE id = {corrupt}"))
+        .await
+        .unwrap();
+
+    let queued = courses::enqueue_session_reminders(&app.db, app.clock.now()).await.unwrap();
+    assert_eq!(queued, 1, "only the sound session's registrant");
+    let mut reminded = Vec::new();
+    for token in [&teacher, &other] {
+        let told = json_of(app.get(token, "/api/v1/me/notifications").await).await;
+        reminded
+            .push(told["items"].as_array().unwrap().iter().filter(|n| n["template"] == "reminder").count());
+    }
+    assert_eq!(reminded, [1, 0], "the sound session's registrant is reminded, the corrupt one's nobody");
+}

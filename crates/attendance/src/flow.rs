@@ -94,7 +94,9 @@ pub trait Owner: Sync {
         id: i64,
     ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
     /// The attendance view of a row.
-    fn held(&self, row: &Self::Row) -> Held;
+    /// The attendance view of a row (a stored status outside its vocabulary is
+    /// `corrupt_record`, never read as open).
+    fn held(&self, row: &Self::Row) -> Result<Held>;
     /// The client view of a row (a stored value outside its vocabulary is `corrupt_record`).
     fn view(&self, row: &Self::Row) -> Result<Self::View>;
     /// The ledger source of an attendee's hours at occasion `id`.
@@ -144,7 +146,7 @@ pub struct Closing {
 
 async fn visible<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
-    directory::ensure_owner_visible(db, actor, &owner.held(&row).org_path).await?;
+    directory::ensure_owner_visible(db, actor, &owner.held(&row)?.org_path).await?;
     owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
@@ -156,7 +158,7 @@ pub(crate) async fn managed<O: Owner>(
     id: i64,
 ) -> Result<O::Row> {
     let row = owner.find(db, id).await?.ok_or(Error::NotFound)?;
-    actor.authorize(Permission::ManageTraining, &owner.held(&row).org_path)?;
+    actor.authorize(Permission::ManageTraining, &owner.held(&row)?.org_path)?;
     owner.view(&row)?; // a corrupt row is refused before anything acts on it
     Ok(row)
 }
@@ -164,7 +166,7 @@ pub(crate) async fn managed<O: Owner>(
 /// The occasion's attendance view if it is still open; a closed or cancelled one answers its
 /// owner's 409.
 pub(crate) fn open<O: Owner>(owner: &O, row: &O::Row) -> Result<Held> {
-    let held = owner.held(row);
+    let held = owner.held(row)?;
     match held.standing {
         Standing::Open => Ok(held),
         Standing::Closed => Err(closed_error::<O>()),
@@ -265,7 +267,7 @@ pub async fn mark_by_hand<O: Owner>(
     HandMark { teacher_id, status, reason }: HandMark<'_>,
 ) -> Result<Attendance> {
     let row = managed(db, owner, actor, id).await?;
-    let held = owner.held(&row);
+    let held = owner.held(&row)?;
     match held.standing {
         Standing::Closed if !O::MARKS_AFTER_CLOSE => return Err(closed_error::<O>()),
         Standing::Cancelled => return Err(cancelled_error::<O>()),
@@ -312,7 +314,7 @@ pub async fn close<O: Owner>(
     closing: Closing,
 ) -> Result<O::View> {
     let row = managed(db, owner, actor, id).await?;
-    let held = owner.held(&row);
+    let held = owner.held(&row)?;
     if held.standing == Standing::Cancelled {
         return Err(cancelled_error::<O>());
     }
@@ -372,7 +374,7 @@ pub async fn close<O: Owner>(
 /// posts only what is new.
 pub async fn reopen<O: Owner>(db: &DatabaseConnection, owner: &O, actor: &Actor, id: i64) -> Result<O::View> {
     let row = managed(db, owner, actor, id).await?;
-    if owner.held(&row).standing == Standing::Cancelled {
+    if owner.held(&row)?.standing == Standing::Cancelled {
         return Err(cancelled_error::<O>());
     }
     let txn = kernel::begin_write(db).await?;
@@ -389,11 +391,13 @@ pub async fn roster_of<O: Owner>(
     id: i64,
 ) -> Result<(O::Row, Vec<Attendance>)> {
     let row = managed(db, owner, actor, id).await?;
-    let lines = service::roster(db, &owner.held(&row).occasion).await?;
+    let lines = service::roster(db, &owner.held(&row)?.occasion).await?;
     Ok((row, lines))
 }
 
-/// Queues a reminder to the roster of each of these (open) occasions, once per teacher.
+/// Queues a reminder to the roster of each of these (open) occasions, once per teacher. A
+/// corrupt row is reminded of nothing and its error returned once the others are done, so one
+/// bad row neither stops everyone's reminders nor goes unnoticed.
 pub async fn remind<O: Owner>(
     db: &DatabaseConnection,
     owner: &O,
@@ -401,10 +405,19 @@ pub async fn remind<O: Owner>(
     rows: Vec<O::Row>,
 ) -> Result<u32> {
     let mut queued = 0;
-    for held in rows.iter().map(|row| owner.held(row)).filter(|h| h.standing == Standing::Open) {
+    let mut corrupt = None;
+    for held in rows.iter().map(|row| owner.held(row)) {
+        let held = match held {
+            Ok(held) if held.standing == Standing::Open => held,
+            Ok(_) => continue,
+            Err(error) => {
+                corrupt.get_or_insert(error);
+                continue;
+            }
+        };
         let txn = kernel::begin_write(db).await?;
         queued += service::remind_roster(&txn, &held.occasion, &held.title, &held.place, now).await?;
         txn.commit().await?;
     }
-    Ok(queued)
+    corrupt.map_or(Ok(queued), Err)
 }

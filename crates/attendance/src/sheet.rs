@@ -35,7 +35,7 @@ pub async fn sheet_of<O: Owner>(
     id: i64,
 ) -> Result<(O::Row, Vec<SheetLine>)> {
     let (row, roster) = roster_of(db, owner, actor, id).await?;
-    let held = owner.held(&row);
+    let held = owner.held(&row)?;
     let ids: Vec<i64> = roster.iter().map(|a| a.teacher_id).collect();
     let teachers = directory::teachers_by_ids(db, &ids).await?;
     let closed = held.standing == Standing::Closed;

@@ -126,13 +126,14 @@ impl attendance::Owner for Sessions {
         Ok(offline_session::Entity::find_by_id(id).one(db).await?.map(SessionRow))
     }
 
-    fn held(&self, SessionRow(m): &SessionRow) -> attendance::Held {
-        let standing = match SessionStatus::parse(&m.status) {
-            Some(SessionStatus::Closed) => attendance::Standing::Closed,
-            Some(SessionStatus::Cancelled) => attendance::Standing::Cancelled,
-            Some(SessionStatus::Scheduled) | None => attendance::Standing::Open,
-        };
-        attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths)
+    fn held(&self, SessionRow(m): &SessionRow) -> Result<attendance::Held> {
+        let standing =
+            match kernel::stored(SessionStatus::parse(&m.status), "offline_session.status", &m.status)? {
+                SessionStatus::Closed => attendance::Standing::Closed,
+                SessionStatus::Cancelled => attendance::Standing::Cancelled,
+                SessionStatus::Scheduled => attendance::Standing::Open,
+            };
+        Ok(attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths))
     }
 
     fn view(&self, row: &SessionRow) -> Result<Session> {

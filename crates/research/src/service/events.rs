@@ -194,13 +194,14 @@ impl attendance::Owner for Events {
     type View = Event;
     type Row = EventRow;
 
-    fn held(&self, EventRow(m): &EventRow) -> attendance::Held {
-        let standing = match EventStatus::parse(&m.status) {
-            Some(EventStatus::Closed) => attendance::Standing::Closed,
-            Some(EventStatus::Cancelled) => attendance::Standing::Cancelled,
-            Some(EventStatus::Scheduled) | None => attendance::Standing::Open,
-        };
-        attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths)
+    fn held(&self, EventRow(m): &EventRow) -> Result<attendance::Held> {
+        let standing =
+            match kernel::stored(EventStatus::parse(&m.status), "research_event.status", &m.status)? {
+                EventStatus::Closed => attendance::Standing::Closed,
+                EventStatus::Cancelled => attendance::Standing::Cancelled,
+                EventStatus::Scheduled => attendance::Standing::Open,
+            };
+        Ok(attendance::Held::new(occasion(m), &m.org_path, standing, (&m.title, &m.place), m.hours_tenths))
     }
 
     fn view(&self, EventRow(m): &EventRow) -> Result<Event> {
