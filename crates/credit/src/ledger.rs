@@ -225,7 +225,10 @@ async fn delivery_of(txn: &impl ConnectionTrait, source: &Source) -> Result<Opti
 /// Records teachers' schools and counties on their kept-totals rows, creating the rows (an
 /// empty chain) for teachers new to the ledger: every teacher has one, so a county's search can
 /// be read from the county's index alone. Inside the caller's transaction.
-pub async fn place_teachers(txn: &impl ConnectionTrait, placements: &[directory::Placement]) -> Result<()> {
+pub(crate) async fn place_teachers(
+    txn: &impl ConnectionTrait,
+    placements: &[directory::Placement],
+) -> Result<()> {
     use credit_chain::Column as C;
     let excluded = |column: C| Expr::col((Alias::new("excluded"), column));
     for chunk in placements.chunks(1000) {

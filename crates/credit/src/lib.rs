@@ -15,8 +15,7 @@ pub use domain::{
 };
 pub use ledger::{
     ChainCheck, Entry, MAX_ENTRY_HOURS, NewEntry, Posted, entries_of_sources, import_history,
-    live_entry_of_source_prefix, lock_chain, place_teachers, teachers_placed, teachers_with_ledger,
-    verify_chain,
+    live_entry_of_source_prefix, lock_chain, teachers_placed, teachers_with_ledger, verify_chain,
 };
 pub use posting::{AfterPost, Ledger, post_certificate};
 pub use service::*;
