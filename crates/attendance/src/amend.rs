@@ -65,9 +65,7 @@ impl<R> Amending<R> {
             ));
         }
     }
-}
 
-impl<R> Amending<R> {
     /// Tells every registrant, in the edit's transaction, when the edit moved the occasion to
     /// another time or place than they were told (`after`: the new start, end and place);
     /// returns how many were told (none when neither moved).

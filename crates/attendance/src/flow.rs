@@ -93,7 +93,6 @@ pub trait Owner: Sync {
         db: &DatabaseConnection,
         id: i64,
     ) -> impl Future<Output = Result<Option<Self::Row>>> + Send;
-    /// The attendance view of a row.
     /// The attendance view of a row (a stored status outside its vocabulary is
     /// `corrupt_record`, never read as open).
     fn held(&self, row: &Self::Row) -> Result<Held>;
