@@ -23,5 +23,8 @@ pub use flow::{
     roster_of, sign_in_code,
 };
 pub use seats::{Seats, fill_seats, seats};
-pub use service::{Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasions};
+pub use service::{
+    Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasion_ids,
+    registered_occasions,
+};
 pub use sheet::{SheetLine, sheet_of};

@@ -384,6 +384,18 @@ pub async fn registered_occasions(
         .collect())
 }
 
+/// [`registered_occasions`] as a subquery (`occasion_id` of the teacher's registrations of a
+/// kind), so a caller reads its occasions in one statement.
+pub fn registered_occasion_ids(kind: &str, teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
+    use attendance_registration::Column as C;
+    sea_orm::sea_query::Query::select()
+        .column(C::OccasionId)
+        .from(attendance_registration::Entity)
+        .and_where(C::OccasionKind.eq(kind))
+        .and_where(C::TeacherId.eq(teacher_id))
+        .to_owned()
+}
+
 /// Number of registrations of an occasion.
 pub async fn registered_count(db: &impl ConnectionTrait, occasion: &Occasion) -> Result<u64> {
     Ok(attendance_registration::Entity::find()

@@ -61,6 +61,7 @@ impl Application {
         };
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
+            actors: Arc::default(),
             progress,
             ledger,
             db,

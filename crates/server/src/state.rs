@@ -5,7 +5,7 @@ use std::sync::Arc;
 use kernel::Clock;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::JwtKeys;
+use crate::auth::{ActorCache, JwtKeys};
 use crate::config::Settings;
 use crate::credential::CredentialKeys;
 use crate::error::{ApiError, ApiResult};
@@ -18,6 +18,8 @@ pub struct AppState {
     /// The streaming replica HR search, exports and reports read from, when configured.
     pub replica: Option<DatabaseConnection>,
     pub jwt: JwtKeys,
+    /// Callers' actors of the last moment, so a request does not re-read its account.
+    pub actors: Arc<ActorCache>,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub credentials: Arc<CredentialKeys>,

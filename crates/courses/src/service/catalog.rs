@@ -550,7 +550,10 @@ pub(crate) async fn courses_with_lessons(
 }
 
 /// Each lesson's share of the course's hours: its own, or its part of the required duration.
-fn with_hours(found: &course::Model, lessons: Vec<lesson::Model>) -> Vec<(lesson::Model, Decimal)> {
+pub(crate) fn with_hours(
+    found: &course::Model,
+    lessons: Vec<lesson::Model>,
+) -> Vec<(lesson::Model, Decimal)> {
     let required_seconds: i64 =
         lessons.iter().filter(|l| l.required).map(|l| i64::from(l.duration_seconds)).sum();
     lessons

@@ -4,8 +4,8 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use super::enrollment::views;
-use crate::entity::{enrollment, offline_session};
+use super::enrollment::open_views;
+use crate::entity::offline_session;
 
 /// A course in progress on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,20 +50,14 @@ pub struct Dashboard {
     pub upcoming_sessions: Vec<DashboardSession>,
 }
 
-/// This year's hours, courses in progress and upcoming sessions of the calling teacher.
+/// This year's hours, courses in progress and upcoming sessions of the calling teacher, in three
+/// reads: the year's kept totals by key, the open enrolments with their lessons and progress in
+/// one joined statement, and the registered sessions through a subquery.
 pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Actor) -> Result<Dashboard> {
     let teacher_id = actor.teacher()?;
     let year = kernel::china_year(now);
-    let year_window = credit::EntryWindow { year: Some(year), ..credit::EntryWindow::default() };
-    let delivered = credit::hours_by_delivery(db, teacher_id, &year_window).await?;
-    let open = enrollment::Entity::find()
-        .filter(enrollment::Column::TeacherId.eq(teacher_id))
-        .filter(enrollment::Column::CompletedAt.is_null())
-        .order_by_desc(enrollment::Column::Id)
-        .limit(10)
-        .all(db)
-        .await?;
-    let courses_in_progress = views(db, teacher_id, open)
+    let delivered = credit::year_by_delivery(db, teacher_id, year).await?;
+    let courses_in_progress = open_views(db, teacher_id, 10)
         .await?
         .into_iter()
         .map(|progress| DashboardCourse {
@@ -74,9 +68,11 @@ pub async fn dashboard(db: &DatabaseConnection, now: DateTime<Utc>, actor: &Acto
             resume_position: progress.resume_position,
         })
         .collect();
-    let registered = attendance::registered_occasions(db, "session", teacher_id).await?;
     let upcoming_sessions = offline_session::Entity::find()
-        .filter(offline_session::Column::Id.is_in(registered))
+        .filter(
+            offline_session::Column::Id
+                .in_subquery(attendance::registered_occasion_ids("session", teacher_id)),
+        )
         .filter(offline_session::Column::EndsAt.gt(now))
         .filter(offline_session::Column::Status.ne(crate::domain::SessionStatus::Cancelled.as_str()))
         .order_by_asc(offline_session::Column::StartsAt)

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::catalog::{courses_with_lessons, lessons_of, visible_course};
+use super::catalog::{courses_with_lessons, lessons_of, visible_course, with_hours};
 use crate::entity::{course, enrollment, lesson, lesson_progress};
 
 /// A teacher's enrolment with progress, for the course list and the dashboard.
@@ -130,6 +130,73 @@ pub(crate) async fn views_and_progress(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((views, progress))
+}
+
+/// Views of a teacher's newest unfinished enrolments (at most `limit`) in one statement: the
+/// enrolments joined to their courses, every lesson of those courses and the teacher's progress
+/// in each, for the home screen, which every teacher opens many times a day.
+pub(crate) async fn open_views(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    limit: u64,
+) -> Result<Vec<EnrollmentView>> {
+    use sea_orm::sea_query::{Expr, JoinType, Order, Query};
+    use sea_orm::{ExprTrait, FromQueryResult};
+    let newest_open = Query::select()
+        .column(enrollment::Column::Id)
+        .from(enrollment::Entity)
+        .and_where(Expr::col(enrollment::Column::TeacherId).eq(teacher_id))
+        .and_where(Expr::col(enrollment::Column::CompletedAt).is_null())
+        .order_by(enrollment::Column::Id, Order::Desc)
+        .limit(limit)
+        .to_owned();
+    let mut query = Query::select();
+    kernel::select_prefixed(&mut query, enrollment::Entity, "e_");
+    kernel::select_prefixed(&mut query, course::Entity, "c_");
+    kernel::select_prefixed(&mut query, lesson::Entity, "l_");
+    kernel::select_prefixed(&mut query, lesson_progress::Entity, "p_");
+    query
+        .from(enrollment::Entity)
+        .inner_join(
+            course::Entity,
+            Expr::col((course::Entity, course::Column::Id))
+                .equals((enrollment::Entity, enrollment::Column::CourseId)),
+        )
+        .left_join(
+            lesson::Entity,
+            Expr::col((lesson::Entity, lesson::Column::CourseId))
+                .equals((course::Entity, course::Column::Id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            lesson_progress::Entity,
+            Expr::col((lesson_progress::Entity, lesson_progress::Column::LessonId))
+                .equals((lesson::Entity, lesson::Column::Id))
+                .and(Expr::col((lesson_progress::Entity, lesson_progress::Column::TeacherId)).eq(teacher_id)),
+        )
+        .and_where(Expr::col((enrollment::Entity, enrollment::Column::Id)).in_subquery(newest_open))
+        .order_by((enrollment::Entity, enrollment::Column::Id), Order::Desc)
+        .order_by((lesson::Entity, lesson::Column::ModuleId), Order::Asc)
+        .order_by((lesson::Entity, lesson::Column::Position), Order::Asc);
+    let mut open: Vec<(enrollment::Model, course::Model, Vec<lesson::Model>, Vec<lesson_progress::Model>)> =
+        Vec::new();
+    for row in db.query_all(&query).await? {
+        let e = enrollment::Model::from_query_result(&row, "e_")?;
+        if open.last().is_none_or(|(last, ..)| last.id != e.id) {
+            open.push((e, course::Model::from_query_result(&row, "c_")?, Vec::new(), Vec::new()));
+        }
+        let (_, _, lessons, progress) = open.last_mut().ok_or(Error::NotFound)?;
+        if row.try_get::<Option<i64>>("", "l_id")?.is_some() {
+            lessons.push(lesson::Model::from_query_result(&row, "l_")?);
+        }
+        if row.try_get::<Option<i64>>("", "p_id")?.is_some() {
+            progress.push(lesson_progress::Model::from_query_result(&row, "p_")?);
+        }
+    }
+    Ok(open
+        .into_iter()
+        .map(|(e, found, lessons, progress)| summarize(&found, &with_hours(&found, lessons), &progress, e))
+        .collect())
 }
 
 async fn progress_of(

@@ -159,14 +159,10 @@ async fn lesson_course_enrolled(
     lesson_id: i64,
 ) -> Result<Option<(lesson::Model, course::Model, bool)>> {
     use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
-    use sea_orm::{ExprTrait, FromQueryResult, IdenStatic, Iterable};
+    use sea_orm::{ExprTrait, FromQueryResult};
     let mut query = Query::select();
-    for column in lesson::Column::iter() {
-        query.expr_as(Expr::col((lesson::Entity, column)), Alias::new(format!("l_{}", column.as_str())));
-    }
-    for column in course::Column::iter() {
-        query.expr_as(Expr::col((course::Entity, column)), Alias::new(format!("c_{}", column.as_str())));
-    }
+    kernel::select_prefixed(&mut query, lesson::Entity, "l_");
+    kernel::select_prefixed(&mut query, course::Entity, "c_");
     query
         .expr_as(
             Expr::col((enrollment_entity::Entity, enrollment_entity::Column::Id)),
@@ -239,23 +235,9 @@ pub async fn credit_progress(
     let (teacher_id, now) = (*teacher_id, *now);
     let lesson_id = found.id;
     kernel::lock_key(txn, "learner", teacher_id).await?;
-    let stored = lesson_progress::Entity::find()
-        .filter(lesson_progress::Column::TeacherId.eq(teacher_id))
-        .filter(lesson_progress::Column::LessonId.eq(lesson_id))
-        .one(txn)
-        .await?;
+    let Learner { stored, pending, busy } = learner(txn, teacher_id, lesson_id, owner.id, now).await?;
     let mut state = stored.as_ref().map(to_state).transpose()?.unwrap_or_default();
     let before_ms = state.credited_ms;
-    let floor = state.last_time.unwrap_or(now);
-    let busy: Vec<_> = learning_interval::Entity::find()
-        .filter(learning_interval::Column::TeacherId.eq(teacher_id))
-        .filter(learning_interval::Column::EndsAt.gt(floor))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|i| (i.starts_at, i.ends_at))
-        .collect();
-    let pending = pending_challenge(txn, teacher_id, owner.id).await?;
     let paused = pending.as_ref().is_some_and(|c| c.issued_at + CHALLENGE_GRACE < now);
     let outcome = apply(&mut state, beats, now, &busy, paused, rules);
     for (starts_at, ends_at) in &outcome.intervals {
@@ -323,6 +305,84 @@ pub async fn credit_progress(
     })
 }
 
+/// What a batch is credited against.
+struct Learner {
+    /// The teacher's progress in the lesson.
+    stored: Option<lesson_progress::Model>,
+    /// Their unanswered presence check in the course.
+    pending: Option<presence_challenge::Model>,
+    /// Their credited intervals (in any lesson: time is credited once) ending after the
+    /// progress's last report, or after `now` without one.
+    busy: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Reads the [`Learner`] in one statement inside the batch's transaction: the progress row and
+/// the pending check (at most one each) left-joined to a one-row base, then the busy intervals,
+/// so the result has one row per interval, or one row when there is none.
+async fn learner(
+    txn: &impl ConnectionTrait,
+    teacher_id: i64,
+    lesson_id: i64,
+    course_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Learner> {
+    use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query};
+    use sea_orm::{ExprTrait, FromQueryResult};
+    use {learning_interval as interval, lesson_progress as progress, presence_challenge as challenge};
+    let base = Alias::new("base");
+    let floor = Func::coalesce([Expr::col((progress::Entity, progress::Column::LastTime)), Expr::val(now)]);
+    let mut query = Query::select();
+    kernel::select_prefixed(&mut query, progress::Entity, "p_");
+    kernel::select_prefixed(&mut query, challenge::Entity, "c_");
+    query
+        .expr_as(Expr::col((interval::Entity, interval::Column::StartsAt)), Alias::new("i_starts_at"))
+        .expr_as(Expr::col((interval::Entity, interval::Column::EndsAt)), Alias::new("i_ends_at"))
+        .from_subquery(Query::select().expr_as(Expr::val(1), Alias::new("one")).to_owned(), base)
+        .join(
+            JoinType::LeftJoin,
+            progress::Entity,
+            Expr::col((progress::Entity, progress::Column::TeacherId))
+                .eq(teacher_id)
+                .and(Expr::col((progress::Entity, progress::Column::LessonId)).eq(lesson_id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            challenge::Entity,
+            Expr::col((challenge::Entity, challenge::Column::TeacherId))
+                .eq(teacher_id)
+                .and(Expr::col((challenge::Entity, challenge::Column::CourseId)).eq(course_id))
+                .and(Expr::col((challenge::Entity, challenge::Column::AnsweredAt)).is_null()),
+        )
+        .join(
+            JoinType::LeftJoin,
+            interval::Entity,
+            Expr::col((interval::Entity, interval::Column::TeacherId))
+                .eq(teacher_id)
+                .and(Expr::col((interval::Entity, interval::Column::EndsAt)).gt(floor)),
+        );
+    let rows = txn.query_all(&query).await?;
+    let first = rows
+        .first()
+        .ok_or_else(|| Error::Unexpected(anyhow::anyhow!("the learner's base row is missing")))?;
+    let stored = match first.try_get::<Option<i64>>("", "p_id")? {
+        Some(_) => Some(progress::Model::from_query_result(first, "p_")?),
+        None => None,
+    };
+    let pending = match first.try_get::<Option<i64>>("", "c_id")? {
+        Some(_) => Some(challenge::Model::from_query_result(first, "c_")?),
+        None => None,
+    };
+    let mut busy = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let starts = row.try_get::<Option<DateTime<Utc>>>("", "i_starts_at")?;
+        let ends = row.try_get::<Option<DateTime<Utc>>>("", "i_ends_at")?;
+        if let (Some(starts), Some(ends)) = (starts, ends) {
+            busy.push((starts, ends));
+        }
+    }
+    Ok(Learner { stored, pending, busy })
+}
+
 /// Whether credited time passed a multiple of `every` in this batch.
 fn crossed(before: i64, after: i64, every: i64) -> bool {
     every > 0 && after / every > before / every
@@ -373,19 +433,6 @@ async fn complete_course(
         )
         .await?;
     Ok(true)
-}
-
-async fn pending_challenge(
-    db: &impl ConnectionTrait,
-    teacher_id: i64,
-    course_id: i64,
-) -> Result<Option<presence_challenge::Model>> {
-    Ok(presence_challenge::Entity::find()
-        .filter(presence_challenge::Column::TeacherId.eq(teacher_id))
-        .filter(presence_challenge::Column::CourseId.eq(course_id))
-        .filter(presence_challenge::Column::AnsweredAt.is_null())
-        .one(db)
-        .await?)
 }
 
 async fn issue_challenge(

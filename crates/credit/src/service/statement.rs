@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::access::authorize_read;
 use crate::domain::{ByDelivery, Category, CreditPolicy, TrainingForm, from_tenths};
-use crate::entity::{credit_claim, credit_entry};
+use crate::entity::{credit_claim, credit_entry, credit_year_total};
 use crate::ledger::Entry;
 
 /// Filters of a teacher's entry list.
@@ -152,14 +152,15 @@ pub(crate) async fn totals(
     })
 }
 
-/// A teacher's hours of one year per category, for dashboards (no audit: callers show a
-/// teacher their own figures).
-pub async fn hours_in_year(
-    db: &impl ConnectionTrait,
-    teacher_id: i64,
-    year: i32,
-) -> Result<BTreeMap<Category, Decimal>> {
-    hours_by_category(db, teacher_id, &EntryWindow { year: Some(year), ..EntryWindow::default() }).await
+/// A teacher's online and offline hours of one year from the kept totals row (one read by
+/// key, no sum over the ledger): what the home screen shows. Posting keeps the row by the same
+/// mapping as [`hours_by_delivery`], so the two agree; a year without entries is zero.
+pub async fn year_by_delivery(db: &impl ConnectionTrait, teacher_id: i64, year: i32) -> Result<ByDelivery> {
+    let kept = credit_year_total::Entity::find_by_id((teacher_id, year)).one(db).await?;
+    Ok(kept.map_or_else(ByDelivery::default, |row| ByDelivery {
+        online: from_tenths(row.online_tenths),
+        offline: from_tenths(row.offline_tenths),
+    }))
 }
 
 /// Which of a teacher's entries a sum covers; every bound is optional.

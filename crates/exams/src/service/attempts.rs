@@ -110,16 +110,74 @@ pub(crate) async fn readable(
     actor: &Actor,
     id: i64,
 ) -> Result<(attempt::Model, exam::Model)> {
-    let found = attempt::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    let owner = exam::Entity::find_by_id(found.exam_id).one(db).await?.ok_or(Error::NotFound)?;
+    let (found, owner, _) = readable_with_slot(db, ledger, now, actor, id, None).await?;
+    Ok((found, owner))
+}
+
+/// [`readable`], with the attempt's slot of `question_id` read in the same joined statement
+/// (what an autosave needs): one read, and a second only when the attempt was just settled.
+async fn readable_with_slot(
+    db: &DatabaseConnection,
+    ledger: &credit::Ledger,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: i64,
+    question_id: Option<i64>,
+) -> Result<(attempt::Model, exam::Model, Option<attempt_question::Model>)> {
+    let (found, owner, slot) = attempt_exam_slot(db, id, question_id).await?.ok_or(Error::NotFound)?;
     match &actor.scope {
         Scope::Person { person_id } if *person_id == found.teacher_id => {}
         Scope::Person { .. } => return Err(Error::NotFound),
         Scope::Subtree { .. } => actor.authorize(Permission::ManageTraining, &owner.org_path)?,
     }
-    settle_overdue(db, ledger, now, &found).await?;
+    if !settle_overdue(db, ledger, now, &found).await? {
+        return Ok((found, owner, slot));
+    }
     let found = attempt::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    Ok((found, owner))
+    Ok((found, owner, slot))
+}
+
+/// An attempt, its exam and (when asked) its slot of one question, in one joined statement.
+async fn attempt_exam_slot(
+    db: &impl ConnectionTrait,
+    id: i64,
+    question_id: Option<i64>,
+) -> Result<Option<(attempt::Model, exam::Model, Option<attempt_question::Model>)>> {
+    use sea_orm::sea_query::{Expr, JoinType, Query};
+    use sea_orm::{ExprTrait, FromQueryResult};
+    let mut query = Query::select();
+    kernel::select_prefixed(&mut query, attempt::Entity, "a_");
+    kernel::select_prefixed(&mut query, exam::Entity, "e_");
+    kernel::select_prefixed(&mut query, attempt_question::Entity, "q_");
+    query
+        .from(attempt::Entity)
+        .inner_join(
+            exam::Entity,
+            Expr::col((exam::Entity, exam::Column::Id)).equals((attempt::Entity, attempt::Column::ExamId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            attempt_question::Entity,
+            Expr::col((attempt_question::Entity, attempt_question::Column::AttemptId))
+                .equals((attempt::Entity, attempt::Column::Id))
+                .and(
+                    Expr::col((attempt_question::Entity, attempt_question::Column::QuestionId))
+                        .eq(question_id),
+                ),
+        )
+        .and_where(Expr::col((attempt::Entity, attempt::Column::Id)).eq(id));
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    let slot = match row.try_get::<Option<i64>>("", "q_id")? {
+        Some(_) => Some(attempt_question::Model::from_query_result(&row, "q_")?),
+        None => None,
+    };
+    Ok(Some((
+        attempt::Model::from_query_result(&row, "a_")?,
+        exam::Model::from_query_result(&row, "e_")?,
+        slot,
+    )))
 }
 
 /// An attempt read back; a status, kind or JSON text the system did not write is
@@ -326,7 +384,7 @@ pub async fn save_answer(
     question_id: i64,
     answer: Value,
 ) -> Result<AttemptView> {
-    let (found, _) = readable(db, ledger, now, actor, id).await?;
+    let (found, _, slot) = readable_with_slot(db, ledger, now, actor, id, Some(question_id)).await?;
     if actor.person_id() != Some(found.teacher_id) {
         return Err(Error::Forbidden);
     }
@@ -337,12 +395,7 @@ pub async fn save_answer(
             "the attempt is submitted or past its deadline",
         ));
     }
-    let slot = attempt_question::Entity::find()
-        .filter(attempt_question::Column::AttemptId.eq(id))
-        .filter(attempt_question::Column::QuestionId.eq(question_id))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let slot = slot.ok_or(Error::NotFound)?;
     let kind = kernel::stored(QuestionKind::parse(&slot.kind), "attempt_question.kind", &slot.kind)?;
     let options: Vec<OptionItem> = kernel::stored_json(&slot.options, "attempt_question.options")?;
     if !answer_fits(kind, &options, &answer) {

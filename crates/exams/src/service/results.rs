@@ -73,17 +73,18 @@ pub(crate) async fn audit(
     Ok(())
 }
 
-/// Submits an attempt that is past its deadline, with what was saved.
+/// Submits an attempt that is past its deadline, with what was saved; true when it did.
 pub(crate) async fn settle_overdue(
     db: &DatabaseConnection,
     ledger: &credit::Ledger,
     now: DateTime<Utc>,
     found: &attempt::Model,
-) -> Result<()> {
-    if found.status == AttemptStatus::InProgress.as_str() && now > found.deadline {
+) -> Result<bool> {
+    let overdue = found.status == AttemptStatus::InProgress.as_str() && now > found.deadline;
+    if overdue {
         finish_submission(db, ledger, now, found.id).await?;
     }
-    Ok(())
+    Ok(overdue)
 }
 
 /// Submits every attempt past its deadline; run periodically by the server so an abandoned

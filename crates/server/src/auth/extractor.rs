@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The authenticated caller. Taking it as a handler argument is what makes a route require a
-/// login; the actor is re-read from the database so disabling an account works at once.
+/// login; the actor is read from the database, or from [`super::ActorCache`] when it was read
+/// there a moment ago (the routes that change an account forget it, so disabling works at once).
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub Actor);
 
@@ -32,7 +33,13 @@ impl FromRequest for AuthUser {
                 .map_err(kernel::Error::from)?;
             let token = token.ok_or_else(invalid_token)?;
             let account_id = state.jwt.verify(&token, state.clock.now())?;
-            Ok(AuthUser(directory::actor_for(&state.db, account_id).await?))
+            let read_at = std::time::Instant::now();
+            if let Some(actor) = state.actors.get(account_id, read_at) {
+                return Ok(AuthUser(actor));
+            }
+            let actor = directory::actor_for(&state.db, account_id).await?;
+            state.actors.keep(&actor, read_at);
+            Ok(AuthUser(actor))
         })
     }
 }

@@ -39,7 +39,9 @@ async fn set_disabled(
     disabled: bool,
 ) -> ApiResult<web::Json<Account>> {
     let now = state.clock.now();
-    Ok(web::Json(directory::set_account_disabled(&state.db, now, actor, id, disabled).await?))
+    let account = directory::set_account_disabled(&state.db, now, actor, id, disabled).await?;
+    state.actors.forget(id);
+    Ok(web::Json(account))
 }
 
 /// Disable an account
@@ -100,6 +102,8 @@ pub async fn reset_password(
     AuthUser(actor): AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<PasswordReset>> {
-    let now = state.clock.now();
-    Ok(web::Json(directory::reset_password(&state.db, now, &actor, id.into_inner()).await?))
+    let (now, id) = (state.clock.now(), id.into_inner());
+    let reset = directory::reset_password(&state.db, now, &actor, id).await?;
+    state.actors.forget(id);
+    Ok(web::Json(reset))
 }

@@ -172,5 +172,6 @@ pub async fn change_password(
         &body.new_password,
     )
     .await?;
+    state.actors.forget(actor.account_id);
     Ok(HttpResponse::NoContent().finish())
 }
