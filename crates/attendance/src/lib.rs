@@ -24,7 +24,7 @@ pub use flow::{
 };
 pub use seats::{Seats, fill_seats, seats};
 pub use service::{
-    Attendance, Occasion, Scan, attended_pairs, registered_count, registered_occasion_ids,
-    registered_occasions,
+    Attendance, Occasion, Scan, attended_by, attended_pairs, recorded_occasion_ids, registered_count,
+    registered_occasion_ids, registered_occasions,
 };
 pub use sheet::{SheetLine, sheet_of};

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use kernel::{Error, FieldError, Result, Text};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait, Set,
 };
 use serde::Serialize;
 
@@ -408,6 +408,25 @@ pub async fn registered_count(db: &impl ConnectionTrait, occasion: &Occasion) ->
 /// Who attended which of these occasions (present for the minimum, or marked present/late),
 /// for reports over many occasions of one kind in a query per 500.
 pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -> Result<Vec<(i64, i64)>> {
+    attended(db, occasions, None).await
+}
+
+/// Which of these occasions one teacher attended, reading only that teacher's records.
+pub async fn attended_by(
+    db: &impl ConnectionTrait,
+    teacher_id: i64,
+    occasions: &[Occasion],
+) -> Result<Vec<i64>> {
+    Ok(attended(db, occasions, Some(teacher_id)).await?.into_iter().map(|(occasion, _)| occasion).collect())
+}
+
+/// `(occasion, teacher)` pairs of attendance by [`Occasion::qualifies`], of everyone or of one
+/// teacher.
+async fn attended(
+    db: &impl ConnectionTrait,
+    occasions: &[Occasion],
+    teacher: Option<i64>,
+) -> Result<Vec<(i64, i64)>> {
     let mut pairs = Vec::new();
     for chunk in occasions.chunks(500) {
         let Some(kind) = chunk.first().map(|o| o.kind) else { continue };
@@ -415,6 +434,9 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
         let records = attendance_record::Entity::find()
             .filter(attendance_record::Column::OccasionKind.eq(kind))
             .filter(attendance_record::Column::OccasionId.is_in(by_id.keys().copied()))
+            .apply_if(teacher, |records, teacher_id| {
+                records.filter(attendance_record::Column::TeacherId.eq(teacher_id))
+            })
             .all(db)
             .await?;
         for r in records {
@@ -426,6 +448,18 @@ pub async fn attended_pairs(db: &impl ConnectionTrait, occasions: &[Occasion]) -
         }
     }
     Ok(pairs)
+}
+
+/// Occasions of a kind a teacher has an attendance record of (checked in, or marked), as a
+/// subquery: the few a teacher's own figures need to look at.
+pub fn recorded_occasion_ids(kind: &str, teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
+    use attendance_record::Column as C;
+    sea_orm::sea_query::Query::select()
+        .column(C::OccasionId)
+        .from(attendance_record::Entity)
+        .and_where(C::OccasionKind.eq(kind))
+        .and_where(C::TeacherId.eq(teacher_id))
+        .to_owned()
 }
 
 /// Queues one mail to everyone registered for an occasion, made from their name; its dedup key

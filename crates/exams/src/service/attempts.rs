@@ -110,74 +110,85 @@ pub(crate) async fn readable(
     actor: &Actor,
     id: i64,
 ) -> Result<(attempt::Model, exam::Model)> {
-    let (found, owner, _) = readable_with_slot(db, ledger, now, actor, id, None).await?;
+    let (found, owner, _) = readable_with(db, ledger, now, actor, id, Questions::Skip).await?;
     Ok((found, owner))
 }
 
-/// [`readable`], with the attempt's slot of `question_id` read in the same joined statement
-/// (what an autosave needs): one read, and a second only when the attempt was just settled.
-async fn readable_with_slot(
+/// Whether an attempt's read also brings its questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Questions {
+    Skip,
+    Read,
+}
+
+/// [`readable`], with the attempt's questions (in order) read in the same joined statement
+/// when asked, as an autosave needs: one read, and a second only when the attempt was just
+/// settled.
+async fn readable_with(
     db: &DatabaseConnection,
     ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
     id: i64,
-    question_id: Option<i64>,
-) -> Result<(attempt::Model, exam::Model, Option<attempt_question::Model>)> {
-    let (found, owner, slot) = attempt_exam_slot(db, id, question_id).await?.ok_or(Error::NotFound)?;
+    questions: Questions,
+) -> Result<(attempt::Model, exam::Model, Vec<attempt_question::Model>)> {
+    let (found, owner, slots) = attempt_exam_questions(db, id, questions).await?.ok_or(Error::NotFound)?;
     match &actor.scope {
         Scope::Person { person_id } if *person_id == found.teacher_id => {}
         Scope::Person { .. } => return Err(Error::NotFound),
         Scope::Subtree { .. } => actor.authorize(Permission::ManageTraining, &owner.org_path)?,
     }
     if !settle_overdue(db, ledger, now, &found).await? {
-        return Ok((found, owner, slot));
+        return Ok((found, owner, slots));
     }
     let found = attempt::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
-    Ok((found, owner, slot))
+    Ok((found, owner, slots))
 }
 
-/// An attempt, its exam and (when asked) its slot of one question, in one joined statement.
-async fn attempt_exam_slot(
+/// An attempt, its exam and (when asked) its questions in order, in one joined statement: one
+/// row per question, or one row without them.
+async fn attempt_exam_questions(
     db: &impl ConnectionTrait,
     id: i64,
-    question_id: Option<i64>,
-) -> Result<Option<(attempt::Model, exam::Model, Option<attempt_question::Model>)>> {
-    use sea_orm::sea_query::{Expr, JoinType, Query};
+    questions: Questions,
+) -> Result<Option<(attempt::Model, exam::Model, Vec<attempt_question::Model>)>> {
+    use sea_orm::sea_query::{Expr, JoinType, Order, Query};
     use sea_orm::{ExprTrait, FromQueryResult};
     let mut query = Query::select();
     kernel::select_prefixed(&mut query, attempt::Entity, "a_");
     kernel::select_prefixed(&mut query, exam::Entity, "e_");
-    kernel::select_prefixed(&mut query, attempt_question::Entity, "q_");
     query
         .from(attempt::Entity)
         .inner_join(
             exam::Entity,
             Expr::col((exam::Entity, exam::Column::Id)).equals((attempt::Entity, attempt::Column::ExamId)),
         )
-        .join(
-            JoinType::LeftJoin,
-            attempt_question::Entity,
-            Expr::col((attempt_question::Entity, attempt_question::Column::AttemptId))
-                .equals((attempt::Entity, attempt::Column::Id))
-                .and(
-                    Expr::col((attempt_question::Entity, attempt_question::Column::QuestionId))
-                        .eq(question_id),
-                ),
-        )
         .and_where(Expr::col((attempt::Entity, attempt::Column::Id)).eq(id));
-    let Some(row) = db.query_one(&query).await? else {
+    if questions == Questions::Read {
+        kernel::select_prefixed(&mut query, attempt_question::Entity, "q_");
+        query
+            .join(
+                JoinType::LeftJoin,
+                attempt_question::Entity,
+                Expr::col((attempt_question::Entity, attempt_question::Column::AttemptId))
+                    .equals((attempt::Entity, attempt::Column::Id)),
+            )
+            .order_by((attempt_question::Entity, attempt_question::Column::Position), Order::Asc);
+    }
+    let rows = db.query_all(&query).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let slot = match row.try_get::<Option<i64>>("", "q_id")? {
-        Some(_) => Some(attempt_question::Model::from_query_result(&row, "q_")?),
-        None => None,
-    };
-    Ok(Some((
-        attempt::Model::from_query_result(&row, "a_")?,
-        exam::Model::from_query_result(&row, "e_")?,
-        slot,
-    )))
+    let mut slots = Vec::new();
+    if questions == Questions::Read {
+        for row in &rows {
+            if row.try_get::<Option<i64>>("", "q_id")?.is_some() {
+                slots.push(attempt_question::Model::from_query_result(row, "q_")?);
+            }
+        }
+    }
+    let found = attempt::Model::from_query_result(first, "a_")?;
+    Ok(Some((found, exam::Model::from_query_result(first, "e_")?, slots)))
 }
 
 /// An attempt read back; a status, kind or JSON text the system did not write is
@@ -193,6 +204,16 @@ pub(crate) async fn view(
         .order_by_asc(attempt_question::Column::Position)
         .all(db)
         .await?;
+    view_of(now, a, questions, for_staff)
+}
+
+/// [`view`] of questions already read.
+fn view_of(
+    now: DateTime<Utc>,
+    a: &attempt::Model,
+    questions: Vec<attempt_question::Model>,
+    for_staff: bool,
+) -> Result<AttemptView> {
     let status = kernel::stored(AttemptStatus::parse(&a.status), "attempt.status", &a.status)?;
     let results_visible = for_staff || status == AttemptStatus::Released;
     let answers = questions
@@ -384,7 +405,7 @@ pub async fn save_answer(
     question_id: i64,
     answer: Value,
 ) -> Result<AttemptView> {
-    let (found, _, slot) = readable_with_slot(db, ledger, now, actor, id, Some(question_id)).await?;
+    let (found, _, mut slots) = readable_with(db, ledger, now, actor, id, Questions::Read).await?;
     if actor.person_id() != Some(found.teacher_id) {
         return Err(Error::Forbidden);
     }
@@ -395,7 +416,7 @@ pub async fn save_answer(
             "the attempt is submitted or past its deadline",
         ));
     }
-    let slot = slot.ok_or(Error::NotFound)?;
+    let slot = slots.iter_mut().find(|s| s.question_id == question_id).ok_or(Error::NotFound)?;
     let kind = kernel::stored(QuestionKind::parse(&slot.kind), "attempt_question.kind", &slot.kind)?;
     let options: Vec<OptionItem> = kernel::stored_json(&slot.options, "attempt_question.options")?;
     if !answer_fits(kind, &options, &answer) {
@@ -405,11 +426,11 @@ pub async fn save_answer(
             Text::fixed("答案格式与题型不符", "the answer does not fit the question type"),
         )));
     }
-    let mut active: attempt_question::ActiveModel = slot.into();
+    let mut active: attempt_question::ActiveModel = slot.clone().into();
     active.answer = Set(Some(serde_json::to_string(&answer).map_err(|e| Error::Unexpected(e.into()))?));
     active.answered_at = Set(Some(now));
-    active.update(db).await?;
-    view(db, now, &found, false).await
+    *slot = active.update(db).await?;
+    view_of(now, &found, slots, false)
 }
 
 /// Submits the caller's attempt (idempotent): objective answers are graded at once, the rest

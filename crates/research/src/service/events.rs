@@ -6,8 +6,8 @@ use kernel::{
 };
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -446,13 +446,12 @@ pub async fn research_progress(
     year: i32,
     required: u32,
 ) -> Result<ResearchProgress> {
-    let counted = counted_events(db, year).await?;
+    // Only the events the teacher has a record of: the home screen asks this on every open.
+    let recorded =
+        research_event::Column::Id.in_subquery(attendance::recorded_occasion_ids(KIND, teacher_id));
+    let counted = counted_events_where(db, year, Condition::all().add(recorded)).await?;
     let occasions: Vec<Occasion> = counted.iter().map(occasion).collect();
-    let attended = attendance::attended_pairs(db, &occasions)
-        .await?
-        .into_iter()
-        .filter(|(_, t)| *t == teacher_id)
-        .count();
+    let attended = attendance::attended_by(db, teacher_id, &occasions).await?.len();
     Ok(ResearchProgress { year, attended_county_or_above: attended as u32, required })
 }
 
@@ -461,8 +460,17 @@ pub(crate) async fn counted_events(
     db: &impl ConnectionTrait,
     year: i32,
 ) -> Result<Vec<research_event::Model>> {
+    counted_events_where(db, year, Condition::all()).await
+}
+
+/// [`counted_events`] among those meeting `only`.
+async fn counted_events_where(
+    db: &impl ConnectionTrait,
+    year: i32,
+    only: Condition,
+) -> Result<Vec<research_event::Model>> {
     let mut counted = Vec::new();
-    for e in events_of_year(db, year).await? {
+    for e in events_of_year_where(db, year, only).await? {
         if kernel::stored(EventLevel::parse(&e.level), "research_event.level", &e.level)?.counts_toward_rule()
         {
             counted.push(e);
@@ -476,6 +484,15 @@ pub(crate) async fn events_of_year(
     db: &impl ConnectionTrait,
     year: i32,
 ) -> Result<Vec<research_event::Model>> {
+    events_of_year_where(db, year, Condition::all()).await
+}
+
+/// [`events_of_year`] among those meeting `only`.
+async fn events_of_year_where(
+    db: &impl ConnectionTrait,
+    year: i32,
+    only: Condition,
+) -> Result<Vec<research_event::Model>> {
     // A day of margin on each side in UTC, then the exact China-time year.
     let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -487,6 +504,7 @@ pub(crate) async fn events_of_year(
     Ok(research_event::Entity::find()
         .filter(research_event::Column::StartsAt.gte(from))
         .filter(research_event::Column::StartsAt.lt(to))
+        .filter(only)
         .all(db)
         .await?
         .into_iter()

@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 
 use kernel::Actor;
 
-/// How long an account's actor is served from memory. Changes this instance makes (disabling,
-/// enabling, password resets and changes) take effect at once, because those routes
-/// [`ActorCache::forget`] the account; another instance's change takes at most this long.
-pub const ACTOR_TTL: Duration = Duration::from_secs(2);
+/// How long an account's actor is served from memory: longer than the player's 15 seconds
+/// between heartbeats, so a teacher watching a lesson is read about once a minute instead of
+/// four times. Changes this instance makes (disabling, enabling, password resets and changes)
+/// take effect at once, because those routes [`ActorCache::forget`] the account; another
+/// instance's change takes at most this long (an access token lives 15 minutes).
+pub const ACTOR_TTL: Duration = Duration::from_secs(60);
 
 /// Beyond this many accounts the cache starts afresh rather than grow without bound.
 const MAX_ACCOUNTS: usize = 100_000;
@@ -67,7 +69,7 @@ mod tests {
         let start = Instant::now();
         assert_eq!(cache.get(7, start), None);
         cache.keep(&teacher(7), start);
-        assert_eq!(cache.get(7, start + Duration::from_millis(1999)), Some(teacher(7)));
+        assert_eq!(cache.get(7, start + ACTOR_TTL - Duration::from_millis(1)), Some(teacher(7)));
         assert_eq!(cache.get(7, start + ACTOR_TTL), None, "stale after the TTL");
         cache.keep(&teacher(7), start);
         cache.keep(&teacher(8), start);
