@@ -16,9 +16,12 @@ Environment: BENCH_DURATION (wrk duration per workload, default 10s), BENCH_CONN
 SQLite and prints them without touching the docs (for working on one of them); with
 BENCH_PROFILE=FILE also records the server with `perf record -g` into FILE meanwhile.
 
-`python3 bench/run.py province` instead generates the 600,000-teacher province on PostgreSQL
-only and measures W0, W4 (64 connections, and one as W4_single) and W5 (one connection) there,
-into docs/perf/province.json (the figures docs/SCALING.md reasons from).
+`python3 bench/run.py province` (the second half of `make bench` when PostgreSQL is there) instead
+generates the 600,000-teacher province on PostgreSQL only and measures W0, W4 (64 connections,
+and one as W4_single) and W5 (one connection) there, then the same W4 and W5 again with the
+server's reports on a streaming replica (`tests/replica.sh`, QUALIFY_REPORT_DATABASE_URL) as
+W4_replica, W4_single_replica and W5_replica, into docs/perf/province.json (the figures
+docs/SCALING.md reasons from).
 """
 
 import datetime
@@ -184,34 +187,74 @@ def prepare(database_url, work):
     return env, seeded.stdout.strip(), time.monotonic() - start
 
 
-def measure(label, database_url):
+def measure(label, database_url, replica_url=None):
+    """Seeds a database and measures the workloads against a server over it; with `replica_url`
+    (the province run) measures W4 and W5 a second time with the reports on that replica, as
+    `W4_replica`, `W4_single_replica` and `W5_replica`."""
     work = Path(tempfile.mkdtemp(prefix="qualify-bench-"))
     try:
         env, seed_text, seed_seconds = prepare(database_url, work)
-        server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=open(work / "serve.log", "w"))
-        try:
-            for _ in range(200):
-                try:
-                    call("GET", "/health")
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            profiler = None
-            if os.environ.get("BENCH_PROFILE"):
-                profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(server.pid), "-o",
-                                             os.environ["BENCH_PROFILE"]], stderr=subprocess.DEVNULL)
-            results = run_workloads(work, server.pid)
-            if profiler:
-                profiler.send_signal(2)
-                profiler.wait()
-            results["peak_rss_mb"] = status_kb(server.pid, "VmHWM") / 1024
-        finally:
-            server.terminate()
-            server.wait()
+        results = serve_and_run(env, work)
+        if replica_url:
+            wait_replayed(database_url, replica_url)
+            on_replica = serve_and_run(dict(env, QUALIFY_REPORT_DATABASE_URL=replica_url), work)
+            results.update({f"{name}_replica": figures for name, figures in on_replica.items()
+                            if name.startswith(("W4", "W5"))})
+            results["peak_rss_mb"] = max(results["peak_rss_mb"], on_replica["peak_rss_mb"])
         return {"seed": seed_text, "seed_seconds": seed_seconds, **results}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def serve_and_run(env, work):
+    """Starts the server with `env`, runs the workloads, stops it; with its peak memory."""
+    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(work / "serve.log", "a"))
+    try:
+        for _ in range(200):
+            try:
+                call("GET", "/health")
+                break
+            except OSError:
+                time.sleep(0.1)
+        profiler = None
+        if os.environ.get("BENCH_PROFILE"):
+            profiler = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(server.pid), "-o",
+                                         os.environ["BENCH_PROFILE"]], stderr=subprocess.DEVNULL)
+        results = run_workloads(work, server.pid)
+        if profiler:
+            profiler.send_signal(2)
+            profiler.wait()
+        results["peak_rss_mb"] = status_kb(server.pid, "VmHWM") / 1024
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def psql_value(url, sql):
+    return subprocess.run(["psql", url, "-Atc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def replica_of(pg_url):
+    """The bench database on the streaming replica `tests/replica.sh` keeps (port 5433, made
+    with `pg_basebackup -R` from the primary when missing): a replica carries every database
+    of its primary's cluster, so the one just generated arrives there by streaming."""
+    subprocess.run(["bash", str(ROOT / "tests" / "replica.sh"), "up"], check=True)
+    return re.sub(r":\d+/", f":{os.environ.get('REPLICA_PORT', '5433')}/", pg_url, count=1)
+
+
+def wait_replayed(primary_url, replica_url):
+    """Waits until the replica has replayed everything the primary has written so far."""
+    written = psql_value(primary_url, "select pg_current_wal_lsn()")
+    for _ in range(1800):
+        try:
+            if psql_value(replica_url, f"select pg_last_wal_replay_lsn() >= '{written}'::pg_lsn") == "t":
+                return
+        except subprocess.CalledProcessError:
+            pass
+        time.sleep(1)
+    sys.exit(f"the replica at {replica_url} did not replay the primary's writes within 30 minutes")
 
 
 def run_workloads(work, pid):
@@ -318,13 +361,15 @@ def main():
         if not pg_url:
             sys.exit("the province run needs BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL)")
         try:
-            run = measure("postgres", pg_url)
+            run = measure("postgres", pg_url, replica_of(pg_url))
         finally:
             subprocess.run(["psql", admin_url, "-qc", f'DROP DATABASE IF EXISTS "{pg_url.rsplit("/", 1)[1]}"'])
         out = {"date": datetime.date.today().isoformat(), "machine": machine(), "connections": CONNECTIONS,
                "duration": DURATION, "seed": run["seed"], "seed_seconds": round(run["seed_seconds"], 1),
                "peak_rss_mb": round(run["peak_rss_mb"], 1),
-               "workloads": {w: {k: round(v, 2) for k, v in run[w].items()} for w in ["W0", "W4", "W4_single", "W5"]}}
+               "replica": "a streaming replica (tests/replica.sh, port 5433) as QUALIFY_REPORT_DATABASE_URL",
+               "workloads": {w: {k: round(v, 2) for k, v in run[w].items()}
+                             for w in ["W0", "W4", "W4_single", "W5", "W4_replica", "W4_single_replica", "W5_replica"]}}
         (ROOT / "docs" / "perf").mkdir(parents=True, exist_ok=True)
         (ROOT / "docs" / "perf" / "province.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -352,6 +397,8 @@ def ratio_rows(runs):
                 "ratio_to_w0": round(figures["rps"] / base["rps"], 3),
                 "p50_ms": round(figures["p50_ms"], 2),
                 "p99_ms": round(figures["p99_ms"], 2),
+                # Latency follows throughput: a workload's p99 against W0's in the same run.
+                "p99_ratio_to_w0": round(figures["p99_ms"] / base["p99_ms"], 2),
                 "non_2xx": figures["non_2xx"],
                 "statements_per_request": None if figures.get("statements_per_request") is None
                 else round(figures["statements_per_request"], 2),
@@ -386,12 +433,12 @@ def write(runs):
     for db, run in runs.items():
         lines.append(f"- {db}: {run['seed']} (generated in {run['seed_seconds']:.0f} s); "
                      f"server peak memory (VmHWM) {run['peak_rss_mb']:.0f} MiB")
-    lines += ["", "| workload | db | req/s | × W0 | p50 ms | p99 ms | non-2xx | statements/request |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| workload | db | req/s | × W0 | p50 ms | p99 ms | p99 × W0's | non-2xx | statements/request |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for workload, db, f in ratio_rows(runs):
         counted = "–" if f["statements_per_request"] is None else f"{f['statements_per_request']:.2f}"
         lines.append(f"| {workload} {WORKLOADS[workload]} | {db} | {f['rps']:.0f} | {f['ratio_to_w0']:.3f} | "
-                     f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['non_2xx']} | {counted} |")
+                     f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['p99_ratio_to_w0']:.2f} | {f['non_2xx']} | {counted} |")
     lines += ["", "Statements/request are counted by the server while wrk runs (`QUALIFY_STATEMENT_COUNT_FILE`: "
               "sea-orm's metric callback sees every query and execute, in transactions too, but not BEGIN/COMMIT), "
               "divided by the requests wrk completed; heartbeats committed in one group share its statements."]

@@ -388,11 +388,27 @@ pub async fn registered_occasions(
 /// kind), so a caller reads its occasions in one statement.
 pub fn registered_occasion_ids(kind: &str, teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
     use attendance_registration::Column as C;
+    occasion_ids_of(
+        attendance_registration::Entity,
+        [C::OccasionId, C::OccasionKind, C::TeacherId],
+        kind,
+        teacher_id,
+    )
+}
+
+/// `occasion_id` of one teacher's rows of a kind in a table of registrations or records, given
+/// its `[occasion_id, occasion_kind, teacher_id]` columns.
+fn occasion_ids_of<C: ColumnTrait>(
+    table: impl sea_orm::sea_query::IntoIden,
+    [occasion, of_kind, teacher]: [C; 3],
+    kind: &str,
+    teacher_id: i64,
+) -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select()
-        .column(C::OccasionId)
-        .from(attendance_registration::Entity)
-        .and_where(C::OccasionKind.eq(kind))
-        .and_where(C::TeacherId.eq(teacher_id))
+        .column(occasion)
+        .from(table)
+        .and_where(of_kind.eq(kind))
+        .and_where(teacher.eq(teacher_id))
         .to_owned()
 }
 
@@ -454,12 +470,12 @@ async fn attended(
 /// subquery: the few a teacher's own figures need to look at.
 pub fn recorded_occasion_ids(kind: &str, teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
     use attendance_record::Column as C;
-    sea_orm::sea_query::Query::select()
-        .column(C::OccasionId)
-        .from(attendance_record::Entity)
-        .and_where(C::OccasionKind.eq(kind))
-        .and_where(C::TeacherId.eq(teacher_id))
-        .to_owned()
+    occasion_ids_of(
+        attendance_record::Entity,
+        [C::OccasionId, C::OccasionKind, C::TeacherId],
+        kind,
+        teacher_id,
+    )
 }
 
 /// Queues one mail to everyone registered for an occasion, made from their name; its dedup key

@@ -32,7 +32,7 @@ pub use error::{Error, FieldError, Result, stored, stored_json};
 pub use facts::fact_row;
 pub use group_commit::{GroupCommit, WriteFuture};
 pub use hours::{Hours, from_tenths, to_tenths};
-pub use joined::select_prefixed;
+pub use joined::{left_joined, select_prefixed};
 pub use level::Level;
 pub use lock::lock_key;
 pub use page::{Page, PageRequest, fetch_page};

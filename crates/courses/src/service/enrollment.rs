@@ -186,12 +186,8 @@ pub(crate) async fn open_views(
             open.push((e, course::Model::from_query_result(&row, "c_")?, Vec::new(), Vec::new()));
         }
         let (_, _, lessons, progress) = open.last_mut().ok_or(Error::NotFound)?;
-        if row.try_get::<Option<i64>>("", "l_id")?.is_some() {
-            lessons.push(lesson::Model::from_query_result(&row, "l_")?);
-        }
-        if row.try_get::<Option<i64>>("", "p_id")?.is_some() {
-            progress.push(lesson_progress::Model::from_query_result(&row, "p_")?);
-        }
+        lessons.extend(kernel::left_joined::<lesson::Model>(&row, "l_")?);
+        progress.extend(kernel::left_joined::<lesson_progress::Model>(&row, "p_")?);
     }
     Ok(open
         .into_iter()

@@ -326,8 +326,8 @@ async fn learner(
     course_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Learner> {
+    use sea_orm::ExprTrait;
     use sea_orm::sea_query::{Alias, Expr, Func, JoinType, Query};
-    use sea_orm::{ExprTrait, FromQueryResult};
     use {learning_interval as interval, lesson_progress as progress, presence_challenge as challenge};
     let base = Alias::new("base");
     let floor = Func::coalesce([Expr::col((progress::Entity, progress::Column::LastTime)), Expr::val(now)]);
@@ -364,14 +364,8 @@ async fn learner(
     let first = rows
         .first()
         .ok_or_else(|| Error::Unexpected(anyhow::anyhow!("the learner's base row is missing")))?;
-    let stored = match first.try_get::<Option<i64>>("", "p_id")? {
-        Some(_) => Some(progress::Model::from_query_result(first, "p_")?),
-        None => None,
-    };
-    let pending = match first.try_get::<Option<i64>>("", "c_id")? {
-        Some(_) => Some(challenge::Model::from_query_result(first, "c_")?),
-        None => None,
-    };
+    let stored = kernel::left_joined::<progress::Model>(first, "p_")?;
+    let pending = kernel::left_joined::<challenge::Model>(first, "c_")?;
     let mut busy = Vec::with_capacity(rows.len());
     for row in &rows {
         let starts = row.try_get::<Option<DateTime<Utc>>>("", "i_starts_at")?;

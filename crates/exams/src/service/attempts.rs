@@ -182,9 +182,7 @@ async fn attempt_exam_questions(
     let mut slots = Vec::new();
     if questions == Questions::Read {
         for row in &rows {
-            if row.try_get::<Option<i64>>("", "q_id")?.is_some() {
-                slots.push(attempt_question::Model::from_query_result(row, "q_")?);
-            }
+            slots.extend(kernel::left_joined::<attempt_question::Model>(row, "q_")?);
         }
     }
     let found = attempt::Model::from_query_result(first, "a_")?;
