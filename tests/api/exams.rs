@@ -682,3 +682,49 @@ async fn a_paper_whose_section_points_no_rubric_can_reach_is_refused_naming_the_
     .await;
     assert_eq!(problem["errors"][0]["field"], "sections[0].points", "editing is checked too: {problem}");
 }
+
+#[tokio::test]
+async fn autosaves_sent_at_once_are_each_stored_and_each_answered_after_their_commit() {
+    let app = spawn_seeded_app().await;
+    let (exam_id, _) = objective_exam(&app).await;
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    // Every question answered at the same moment with an answer of its own, so the writer
+    // takes several into one transaction.
+    let chosen: Vec<(i64, &str)> = attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["A", "B", "C"].iter().cycle())
+        .map(|(q, answer)| (q["id"].as_i64().unwrap(), *answer))
+        .collect();
+    let saves = chosen.iter().map(|&(q, answer)| {
+        let request = app
+            .client
+            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{q}")))
+            .bearer_auth(&teacher)
+            .json(&json!({"answer": answer}));
+        async move { (q, answer, request.send().await.unwrap()) }
+    });
+    for (q, answer, response) in futures_util::future::join_all(saves).await {
+        assert_eq!(response.status(), StatusCode::OK);
+        let view = json_of(response).await;
+        assert_eq!(view["answers"][q.to_string()], answer, "the answer shows its own save: {view}");
+    }
+    let stored = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
+    for (q, answer) in &chosen {
+        assert_eq!(stored["answers"][q.to_string()], *answer, "stored: {stored}");
+    }
+
+    let elsewhere = app
+        .client
+        .put(app.url(&format!("/api/v1/attempts/{id}/answers/999999")))
+        .bearer_auth(&teacher)
+        .json(&json!({"answer": "A"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(elsewhere, StatusCode::NOT_FOUND, "not_found").await;
+}

@@ -60,6 +60,21 @@ impl<J: Send + Sync + 'static, R: Send + 'static> GroupCommit<J, R> {
         Self { queue }
     }
 
+    /// [`GroupCommit::start`] with as many writers as the database has use for: one on SQLite,
+    /// whose write transactions are serialised anyway, and four on PostgreSQL, where batches
+    /// of different keys commit side by side.
+    pub fn start_for(
+        db: DatabaseConnection,
+        max_batch: usize,
+        work: impl for<'a> Fn(&'a DatabaseTransaction, &'a J) -> WriteFuture<'a, R> + Send + Sync + 'static,
+    ) -> Self {
+        let writers = match db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => 1,
+            _ => 4,
+        };
+        Self::start(db, writers, max_batch, work)
+    }
+
     /// Queues one write and waits until the batch holding it has committed (or it failed).
     pub async fn submit(&self, key: i64, job: J) -> Result<R> {
         let (answer, answered) = oneshot::channel();

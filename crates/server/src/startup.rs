@@ -53,6 +53,7 @@ impl Application {
         let login_limiter = rate::per_minute(settings.login_per_minute);
         let ledger = pipeline::ledger();
         let progress = courses::progress_writer(db.clone(), ledger, settings.progress);
+        let answers = exams::answer_writer(db.clone());
         let replica = match &settings.report_database_url {
             Some(url) => {
                 Some(db::connect_replica(url).await.context("failed to set up the report replica's pool")?)
@@ -63,6 +64,7 @@ impl Application {
             jwt: JwtKeys::new(&settings.jwt_secret)?,
             actors: Arc::default(),
             progress,
+            answers,
             ledger,
             db,
             replica,

@@ -29,6 +29,8 @@ pub struct AppState {
     pub login_limiter: AddressLimiter,
     /// Credits heartbeat batches of many teachers in shared transactions.
     pub progress: courses::ProgressWriter,
+    /// Writes exam autosaves of many candidates in shared transactions.
+    pub answers: exams::AnswerWriter,
     /// The ledger every producer posts through, with what a post sets off ([`crate::pipeline`]).
     pub ledger: credit::Ledger,
 }

@@ -131,11 +131,7 @@ const GROUP_SIZE: usize = 256;
 /// Starts the tasks that credit checked batches in groups (see `kernel::GroupCommit`): one
 /// on SQLite, which has a single writer anyway; a few on PostgreSQL.
 pub fn progress_writer(db: DatabaseConnection, ledger: credit::Ledger, rules: Rules) -> ProgressWriter {
-    let writers = match db.get_database_backend() {
-        sea_orm::DbBackend::Sqlite => 1,
-        _ => 4,
-    };
-    kernel::GroupCommit::start(db, writers, GROUP_SIZE, move |txn, batch| {
+    kernel::GroupCommit::start_for(db, GROUP_SIZE, move |txn, batch| {
         Box::pin(async move { credit_progress(txn, &ledger, &rules, batch).await })
     })
 }

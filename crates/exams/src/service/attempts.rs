@@ -393,14 +393,50 @@ fn answer_fits(kind: QuestionKind, options: &[OptionItem], answer: &Value) -> bo
     }
 }
 
-/// Autosaves one answer (last write wins); refused once submitted or past the deadline.
+/// An autosaved answer on its way to the database.
+#[derive(Debug, Clone)]
+pub struct SavedAnswer {
+    slot_id: i64,
+    answer: String,
+    at: DateTime<Utc>,
+}
+
+/// Autosaves of many attempts, written in shared transactions (`kernel::GroupCommit`): during
+/// an exam session every candidate's phone saves as they answer, and one write transaction
+/// apiece queued them behind SQLite's single writer. Each save is answered after its commit.
+pub type AnswerWriter = kernel::GroupCommit<SavedAnswer, ()>;
+
+/// The most autosaves one shared transaction writes.
+const ANSWERS_PER_GROUP: usize = 256;
+
+/// Starts the tasks that write autosaves in groups.
+pub fn answer_writer(db: DatabaseConnection) -> AnswerWriter {
+    kernel::GroupCommit::start_for(db, ANSWERS_PER_GROUP, |txn, saved| Box::pin(write_answer(txn, saved)))
+}
+
+async fn write_answer(txn: &impl ConnectionTrait, saved: &SavedAnswer) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    let written = attempt_question::Entity::update_many()
+        .col_expr(attempt_question::Column::Answer, Expr::value(saved.answer.clone()))
+        .col_expr(attempt_question::Column::AnsweredAt, Expr::value(saved.at))
+        .filter(attempt_question::Column::Id.eq(saved.slot_id))
+        .exec(txn)
+        .await?;
+    if written.rows_affected == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Autosaves one answer to `(attempt, question)` (last write wins); refused once submitted or
+/// past the deadline.
 pub async fn save_answer(
     db: &DatabaseConnection,
+    answers: &AnswerWriter,
     ledger: &credit::Ledger,
     now: DateTime<Utc>,
     actor: &Actor,
-    id: i64,
-    question_id: i64,
+    (id, question_id): (i64, i64),
     answer: Value,
 ) -> Result<AttemptView> {
     let (found, _, mut slots) = readable_with(db, ledger, now, actor, id, Questions::Read).await?;
@@ -424,10 +460,9 @@ pub async fn save_answer(
             Text::fixed("答案格式与题型不符", "the answer does not fit the question type"),
         )));
     }
-    let mut active: attempt_question::ActiveModel = slot.clone().into();
-    active.answer = Set(Some(serde_json::to_string(&answer).map_err(|e| Error::Unexpected(e.into()))?));
-    active.answered_at = Set(Some(now));
-    *slot = active.update(db).await?;
+    let text = serde_json::to_string(&answer).map_err(|e| Error::Unexpected(e.into()))?;
+    answers.submit(found.id, SavedAnswer { slot_id: slot.id, answer: text.clone(), at: now }).await?;
+    (slot.answer, slot.answered_at) = (Some(text), Some(now));
     view_of(now, &found, slots, false)
 }
 

@@ -11,8 +11,8 @@ mod papers;
 mod results;
 
 pub use attempts::{
-    AttemptStatus, AttemptView, Feedback, PaperQuestion, get_attempt, save_answer, start_attempt,
-    submit_attempt,
+    AnswerWriter, AttemptStatus, AttemptView, Feedback, PaperQuestion, SavedAnswer, answer_writer,
+    get_attempt, save_answer, start_attempt, submit_attempt,
 };
 pub use bank::{
     Bank, NewBank, NewQuestion, OptionItem, Question, QuestionFilter, QuestionPatch, RubricItem, create_bank,

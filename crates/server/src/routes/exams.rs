@@ -304,15 +304,14 @@ pub async fn answer(
     path: web::Path<(i64, i64)>,
     body: Json<AnswerBody>,
 ) -> ApiResult<web::Json<AttemptView>> {
-    let (id, question_id) = path.into_inner();
     Ok(web::Json(
         exams::save_answer(
             &state.db,
+            &state.answers,
             &state.ledger,
             state.clock.now(),
             &actor,
-            id,
-            question_id,
+            path.into_inner(),
             body.into_inner().answer,
         )
         .await?,
