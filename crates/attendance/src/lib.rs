@@ -25,6 +25,6 @@ pub use flow::{
 pub use seats::{Seats, fill_seats, seats};
 pub use service::{
     Attendance, Occasion, Scan, attended_by, attended_pairs, recorded_occasion_ids, registered_count,
-    registered_occasion_ids, registered_occasions,
+    registered_occasion_ids,
 };
 pub use sheet::{SheetLine, sheet_of};

@@ -368,24 +368,8 @@ pub(crate) async fn roster(db: &impl ConnectionTrait, occasion: &Occasion) -> Re
     lines.into_iter().map(|(id, (registered, r))| occasion.attendance(id, registered, r.as_ref())).collect()
 }
 
-/// Occasions of a kind a teacher is registered for, for dashboards and "my events".
-pub async fn registered_occasions(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    teacher_id: i64,
-) -> Result<Vec<i64>> {
-    Ok(attendance_registration::Entity::find()
-        .filter(attendance_registration::Column::OccasionKind.eq(kind))
-        .filter(attendance_registration::Column::TeacherId.eq(teacher_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.occasion_id)
-        .collect())
-}
-
-/// [`registered_occasions`] as a subquery (`occasion_id` of the teacher's registrations of a
-/// kind), so a caller reads its occasions in one statement.
+/// Occasions of a kind a teacher is registered for (`occasion_id` of their registrations), as a
+/// subquery, so a caller reads those occasions in one statement.
 pub fn registered_occasion_ids(kind: &str, teacher_id: i64) -> sea_orm::sea_query::SelectStatement {
     use attendance_registration::Column as C;
     occasion_ids_of(

@@ -18,7 +18,6 @@ pub use claims::{
 pub use evidence::{EntryFact, entry_facts};
 pub use search::{CreditExport, CreditSearch, SearchSort, TeacherCredits, search_credits};
 pub use statement::{
-    CreditStatement, EntryFilter, EntryWindow, Totals, hours_by_category, hours_by_delivery, teacher_credits,
-    year_by_delivery,
+    CreditStatement, EntryFilter, EntryWindow, Totals, hours_by_category, teacher_credits, year_by_delivery,
 };
 pub use transcript::{Transcript, TranscriptTeacher, TranscriptVerification, transcript, verify_transcript};

@@ -153,8 +153,9 @@ pub(crate) async fn totals(
 }
 
 /// A teacher's online and offline hours of one year from the kept totals row (one read by
-/// key, no sum over the ledger): what the home screen shows. Posting keeps the row by the same
-/// mapping as [`hours_by_delivery`], so the two agree; a year without entries is zero.
+/// key, no sum over the ledger): what the home screen shows. Posting keeps the row by the one
+/// mapping, [`crate::Category::delivery`] (a claim by its form, a reversal as what it reverses),
+/// so it agrees with statements and qualification progress; a year without entries is zero.
 pub async fn year_by_delivery(db: &impl ConnectionTrait, teacher_id: i64, year: i32) -> Result<ByDelivery> {
     let kept = credit_year_total::Entity::find_by_id((teacher_id, year)).one(db).await?;
     Ok(kept.map_or_else(ByDelivery::default, |row| ByDelivery {
@@ -201,18 +202,6 @@ impl EntryWindow {
             .add_option(self.occurred_from.map(|from| C::OccurredOn.gte(from)))
             .add_option(self.occurred_to.map(|to| C::OccurredOn.lte(to)))
     }
-}
-
-/// A teacher's online and offline hours within a window, by the one mapping
-/// (`Category::delivery`): what the dashboard, qualification progress, statements and
-/// transcripts all show. Approved claims count by their `form`.
-pub async fn hours_by_delivery(
-    db: &impl ConnectionTrait,
-    teacher_id: i64,
-    window: &EntryWindow,
-) -> Result<ByDelivery> {
-    let by_category = hours_by_category(db, teacher_id, window).await?;
-    Ok(ByDelivery::of(&by_category, online_claim_hours(db, teacher_id, window).await?))
 }
 
 /// Hours of approved online claims in the window, net of their reversals.
