@@ -72,14 +72,7 @@ pub(crate) async fn answer_all_and_submit(
     let id = attempt["id"].as_i64().unwrap();
     for q in attempt["questions"].as_array().unwrap() {
         let path = format!("/api/v1/attempts/{id}/answers/{}", q["id"]);
-        let saved = app
-            .client
-            .put(app.url(&path))
-            .bearer_auth(token)
-            .json(&json!({"answer": answer}))
-            .send()
-            .await
-            .unwrap();
+        let saved = app.put(token, &path, json!({"answer": answer})).await;
         assert_eq!(saved.status(), StatusCode::OK);
     }
     json_of(app.post(token, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await
@@ -108,13 +101,8 @@ async fn a_teacher_sits_an_objective_exam_and_a_pass_posts_once() {
     for q in attempt["questions"].as_array().unwrap() {
         let answer = "A";
         let saved = app
-            .client
-            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
-            .bearer_auth(&teacher)
-            .json(&json!({"answer": answer}))
-            .send()
-            .await
-            .unwrap();
+            .put(&teacher, &format!("/api/v1/attempts/{id}/answers/{}", q["id"]), json!({"answer": answer}))
+            .await;
         assert_eq!(saved.status(), StatusCode::OK);
     }
     let resumed = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
@@ -133,13 +121,12 @@ async fn a_teacher_sits_an_objective_exam_and_a_pass_posts_once() {
     assert_eq!(credits["total"], 1, "a pass posts exactly once");
 
     let late = app
-        .client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "B"}))
-        .send()
-        .await
-        .unwrap();
+        .put(
+            &teacher,
+            &format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"]),
+            json!({"answer": "B"}),
+        )
+        .await;
     assert_problem(late, StatusCode::CONFLICT, "attempt_closed").await;
 }
 
@@ -174,24 +161,12 @@ async fn the_server_enforces_the_deadline_and_submits_what_was_saved() {
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
     let first = attempt["questions"][0]["id"].clone();
-    app.client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{first}")))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "A"}))
-        .send()
-        .await
-        .unwrap();
+    app.put(&teacher, &format!("/api/v1/attempts/{id}/answers/{first}"), json!({"answer": "A"})).await;
 
     app.clock.advance(Duration::minutes(31));
     let teacher = app.token("teacher").await;
-    let late = app
-        .client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{first}")))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "B"}))
-        .send()
-        .await
-        .unwrap();
+    let late =
+        app.put(&teacher, &format!("/api/v1/attempts/{id}/answers/{first}"), json!({"answer": "B"})).await;
     assert_problem(late, StatusCode::CONFLICT, "attempt_closed").await;
     let after = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
     assert_eq!(after["status"], "released", "submitted by the server at the deadline");
@@ -326,13 +301,12 @@ async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
     let question = attempt["questions"][0]["id"].clone();
-    app.client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{question}")))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "先倾听，再共情，最后一起找办法。"}))
-        .send()
-        .await
-        .unwrap();
+    app.put(
+        &teacher,
+        &format!("/api/v1/attempts/{id}/answers/{question}"),
+        json!({"answer": "先倾听，再共情，最后一起找办法。"}),
+    )
+    .await;
     let submitted =
         json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
     assert_eq!(submitted["status"], "grading");
@@ -460,13 +434,8 @@ async fn a_regrade_is_audited_and_a_lost_pass_is_reversed_in_the_ledger() {
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
     for q in attempt["questions"].as_array().unwrap().iter().take(3) {
-        app.client
-            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
-            .bearer_auth(&teacher)
-            .json(&json!({"answer": "A"}))
-            .send()
-            .await
-            .unwrap();
+        app.put(&teacher, &format!("/api/v1/attempts/{id}/answers/{}", q["id"]), json!({"answer": "A"}))
+            .await;
     }
     let submitted =
         json_of(app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await;
@@ -621,17 +590,7 @@ async fn attempts_allowed_and_the_window_are_enforced() {
 pub(crate) async fn sit(app: &TestApp, teacher: &str, exam_id: i64, answer: &str) -> Value {
     let attempt =
         json_of(app.post(teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
-    let id = attempt["id"].as_i64().expect("attempt id");
-    for q in attempt["questions"].as_array().expect("questions") {
-        app.client
-            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", q["id"])))
-            .bearer_auth(teacher)
-            .json(&json!({"answer": answer}))
-            .send()
-            .await
-            .unwrap();
-    }
-    json_of(app.post(teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await).await
+    answer_all_and_submit(app, teacher, &attempt, answer).await
 }
 
 #[tokio::test]
@@ -700,13 +659,10 @@ async fn autosaves_sent_at_once_are_each_stored_and_each_answered_after_their_co
         .zip(["A", "B", "C"].iter().cycle())
         .map(|(q, answer)| (q["id"].as_i64().unwrap(), *answer))
         .collect();
-    let saves = chosen.iter().map(|&(q, answer)| {
-        let request = app
-            .client
-            .put(app.url(&format!("/api/v1/attempts/{id}/answers/{q}")))
-            .bearer_auth(&teacher)
-            .json(&json!({"answer": answer}));
-        async move { (q, answer, request.send().await.unwrap()) }
+    let (app, teacher) = (&app, &teacher);
+    let saves = chosen.iter().map(|&(q, answer)| async move {
+        let path = format!("/api/v1/attempts/{id}/answers/{q}");
+        (q, answer, app.put(teacher, &path, json!({"answer": answer})).await)
     });
     for (q, answer, response) in futures_util::future::join_all(saves).await {
         assert_eq!(response.status(), StatusCode::OK);
@@ -718,13 +674,7 @@ async fn autosaves_sent_at_once_are_each_stored_and_each_answered_after_their_co
         assert_eq!(stored["answers"][q.to_string()], *answer, "stored: {stored}");
     }
 
-    let elsewhere = app
-        .client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/999999")))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "A"}))
-        .send()
-        .await
-        .unwrap();
+    let elsewhere =
+        app.put(teacher, &format!("/api/v1/attempts/{id}/answers/999999"), json!({"answer": "A"})).await;
     assert_problem(elsewhere, StatusCode::NOT_FOUND, "not_found").await;
 }

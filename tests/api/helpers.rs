@@ -141,6 +141,10 @@ impl TestApp {
         self.client.post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
     }
 
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> Response {
+        self.client.put(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
+    }
+
     pub async fn patch(&self, token: &str, path: &str, body: Value) -> Response {
         self.client.patch(self.url(path)).bearer_auth(token).json(&body).send().await.expect("request")
     }

@@ -376,13 +376,12 @@ async fn a_lesson_with_a_quiz_completes_only_once_the_quiz_is_passed() {
 
     let attempt = json_of(app.post(&token, &format!("/api/v1/exams/{quiz}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
-    app.client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
-        .bearer_auth(&token)
-        .json(&json!({"answer": true}))
-        .send()
-        .await
-        .unwrap();
+    app.put(
+        &token,
+        &format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"]),
+        json!({"answer": true}),
+    )
+    .await;
     app.post(&token, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
     let done = json_of(player.send(vec![]).await).await;
     assert_eq!((done["completed"].as_bool(), done["course_completed"].as_bool()), (Some(true), Some(true)));

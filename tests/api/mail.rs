@@ -99,13 +99,12 @@ async fn release_a_result(app: &TestApp) -> i64 {
     let attempt =
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
-    app.client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": true}))
-        .send()
-        .await
-        .unwrap();
+    app.put(
+        &teacher,
+        &format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"]),
+        json!({"answer": true}),
+    )
+    .await;
     let submitted = app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
     assert_eq!(submitted.status(), StatusCode::OK, "the request succeeds whatever the mail does");
     id
@@ -153,13 +152,12 @@ async fn trainers_covering_an_exam_hear_of_answers_to_grade() {
     let attempt =
         json_of(app.post(&teacher, &format!("/api/v1/exams/{exam}/attempts"), json!({})).await).await;
     let id = attempt["id"].as_i64().unwrap();
-    app.client
-        .put(app.url(&format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"])))
-        .bearer_auth(&teacher)
-        .json(&json!({"answer": "先倾听。"}))
-        .send()
-        .await
-        .unwrap();
+    app.put(
+        &teacher,
+        &format!("/api/v1/attempts/{id}/answers/{}", attempt["questions"][0]["id"]),
+        json!({"answer": "先倾听。"}),
+    )
+    .await;
     app.post(&teacher, &format!("/api/v1/attempts/{id}/submit"), json!({})).await;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
