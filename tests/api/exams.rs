@@ -669,7 +669,7 @@ async fn autosaves_sent_at_once_are_each_stored_and_each_answered_after_their_co
         let view = json_of(response).await;
         assert_eq!(view["answers"][q.to_string()], answer, "the answer shows its own save: {view}");
     }
-    let stored = json_of(app.get(&teacher, &format!("/api/v1/attempts/{id}")).await).await;
+    let stored = json_of(app.get(teacher, &format!("/api/v1/attempts/{id}")).await).await;
     for (q, answer) in &chosen {
         assert_eq!(stored["answers"][q.to_string()], *answer, "stored: {stored}");
     }
