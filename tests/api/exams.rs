@@ -62,6 +62,16 @@ pub(crate) async fn objective_exam(app: &TestApp) -> (i64, i64) {
     (json_of(created).await["id"].as_i64().unwrap(), bank)
 }
 
+/// The seeded teacher with an attempt started at a fresh objective exam: `(token, attempt, id)`.
+async fn objective_attempt(app: &TestApp) -> (String, Value, i64) {
+    let (exam_id, _) = objective_exam(app).await;
+    let teacher = app.token("teacher").await;
+    let attempt =
+        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
+    let id = attempt["id"].as_i64().unwrap();
+    (teacher, attempt, id)
+}
+
 /// Answers every question of a started attempt with `answer` and submits it; the result.
 pub(crate) async fn answer_all_and_submit(
     app: &TestApp,
@@ -155,11 +165,7 @@ async fn the_draw_is_random_per_attempt_yet_reproducible_from_its_seed() {
 #[tokio::test]
 async fn the_server_enforces_the_deadline_and_submits_what_was_saved() {
     let app = spawn_seeded_app().await;
-    let (exam_id, _) = objective_exam(&app).await;
-    let teacher = app.token("teacher").await;
-    let attempt =
-        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
-    let id = attempt["id"].as_i64().unwrap();
+    let (teacher, attempt, id) = objective_attempt(&app).await;
     let first = attempt["questions"][0]["id"].clone();
     app.put(&teacher, &format!("/api/v1/attempts/{id}/answers/{first}"), json!({"answer": "A"})).await;
 
@@ -428,11 +434,7 @@ async fn essays_are_graded_blind_with_a_third_grader_when_two_disagree() {
 #[tokio::test]
 async fn a_regrade_is_audited_and_a_lost_pass_is_reversed_in_the_ledger() {
     let app = spawn_seeded_app().await;
-    let (exam_id, _) = objective_exam(&app).await;
-    let teacher = app.token("teacher").await;
-    let attempt =
-        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
-    let id = attempt["id"].as_i64().unwrap();
+    let (teacher, attempt, id) = objective_attempt(&app).await;
     for q in attempt["questions"].as_array().unwrap().iter().take(3) {
         app.put(&teacher, &format!("/api/v1/attempts/{id}/answers/{}", q["id"]), json!({"answer": "A"}))
             .await;
@@ -645,11 +647,7 @@ async fn a_paper_whose_section_points_no_rubric_can_reach_is_refused_naming_the_
 #[tokio::test]
 async fn autosaves_sent_at_once_are_each_stored_and_each_answered_after_their_commit() {
     let app = spawn_seeded_app().await;
-    let (exam_id, _) = objective_exam(&app).await;
-    let teacher = app.token("teacher").await;
-    let attempt =
-        json_of(app.post(&teacher, &format!("/api/v1/exams/{exam_id}/attempts"), json!({})).await).await;
-    let id = attempt["id"].as_i64().unwrap();
+    let (teacher, attempt, id) = objective_attempt(&app).await;
     // Every question answered at the same moment with an answer of its own, so the writer
     // takes several into one transaction.
     let chosen: Vec<(i64, &str)> = attempt["questions"]
