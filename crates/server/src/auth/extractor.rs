@@ -34,11 +34,12 @@ impl FromRequest for AuthUser {
             let token = token.ok_or_else(invalid_token)?;
             let account_id = state.jwt.verify(&token, state.clock.now())?;
             let read_at = std::time::Instant::now();
-            if let Some(actor) = state.actors.get(account_id, read_at) {
-                return Ok(AuthUser(actor));
-            }
+            let ticket = match state.actors.get(account_id, read_at) {
+                Ok(actor) => return Ok(AuthUser(actor)),
+                Err(ticket) => ticket,
+            };
             let actor = directory::actor_for(&state.db, account_id).await?;
-            state.actors.keep(&actor, read_at);
+            state.actors.keep(&actor, read_at, ticket);
             Ok(AuthUser(actor))
         })
     }
