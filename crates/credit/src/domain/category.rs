@@ -72,9 +72,9 @@ impl Category {
 
     /// Whether an entry's hours are online or offline training: the one mapping the dashboard,
     /// qualification progress, statements and transcripts share (applied when an entry is
-    /// posted, stored on it and added to the kept totals). Online: courses, exams; offline: sessions, research events,
-    /// external training — except an approved claim, which keeps its `form` (`claim_form`).
-    /// Certificates and adjustments are neither.
+    /// posted, stored on it and added to the kept totals). Online: courses, exams; offline:
+    /// sessions, research events, external training — except an approved claim, which keeps its
+    /// `form` (`claim_form`). Certificates and adjustments are neither.
     pub fn delivery(self, claim_form: Option<super::TrainingForm>) -> Option<Delivery> {
         match (self, claim_form) {
             (Category::External, Some(super::TrainingForm::Online)) => Some(Delivery::Online),

@@ -449,28 +449,21 @@ pub async fn research_progress(
     // Only the events the teacher has a record of: the home screen asks this on every open.
     let recorded =
         research_event::Column::Id.in_subquery(attendance::recorded_occasion_ids(KIND, teacher_id));
-    let counted = counted_events_where(db, year, Condition::all().add(recorded)).await?;
+    let counted = counted_events(db, year, Condition::all().add(recorded)).await?;
     let occasions: Vec<Occasion> = counted.iter().map(occasion).collect();
     let attended = attendance::attended_by(db, teacher_id, &occasions).await?.len();
     Ok(ResearchProgress { year, attended_county_or_above: attended as u32, required })
 }
 
-/// Events of a (China-time) year that count toward the rule.
+/// Events of a (China-time) year that count toward the rule, among those meeting `only`
+/// (`Condition::all()` for every one).
 pub(crate) async fn counted_events(
-    db: &impl ConnectionTrait,
-    year: i32,
-) -> Result<Vec<research_event::Model>> {
-    counted_events_where(db, year, Condition::all()).await
-}
-
-/// [`counted_events`] among those meeting `only`.
-async fn counted_events_where(
     db: &impl ConnectionTrait,
     year: i32,
     only: Condition,
 ) -> Result<Vec<research_event::Model>> {
     let mut counted = Vec::new();
-    for e in events_of_year_where(db, year, only).await? {
+    for e in events_of_year(db, year, only).await? {
         if kernel::stored(EventLevel::parse(&e.level), "research_event.level", &e.level)?.counts_toward_rule()
         {
             counted.push(e);
@@ -479,16 +472,8 @@ async fn counted_events_where(
     Ok(counted)
 }
 
-/// Events starting in a (China-time) calendar year.
+/// Events starting in a (China-time) calendar year, among those meeting `only`.
 pub(crate) async fn events_of_year(
-    db: &impl ConnectionTrait,
-    year: i32,
-) -> Result<Vec<research_event::Model>> {
-    events_of_year_where(db, year, Condition::all()).await
-}
-
-/// [`events_of_year`] among those meeting `only`.
-async fn events_of_year_where(
     db: &impl ConnectionTrait,
     year: i32,
     only: Condition,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, Utc};
 use directory::{MhRole, TEACHER_ID, TeacherFilter};
 use kernel::{Actor, Permission, Result};
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
+use sea_orm::{Condition, ConnectionTrait};
 use serde::Serialize;
 
 use attendance::Occasion;
@@ -101,8 +101,8 @@ pub async fn research_report(
     let path = directory::scope_path(db, actor, org_unit, Permission::ReadDirectory).await?;
     let filter = TeacherFilter { org_unit: None, role: Some(MhRole::MhFulltime), q: None };
     let teachers = db.query_all(&directory::teacher_selection(&path, &filter)).await?;
-    let counted: Vec<i64> = counted_events(db, year).await?.iter().map(|e| e.id).collect();
-    let all: Vec<Occasion> = events_of_year(db, year).await?.iter().map(occasion).collect();
+    let counted: Vec<i64> = counted_events(db, year, Condition::all()).await?.iter().map(|e| e.id).collect();
+    let all: Vec<Occasion> = events_of_year(db, year, Condition::all()).await?.iter().map(occasion).collect();
     let mut any_level: HashMap<i64, u32> = HashMap::new();
     let mut county_level: HashMap<i64, u32> = HashMap::new();
     for (event, teacher) in attendance::attended_pairs(db, &all).await? {
@@ -194,7 +194,8 @@ pub async fn enqueue_behind_pace(
     if september.is_none_or(|start| now < start) {
         return Ok(0);
     }
-    let counted: Vec<Occasion> = counted_events(db, year).await?.iter().map(occasion).collect();
+    let counted: Vec<Occasion> =
+        counted_events(db, year, Condition::all()).await?.iter().map(occasion).collect();
     let mut attended: HashMap<i64, u32> = HashMap::new();
     for (_, teacher) in attendance::attended_pairs(db, &counted).await? {
         *attended.entry(teacher).or_default() += 1;
